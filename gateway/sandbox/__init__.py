@@ -1,0 +1,1 @@
+"""Faithful simulators of the Stellic, HUBmis and Dartmouth APIs, for tests, the demo and benchmarks."""

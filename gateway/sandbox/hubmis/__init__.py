@@ -1,0 +1,5 @@
+"""WCBS HUBmis simulator."""
+
+from gateway.sandbox.hubmis.app import HubmisSimulator
+
+__all__ = ["HubmisSimulator"]

@@ -1,0 +1,36 @@
+"""What a simulator was asked: counts by route template and the most recent requests."""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from typing import Any
+
+UNMATCHED = "UNMATCHED"
+
+
+class RequestLog:
+    """Every vendor request (controls under ``/_sandbox`` excluded); keeps the newest ``keep`` in full."""
+
+    def __init__(self, keep: int = 20_000) -> None:
+        self.total = 0
+        self.by_route: Counter[str] = Counter()
+        self._recent: deque[dict[str, Any]] = deque(maxlen=keep)
+
+    def clear(self) -> None:
+        self.total = 0
+        self.by_route.clear()
+        self._recent.clear()
+
+    def record(self, method: str, path: str, query: str, status: int, ms: float, route_key: str | None) -> None:
+        self.total += 1
+        self.by_route[route_key or UNMATCHED] += 1
+        self._recent.append({
+            "method": method, "path": path, "query": query, "status": status, "ms": round(ms, 2),
+            "route": route_key or UNMATCHED,
+        })
+
+    def snapshot(self, limit: int | None = None) -> dict[str, Any]:
+        requests = list(self._recent)
+        if limit is not None:
+            requests = requests[-limit:] if limit > 0 else []
+        return {"total": self.total, "by_route": dict(self.by_route), "requests": requests}

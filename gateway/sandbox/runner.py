@@ -1,0 +1,117 @@
+"""Start the three simulators on loopback: one uvicorn server, one socket per vendor."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import partial
+
+import uvicorn
+from starlette.types import Receive, Scope, Send
+
+from gateway.sandbox import credentials as creds
+from gateway.sandbox.simulator import SandboxOptions, Simulator
+from gateway.sandbox.world import build_world
+
+SIMULATORS: dict[str, str] = {
+    "stellic": "gateway.sandbox.stellic:StellicSimulator",
+    "hubmis": "gateway.sandbox.hubmis:HubmisSimulator",
+    "dartmouth": "gateway.sandbox.dartmouth:DartmouthSimulator",
+}
+DEFAULT_PORTS = {"stellic": 8101, "hubmis": 8102, "dartmouth": 8103}
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    host: str = "127.0.0.1"
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    students: int = 500
+    today: date | None = None
+    options: SandboxOptions = field(default_factory=SandboxOptions)
+
+    def base_url(self, vendor: str) -> str:
+        return f"http://{self.host}:{self.ports[vendor]}"
+
+
+def _simulator_class(vendor: str) -> type[Simulator]:
+    module, _, name = SIMULATORS[vendor].partition(":")
+    cls: type[Simulator] = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def build_simulators(config: SandboxConfig) -> dict[str, Simulator]:
+    """One simulator per vendor, each over its own copy of the same deterministic world."""
+    factory = partial(build_world, config.options.seed, config.students, config.today)
+    return {
+        vendor: _simulator_class(vendor)(factory, replace(config.options, base_url=config.base_url(vendor)))
+        for vendor in SIMULATORS
+    }
+
+
+class PortMux:
+    """Routes each connection to the simulator listening on the port it arrived at."""
+
+    def __init__(self, by_port: dict[int, Simulator]) -> None:
+        self.by_port = by_port
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            message = await receive()
+            while message["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+                message = await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        server = scope.get("server") or (None, None)
+        await self.by_port[server[1]](scope, receive, send)
+
+
+def bind(config: SandboxConfig) -> list[socket.socket]:
+    """Bind every vendor's port first, so a busy port fails before any data is built."""
+    sockets = []
+    for vendor in SIMULATORS:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((config.host, config.ports[vendor]))
+        except OSError as exc:
+            where = f"{config.host}:{config.ports[vendor]}"
+            raise SystemExit(f"sandbox: cannot listen on {where} ({vendor}): {exc}") from None
+        sock.listen(2048)
+        sock.set_inheritable(True)
+        sockets.append(sock)
+    return sockets
+
+
+def banner(config: SandboxConfig, seconds: float) -> str:
+    return "\n".join([
+        f"campusgraph sandbox ready in {seconds:.1f}s: {config.students} students, seed {config.options.seed}",
+        f"  Stellic    {config.base_url('stellic')}   (Partner API under /partnerapi/v1, exports under /exports)",
+        f"             PAT {creds.STELLIC_PAT} (all scopes), {creds.STELLIC_READONLY_PAT} (read only)",
+        f"  HUBmis     {config.base_url('hubmis')}   (API under /api/v1)",
+        f"             client_id={creds.HUBMIS_CLIENT_ID} client_secret={creds.HUBMIS_CLIENT_SECRET} "
+        f"Realm: {creds.HUBMIS_REALM}",
+        f"  Dartmouth  {config.base_url('dartmouth')}   (API under /api)",
+        f"             API key {creds.DARTMOUTH_API_KEY} (every scope), {creds.DARTMOUTH_BASIC_KEY} (basic scopes)",
+        "  Controls on each: GET /_sandbox/requests, POST /_sandbox/reset, POST /_sandbox/faults",
+    ])
+
+
+async def serve(config: SandboxConfig, on_ready: Callable[[str], None] = print) -> None:
+    started = time.perf_counter()
+    sockets = bind(config)
+    simulators = build_simulators(config)
+    mux = PortMux({config.ports[v]: sim for v, sim in simulators.items()})
+    server = uvicorn.Server(uvicorn.Config(mux, log_level="warning", access_log=False, lifespan="on",
+                                           timeout_keep_alive=30))
+    task = asyncio.ensure_future(server.serve(sockets=sockets))
+    while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn exposes no started event
+        await asyncio.sleep(0.02)
+    if server.started:
+        on_ready(banner(config, time.perf_counter() - started))
+    await task

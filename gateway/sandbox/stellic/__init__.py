@@ -1,0 +1,5 @@
+"""Stellic simulator."""
+
+from gateway.sandbox.stellic.app import StellicSimulator
+
+__all__ = ["StellicSimulator"]

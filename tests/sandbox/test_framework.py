@@ -1,0 +1,106 @@
+"""The simulators' shared machinery: controls, request log, faults, routing, determinism."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from gateway.sandbox.world import build_world
+from gateway.vendors.routes import Provenance, Route, RouteTable
+from tests.sandboxproc import SandboxProcess
+
+PAT = {"Authorization": "Bearer sandbox-stellic-pat"}
+
+
+def _engagement(sandbox: SandboxProcess, username: str = "mabbott") -> httpx.Response:
+    return httpx.get(f"{sandbox.url('stellic')}/partnerapi/v1/students/{username}/engagement_score", headers=PAT)
+
+
+def test_request_log_counts_by_route_template(sandbox: SandboxProcess) -> None:
+    _engagement(sandbox)
+    _engagement(sandbox, "sstanton")
+    log = sandbox.requests("stellic")
+    assert log["total"] == 2
+    assert log["by_route"] == {"GET /partnerapi/v1/students/{student_username}/{property}": 2}
+    assert log["requests"][0]["path"] == "/partnerapi/v1/students/mabbott/engagement_score"
+    assert log["requests"][0]["status"] == 200 and log["requests"][0]["ms"] >= 0
+
+
+def test_reset_clears_log_and_faults(sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", outage=True)
+    assert _engagement(sandbox).status_code == 503
+    sandbox.reset("stellic")
+    assert sandbox.requests("stellic")["total"] == 0
+    assert _engagement(sandbox).status_code == 200
+
+
+def test_fail_next_then_recovers(sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", fail_next=2, error_status=500)
+    assert [_engagement(sandbox).status_code for _ in range(3)] == [500, 500, 200]
+
+
+def test_fault_limited_to_one_route(sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", route="GET /partnerapi/v1/students/{student_username}/{property}", outage=True,
+                   error_status=502)
+    assert _engagement(sandbox).status_code == 502
+    # the control plane rejects a route that is not in the table
+    bad = httpx.post(f"{sandbox.url('stellic')}/_sandbox/faults", json={"route": "GET /nope", "outage": True})
+    assert bad.status_code == 400 and "unknown route" in bad.json()["error"]
+
+
+def test_unknown_fault_switch_is_refused(sandbox: SandboxProcess) -> None:
+    bad = httpx.post(f"{sandbox.url('stellic')}/_sandbox/faults", json={"explode": True})
+    assert bad.status_code == 400 and "explode" in bad.json()["error"]
+
+
+def test_latency_and_error_rate(sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", latency_ms=150)
+    started = time.perf_counter()
+    assert _engagement(sandbox).status_code == 200
+    assert time.perf_counter() - started >= 0.15
+    sandbox.faults("stellic", latency_ms=0, error_rate=1.0, error_status=503)
+    assert _engagement(sandbox).status_code == 503
+
+
+def test_malformed_body_switch(sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", malformed=True)
+    response = _engagement(sandbox)
+    assert response.status_code == 200
+    with pytest.raises(ValueError):
+        response.json()
+
+
+def test_unknown_path_404_and_wrong_method_405(sandbox: SandboxProcess) -> None:
+    assert httpx.get(f"{sandbox.url('dartmouth')}/api/nothing-here").status_code == 404
+    assert httpx.get(f"{sandbox.url('dartmouth')}/api/jwt").status_code == 405
+
+
+def test_routes_control_lists_provenance(sandbox: SandboxProcess) -> None:
+    routes = sandbox.control("dartmouth", "GET", "routes")
+    jwt = next(r for r in routes if r["name"] == "get_jwt")
+    assert jwt == {"name": "get_jwt", "method": "POST", "path": "/api/jwt", "provenance": "found",
+                   "note": jwt["note"]}
+
+
+def test_world_is_deterministic_and_links_vendors() -> None:
+    a, b = build_world(5, 200), build_world(5, 200)
+    assert list(a.people) == list(b.people)
+    assert [p.email for p in a.people.values()] == [p.email for p in b.people.values()]
+    assert list(a.enrollments) == list(b.enrollments)
+    students = a.students()
+    multi = [p for p in students if len(p.vendors) >= 2]
+    single = [p for p in students if len(p.vendors) == 1]
+    assert len(multi) > len(students) / 2 and single
+
+
+def test_route_table_prefers_literal_segments() -> None:
+    table = RouteTable("x", [
+        Route("one", "GET", "/students/{id}", Provenance.INFERRED),
+        Route("past", "GET", "/students/past", Provenance.INFERRED),
+    ])
+    assert table.resolve("GET", "/students/past")[0] is table["past"]
+    route, params, _ = table.resolve("GET", "/students/56")
+    assert route is table["one"] and params == {"id": "56"}
+    assert table["one"].url(id="a/b c") == "/students/a%2Fb%20c"
