@@ -25,7 +25,7 @@ sandbox: $(STAMP)
 	$(BIN)/campusgraph sandbox
 
 demo: $(STAMP)
-	$(BIN)/campusgraph demo
+	$(BIN)/campusgraph sandbox
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
