@@ -1,0 +1,150 @@
+"""Credentials that look after themselves: a static PAT, OAuth client credentials, and API key -> JWT.
+
+Tokens are fetched on first use (or at start-up), renewed before they expire, fetched by one
+caller at a time however many wait (single flight), and renewed once more after a 401.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from gateway.vendors.config import Secret
+from gateway.vendors.errors import MissingScope, VendorAuthError, VendorError, VendorProtocolError
+from gateway.vendors.routes import Route
+
+# (route, params, form, headers) -> (status, parsed JSON body); raises VendorError subclasses.
+TokenCall = Callable[[Route, dict[str, str], dict[str, str] | None, dict[str, str]], Awaitable[tuple[int, Any]]]
+
+
+class Auth(Protocol):
+    async def headers(self) -> dict[str, str]: ...
+
+    async def renew(self, stale: dict[str, str]) -> None: ...
+
+    @property
+    def ready(self) -> bool: ...
+
+
+def _renew_margin(lifetime_s: float) -> float:
+    """Renew a little before expiry: 10% of the lifetime, between 1 s and 5 minutes."""
+    return min(300.0, max(1.0, lifetime_s * 0.1))
+
+
+class StaticBearer:
+    """Stellic: a personal access token sent as a bearer header; it does not expire by itself."""
+
+    def __init__(self, token: Secret) -> None:
+        self._token = token
+
+    async def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token.reveal()}"}
+
+    async def renew(self, stale: dict[str, str]) -> None:
+        return None  # nothing to renew: a 401 on a PAT is final
+
+    @property
+    def ready(self) -> bool:
+        return bool(self._token)
+
+
+class _RenewingToken:
+    """Shared single-flight renewal for tokens with a lifetime."""
+
+    vendor = ""
+
+    def __init__(self, call: TokenCall, route: Route) -> None:
+        self._call, self._route = call, route
+        self._token: str | None = None
+        self._renew_at = 0.0  # monotonic
+        self._lock = asyncio.Lock()
+
+    @property
+    def ready(self) -> bool:
+        return self._token is not None and time.monotonic() < self._renew_at
+
+    async def _fetch(self) -> tuple[str, float]:
+        raise NotImplementedError  # each credential type says how it obtains a token
+
+    async def _ensure(self, force: bool = False, stale: str | None = None) -> str:
+        if not force and self._token is not None and time.monotonic() < self._renew_at:
+            return self._token
+        async with self._lock:
+            # Whoever held the lock before us may already have renewed it.
+            fresh = self._token is not None and time.monotonic() < self._renew_at
+            if fresh and (not force or self._token != stale):
+                assert self._token is not None
+                return self._token
+            token, lifetime = await self._fetch()
+            self._token, self._renew_at = token, time.monotonic() + lifetime - _renew_margin(lifetime)
+            return token
+
+    async def renew(self, stale: dict[str, str]) -> None:
+        await self._ensure(force=True, stale=stale.get("Authorization", "").removeprefix("Bearer "))
+
+
+class ClientCredentials(_RenewingToken):
+    """HUBmis: ``POST /api/v1/token`` with client id and secret; bearer token plus the ``Realm`` header."""
+
+    vendor = "hubmis"
+
+    def __init__(self, call: TokenCall, route: Route, client_id: str, secret: Secret, realm: str,
+                 academic_year_id: int | None = None) -> None:
+        super().__init__(call, route)
+        self._client_id, self._secret, self._realm = client_id, secret, realm
+        self._year = academic_year_id
+
+    async def _fetch(self) -> tuple[str, float]:
+        form = {"grant_type": "client_credentials", "client_id": self._client_id,
+                "client_secret": self._secret.reveal()}
+        status, body = await self._call(self._route, {}, form, {})
+        if status == 401:
+            raise VendorAuthError(self.vendor, "the client id or secret was refused", status=401,
+                                  route=self._route.key)
+        try:
+            return str(body["access_token"]), float(body.get("expires_in") or 900)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise VendorProtocolError(self.vendor, "token answer without access_token", route=self._route.key) from exc
+
+    async def headers(self) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {await self._ensure()}", "Realm": self._realm}
+        if self._year is not None:
+            headers["academic-year-id"] = str(self._year)
+        return headers
+
+
+class ApiKeyJwt(_RenewingToken):
+    """Dartmouth: the raw API key exchanged at ``POST /api/jwt?scope=...`` for a JWT with those scopes.
+
+    Every configured scope must come back in ``accepted_scopes``; a missing one is an error
+    (``MissingScope``), not a silent gap in the data later."""
+
+    vendor = "dartmouth"
+
+    def __init__(self, call: TokenCall, route: Route, api_key: Secret, scopes: tuple[str, ...]) -> None:
+        super().__init__(call, route)
+        self._key, self.scopes = api_key, scopes
+        self.accepted_scopes: tuple[str, ...] = ()
+
+    async def _fetch(self) -> tuple[str, float]:
+        params = {"scope": " ".join(self.scopes)} if self.scopes else {}
+        status, body = await self._call(self._route, params, None, {"Authorization": self._key.reveal()})
+        if status == 401:
+            raise VendorAuthError(self.vendor, "the API key was refused", status=401, route=self._route.key)
+        try:
+            jwt, accepted, exp = str(body["jwt"]), list(body.get("accepted_scopes") or []), body["payload"]["exp"]
+        except (KeyError, TypeError) as exc:
+            raise VendorProtocolError(self.vendor, "JWT answer without jwt/payload.exp", route=self._route.key) from exc
+        missing = [s for s in self.scopes if s not in accepted]
+        if missing:
+            raise MissingScope(self.vendor, missing)
+        self.accepted_scopes = tuple(accepted)
+        return jwt, max(1.0, float(exp) - time.time())
+
+    async def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self._ensure()}"}
+
+
+__all__ = ["ApiKeyJwt", "Auth", "ClientCredentials", "StaticBearer", "TokenCall", "VendorError"]

@@ -1,0 +1,339 @@
+"""The shared request path every vendor client uses: auth, rate budget, retry, timeout, breaker, cache, errors.
+
+A vendor client only declares its routes, credentials and payload parsing; all cross-cutting
+policy lives here. Nothing from aiohttp escapes this module: transport failures become the
+``gateway.vendors.errors`` tree. Every attempt is logged as one structured line and counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import aiohttp
+
+from gateway.vendors.auth import Auth
+from gateway.vendors.breaker import BreakerState, CircuitBreaker
+from gateway.vendors.budget import current_budget
+from gateway.vendors.cache import ResponseCache
+from gateway.vendors.config import HttpPolicy
+from gateway.vendors.errors import (
+    CircuitOpen,
+    VendorAuthError,
+    VendorBadRequest,
+    VendorError,
+    VendorForbidden,
+    VendorNotFound,
+    VendorProtocolError,
+    VendorRateLimited,
+    VendorUnavailable,
+    WriteOutcomeUnknown,
+)
+from gateway.vendors.ratelimit import RateBudget, RateWaitTooLong
+from gateway.vendors.routes import Route, RouteTable
+from gateway.vendors.stats import UpstreamStats
+
+log = logging.getLogger("campusgraph.upstream")
+
+# Response headers worth keeping (and caching) with a payload.
+_KEPT_HEADERS = ("content-type", "location", "x-request-id", "x-total-count", "x-ratelimit-limit",
+                 "x-ratelimit-remaining", "retry-after", "x-ratelimit-retry-after")
+
+Params = Mapping[str, Any] | list[tuple[str, Any]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A vendor's answer: status, the kept headers (lower-case names) and the parsed body."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "headers": self.headers, "body": self.body}
+
+
+class _Transport(Exception):
+    """Internal: the exchange failed below HTTP; ``sent`` says whether the request may have reached the vendor."""
+
+    def __init__(self, message: str, sent: bool) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
+def _retry_at(headers: Mapping[str, str]) -> float | None:
+    """Unix time the vendor asks us to wait until: HUBmis' Unix timestamp or a standard Retry-After."""
+    raw = headers.get("x-ratelimit-retry-after")
+    if raw:
+        try:
+            return float(raw)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if raw:
+        try:
+            return time.time() + float(raw)
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(raw)
+            return parsed.timestamp() if parsed else None
+    return None
+
+
+class VendorClient:
+    """Base client: one aiohttp session, opened by ``start()`` and closed by ``close()``."""
+
+    vendor: ClassVar[str]
+    routes: ClassVar[RouteTable]
+
+    auth: Auth  # set by each vendor's client, usually around ``self.token_call``
+
+    def __init__(self, base_url: str, http: HttpPolicy, *, cache: ResponseCache,
+                 stats: UpstreamStats | None = None, rate: RateBudget | None = None, variant: str = "") -> None:
+        self.base_url = base_url.rstrip("/")
+        self.http, self.cache, self.rate = http, cache, rate
+        self.stats = stats or UpstreamStats()
+        self.variant = variant  # what the answers depend on besides the URL (the credential's scopes)
+        self.breaker = CircuitBreaker(http.breaker_failures, http.breaker_reset_s)
+        self._retry_tokens = 10.0
+        self._session: aiohttp.ClientSession | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self.http.max_connections)
+            timeout = aiohttp.ClientTimeout(total=self.http.timeout_s, connect=self.http.connect_timeout_s)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=timeout,
+                                                  headers={"User-Agent": "campusgraph"})
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @property
+    def session_open(self) -> bool:
+        return self._session is not None and not self._session.closed
+
+    async def prepare(self) -> None:
+        """Obtain credentials now, so a refused key or a missing scope fails start-up, not a query."""
+        await self.auth.headers()
+
+    async def token_call(self, route: Route, params: dict[str, str], form: dict[str, str] | None,
+                         headers: dict[str, str]) -> tuple[int, Any]:
+        """A credential exchange: no auth, cache or rate budget; 2xx and 401 are returned, the rest raised."""
+        started = time.perf_counter()
+        self.stats.emit("token", vendor=self.vendor, route=route.key)
+        try:
+            reply = await self._exchange(route.method, self.base_url + route.url(), params or None, None, headers,
+                                         form=form)
+        except _Transport as exc:
+            self._log(route, 0, started, 1, error=str(exc))
+            raise VendorUnavailable(self.vendor, f"credential exchange failed: {exc}", route=route.key) from None
+        self._log(route, reply.status, started, 1)
+        if reply.status < 300 or reply.status == 401:
+            return reply.status, reply.body
+        if reply.status >= 500:
+            raise VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status, route=route.key)
+        raise self._client_error(route, reply)
+
+    # ---- the two entry points ---------------------------------------------------------------
+    async def get(self, route: Route, *, path: Mapping[str, Any] | None = None, params: Params | None = None,
+                  ttl: float = 0.0) -> Reply:
+        """A read, served from the cache when ``ttl`` > 0 and a fresh answer is there; retried on failure."""
+        if ttl <= 0 or not self.cache.enabled:
+            return await self._call(route, path, params)
+        key = await self.cache.key(self.vendor, route.name, path, dict(params or {}), self.variant)
+        started = time.perf_counter()
+        cached, hit = await self.cache.get_or_fetch(key, ttl, lambda: self._as_dict(route, path, params))
+        self.stats.emit("cache", vendor=self.vendor, route=route.key, hit=hit)
+        if hit:
+            budget = current_budget.get()
+            if budget is not None:
+                budget.cache_hits[self.vendor] += 1
+            self._log(route, cached["status"], started, 0, cache="hit")
+        return Reply(**cached)
+
+    async def send(self, route: Route, *, path: Mapping[str, Any] | None = None, params: Params | None = None,
+                   json_body: Any = None) -> Reply:
+        """A write: sent once. Only an answer lost after sending is reported as WriteOutcomeUnknown."""
+        return await self._call(route, path, params, json_body=json_body)
+
+    async def invalidate(self, route: Route, *, path: Mapping[str, Any] | None = None,
+                         params: Params | None = None) -> None:
+        """Forget the cached answer of one read, so the next one asks the vendor."""
+        await self.cache.invalidate(await self.cache.key(self.vendor, route.name, path, dict(params or {}),
+                                                         self.variant))
+
+    async def invalidate_route(self, route: Route) -> None:
+        await self.cache.invalidate_route(self.vendor, route.name)
+
+    async def _as_dict(self, route: Route, path: Mapping[str, Any] | None, params: Params | None) -> dict[str, Any]:
+        return (await self._call(route, path, params)).as_dict()
+
+    # ---- the request path -------------------------------------------------------------------
+    async def _call(self, route: Route, path: Mapping[str, Any] | None, params: Params | None,
+                    json_body: Any = None) -> Reply:
+        url = self.base_url + route.url(**dict(path or {}))
+        retryable = route.method == "GET"
+        self._retry_tokens = min(10.0, self._retry_tokens + self.http.retry_budget_ratio)
+        attempt, renewed = 0, False
+        while True:
+            attempt += 1
+            budget = current_budget.get()
+            if budget is not None:
+                budget.spend(self.vendor, route.key)
+            await self._admit(route)
+            sent_headers: dict[str, str] = {}
+            started = time.perf_counter()
+            try:
+                sent_headers = await self.auth.headers()
+                reply = await self._exchange(route.method, url, params, json_body, sent_headers)
+            except _Transport as exc:
+                self.breaker.record_failure()
+                self._log(route, 0, started, attempt, error=str(exc))
+                if not retryable and exc.sent:
+                    raise WriteOutcomeUnknown(self.vendor, "the write was sent but its answer was lost "
+                                              f"({exc}); it may or may not have been applied",
+                                              route=route.key) from None
+                if await self._may_retry(route, attempt, retryable):
+                    continue
+                raise VendorUnavailable(self.vendor, str(exc), route=route.key) from None
+            except VendorError:
+                self.breaker.release_probe()
+                raise
+            except BaseException:
+                self.breaker.release_probe()
+                raise
+            self._log(route, reply.status, started, attempt)
+            if reply.status < 400:
+                self.breaker.record_success()
+                await self._observe_rate(reply.headers)
+                return reply
+            if reply.status == 401 and not renewed:
+                self.breaker.record_success()
+                renewed = True
+                attempt -= 1  # a renewal is not a retry
+                await self.auth.renew(sent_headers)
+                continue
+            if reply.status == 429:
+                self.breaker.record_success()
+                retry_at = _retry_at(reply.headers) or time.time() + 1.0
+                wait = max(0.0, retry_at - time.time())
+                self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
+                if self.rate is not None:
+                    await self.rate.observe(retry_at=retry_at)
+                if wait <= self.http.max_retry_wait_s and await self._may_retry(route, attempt, retryable, floor=wait):
+                    continue
+                raise VendorRateLimited(self.vendor, "the vendor's rate limit was reached", retry_after_s=wait,
+                                        status=429, route=route.key)
+            if reply.status >= 500:
+                self.breaker.record_failure()
+                if await self._may_retry(route, attempt, retryable):
+                    continue
+                raise VendorUnavailable(self.vendor, "the vendor failed to answer", status=reply.status,
+                                        route=route.key)
+            self.breaker.record_success()
+            raise self._client_error(route, reply)
+
+    async def _admit(self, route: Route) -> None:
+        """Fail fast while the breaker is open; otherwise wait for a rate slot, then take the breaker's slot."""
+        if self.breaker.state is BreakerState.OPEN:
+            raise CircuitOpen(self.vendor, f"calls are suspended for {self.breaker.retry_in_s():.0f}s after "
+                              "repeated failures", route=route.key)
+        if self.rate is not None:
+            try:
+                await self.rate.acquire(self.http.max_retry_wait_s)
+            except RateWaitTooLong as exc:
+                raise VendorRateLimited(self.vendor, "the gateway's share of the vendor's rate limit is spent",
+                                        retry_after_s=exc.wait_s, route=route.key) from None
+        if not self.breaker.allow():
+            raise CircuitOpen(self.vendor, "a probe call is already checking whether the vendor recovered",
+                              route=route.key)
+
+    async def _may_retry(self, route: Route, attempt: int, retryable: bool, floor: float = 0.0) -> bool:
+        if not retryable or attempt > self.http.retries or self._retry_tokens < 1.0:
+            return False
+        self._retry_tokens -= 1.0
+        cap = min(self.http.backoff_max_s, self.http.backoff_base_s * 2 ** (attempt - 1))
+        self.stats.emit("retry", vendor=self.vendor, route=route.key, attempt=attempt)
+        await asyncio.sleep(max(floor, random.uniform(0, cap)))
+        return True
+
+    async def _observe_rate(self, headers: Mapping[str, str]) -> None:
+        remaining = headers.get("x-ratelimit-remaining")
+        if self.rate is not None and remaining is not None and remaining.isdigit():
+            await self.rate.observe(remaining=int(remaining))
+
+    async def _exchange(self, method: str, url: str, params: Params | None, json_body: Any,
+                        headers: dict[str, str], form: dict[str, str] | None = None) -> Reply:
+        if self._session is None:
+            raise VendorUnavailable(self.vendor, "client not started")
+        try:
+            async with self._session.request(method, url, params=params, json=json_body, data=form,
+                                             headers=headers, allow_redirects=False) as response:
+                raw = await response.read()
+                kept = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
+                status = response.status
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise _Transport(f"could not connect ({type(exc).__name__})", sent=False) from None
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            raise _Transport("timed out waiting for the answer", sent=True) from None
+        except aiohttp.ClientError as exc:
+            raise _Transport(f"connection failed ({type(exc).__name__})", sent=True) from None
+        return Reply(status, kept, self._parse(raw, kept.get("content-type", ""), status, url))
+
+    def _parse(self, raw: bytes, content_type: str, status: int, url: str) -> Any:
+        if not raw:
+            return None
+        if "json" in content_type or raw[:1] in (b"{", b"["):
+            try:
+                return json.loads(raw)
+            except ValueError:
+                if status < 400:
+                    log.warning("malformed JSON from %s (%d bytes)", self.vendor, len(raw))
+                    self.breaker.record_failure()
+                    raise VendorProtocolError(self.vendor, "the vendor answered with malformed JSON",
+                                              status=status) from None
+                return raw.decode("utf-8", "replace")
+        return raw.decode("utf-8", "replace")
+
+    def _client_error(self, route: Route, reply: Reply) -> VendorError:
+        status, kw = reply.status, {"status": reply.status, "route": route.key}
+        if status == 401:
+            return VendorAuthError(self.vendor, "the vendor refused the gateway's credentials", **kw)  # type: ignore[arg-type]
+        if status == 403:
+            return VendorForbidden(self.vendor, "the gateway's credential lacks the privilege", **kw)  # type: ignore[arg-type]
+        if status == 404:
+            return VendorNotFound(self.vendor, "no such record", **kw)  # type: ignore[arg-type]
+        if status in (400, 409, 413, 422):
+            return VendorBadRequest(self.vendor, _vendor_message(reply.body), detail=reply.body, **kw)
+        return VendorProtocolError(self.vendor, f"unexpected HTTP {status}", **kw)  # type: ignore[arg-type]
+
+    def _log(self, route: Route, status: int, started: float, attempt: int, *, cache: str = "miss",
+             error: str | None = None) -> None:
+        ms = (time.perf_counter() - started) * 1000
+        if cache != "hit":
+            self.stats.emit("call", vendor=self.vendor, route=route.key, status=status, ms=ms, attempt=attempt)
+        log.info("upstream %s %s -> %s", self.vendor, route.key, status or error, extra={"upstream": {
+            "vendor": self.vendor, "route": route.key, "status": status, "ms": round(ms, 1),
+            "attempt": attempt, "cache": cache, **({"error": error} if error else {})}})
+
+
+def _vendor_message(body: Any) -> str:
+    """A short human message from a vendor's 4xx body, without echoing the whole body."""
+    if isinstance(body, dict):
+        for key in ("message", "error", "detail"):
+            if isinstance(body.get(key), str):
+                return str(body[key])[:300]
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors:
+            return str(errors[0])[:300]
+    return "the vendor refused the request"

@@ -1,0 +1,94 @@
+"""Cross-request cache of vendor payloads (aiocache: memory, or Redis when configured).
+
+Keys are built from vendor, route, path parameters, query parameters and a credential
+``variant`` (the scopes a response was fetched with), so nothing fetched under one credential is
+served under another. Concurrent misses for one key share a single upstream call. Writes
+invalidate by key, or a whole route at once through a per-route version that is part of every key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from aiocache import RedisCache, SimpleMemoryCache
+from aiocache.base import BaseCache
+from aiocache.serializers import JsonSerializer
+
+T = TypeVar("T")
+
+
+def _canonical(params: Mapping[str, Any] | None) -> str:
+    return json.dumps(sorted((str(k), str(v)) for k, v in (params or {}).items()), separators=(",", ":"))
+
+
+def _counter(raw: Any) -> int | None:
+    return None if raw is None else int(raw)
+
+
+class ResponseCache:
+    """Vendor payloads by key, with single-flight misses and versioned route invalidation."""
+
+    def __init__(self, backend: BaseCache, *, enabled: bool = True, namespace: str = "cg") -> None:
+        self.backend, self.enabled, self.namespace = backend, enabled, namespace
+        self._inflight: dict[str, asyncio.Future[Any]] = {}
+
+    @classmethod
+    def create(cls, redis_url: str | None, *, enabled: bool = True) -> ResponseCache:
+        if not redis_url:
+            return cls(SimpleMemoryCache(serializer=JsonSerializer()), enabled=enabled)
+        url = urlsplit(redis_url)
+        db = int(url.path.strip("/") or 0)
+        backend = RedisCache(serializer=JsonSerializer(), endpoint=url.hostname or "127.0.0.1",
+                             port=url.port or 6379, db=db, password=url.password)
+        return cls(backend, enabled=enabled)
+
+    async def close(self) -> None:
+        await self.backend.close()
+
+    def _route_version_key(self, vendor: str, route: str) -> str:
+        return f"{self.namespace}:v:{vendor}:{route}"
+
+    async def key(self, vendor: str, route: str, path: Mapping[str, Any] | None, params: Mapping[str, Any] | None,
+                  variant: str = "") -> str:
+        """The cache key of one call; includes the route's current version."""
+        # Versions are raw counters (INCR), not JSON: read them as they are stored.
+        version = await self.backend.get(self._route_version_key(vendor, route), loads_fn=_counter) or 0
+        digest = hashlib.sha256(f"{_canonical(path)}|{_canonical(params)}|{variant}".encode()).hexdigest()[:32]
+        return f"{self.namespace}:{vendor}:{route}:{version}:{digest}"
+
+    async def get_or_fetch(self, key: str, ttl: float, fetch: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
+        """The cached value and True, or the fetched value (stored for ``ttl`` seconds) and False."""
+        if not self.enabled or ttl <= 0:
+            return await fetch(), False
+        cached = await self.backend.get(key)
+        if cached is not None:
+            return cached, True
+        pending = self._inflight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending), True
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            value = await fetch()
+            await self.backend.set(key, value, ttl=max(1, round(ttl)))
+            future.set_result(value)
+            return value, False
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: followers may be none
+            raise
+        finally:
+            self._inflight.pop(key, None)
+
+    async def invalidate(self, *keys: str) -> None:
+        for key in keys:
+            await self.backend.delete(key)
+
+    async def invalidate_route(self, vendor: str, route: str) -> None:
+        """Every cached answer of a route (all parameters) becomes unreachable; it ages out by TTL."""
+        await self.backend.increment(self._route_version_key(vendor, route))

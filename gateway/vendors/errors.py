@@ -1,0 +1,101 @@
+"""The one small tree of vendor errors; nothing from aiohttp escapes the vendors package.
+
+Every error carries the vendor, the upstream HTTP status where there was one, and a stable
+``code`` the GraphQL layer puts in ``extensions.code``. Messages never hold a credential, a
+vendor URL or a response body: those go to the log only.
+"""
+
+from __future__ import annotations
+
+
+class VendorError(Exception):
+    """Base of every failure of an upstream call."""
+
+    code = "VENDOR_ERROR"
+
+    def __init__(self, vendor: str, message: str, *, status: int | None = None, route: str | None = None) -> None:
+        super().__init__(message)
+        self.vendor, self.status, self.route, self.message = vendor, status, route, message
+
+    def __str__(self) -> str:
+        where = f" ({self.route})" if self.route else ""
+        status = f" HTTP {self.status}" if self.status is not None else ""
+        return f"{self.vendor}{where}{status}: {self.message}"
+
+
+class VendorUnavailable(VendorError):
+    """Raised when the vendor cannot be reached, times out, or answers 5xx after the retries allowed."""
+
+    code = "VENDOR_UNAVAILABLE"
+
+
+class CircuitOpen(VendorUnavailable):
+    """Raised without calling the vendor while its circuit breaker is open after repeated failures."""
+
+    code = "VENDOR_CIRCUIT_OPEN"
+
+
+class WriteOutcomeUnknown(VendorUnavailable):
+    """Raised when a write was sent but its answer was lost (timeout or dropped connection after sending)."""
+
+    code = "WRITE_OUTCOME_UNKNOWN"
+
+
+class VendorRateLimited(VendorError):
+    """Raised on a 429 the client could not wait out; ``retry_after_s`` is the vendor's own estimate."""
+
+    code = "VENDOR_RATE_LIMITED"
+
+    def __init__(self, vendor: str, message: str, *, retry_after_s: float | None = None, **kw: object) -> None:
+        super().__init__(vendor, message, **kw)  # type: ignore[arg-type]
+        self.retry_after_s = retry_after_s
+
+
+class VendorAuthError(VendorError):
+    """Raised when the vendor rejects the gateway's credentials (401 after one renewal, or a failed exchange)."""
+
+    code = "VENDOR_AUTH_FAILED"
+
+
+class MissingScope(VendorAuthError):
+    """Raised when a token exchange grants fewer scopes than configured (Dartmouth ``accepted_scopes``)."""
+
+    code = "VENDOR_SCOPE_MISSING"
+
+    def __init__(self, vendor: str, missing: list[str]) -> None:
+        super().__init__(vendor, f"the API key was not granted the configured scopes: {', '.join(missing)}")
+        self.missing = missing
+
+
+class VendorForbidden(VendorError):
+    """Raised on 403: the gateway's credential lacks the privilege for this call."""
+
+    code = "VENDOR_FORBIDDEN"
+
+
+class VendorNotFound(VendorError):
+    """Raised on 404: the record does not exist (or is hidden from the gateway's credential)."""
+
+    code = "NOT_FOUND"
+
+
+class VendorBadRequest(VendorError):
+    """Raised on 400/413/422: the vendor refused the request; ``detail`` is its parsed error body."""
+
+    code = "VENDOR_BAD_REQUEST"
+
+    def __init__(self, vendor: str, message: str, *, detail: object = None, **kw: object) -> None:
+        super().__init__(vendor, message, **kw)  # type: ignore[arg-type]
+        self.detail = detail
+
+
+class VendorProtocolError(VendorError):
+    """Raised when the answer is not what the contract says: malformed JSON, an unexpected status or shape."""
+
+    code = "VENDOR_PROTOCOL_ERROR"
+
+
+class CallBudgetExceeded(VendorError):
+    """Raised before calling when the current GraphQL request has spent its upstream call budget."""
+
+    code = "UPSTREAM_BUDGET_EXCEEDED"

@@ -1,0 +1,139 @@
+"""Client-side rate budgets that mirror a vendor's documented limit, so the gateway causes no 429s.
+
+``LocalBucket`` serves one process; ``RedisBucket`` keeps one bucket in Redis for every gateway
+process, so replicas together stay within the vendor's limit. Both make callers wait their turn
+(up to ``max_wait_s``) instead of sending a request the vendor would refuse, and both learn from
+the vendor's own headers: a lower ``X-RateLimit-Remaining`` or a 429's retry-after wins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class RateWaitTooLong(Exception):
+    """Raised when the next free slot is further away than the caller is willing to wait."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(f"next request allowed in {wait_s:.1f}s")
+        self.wait_s = wait_s
+
+
+class RateBudget(Protocol):
+    capacity: int
+
+    async def acquire(self, max_wait_s: float) -> None: ...
+
+    async def observe(self, remaining: int | None = None, retry_at: float | None = None) -> None: ...
+
+    async def remaining(self) -> float: ...
+
+
+def _with_slack(refill_s: float) -> float:
+    """Refill a little slower than the vendor: a request that reached the vendor faster than the
+    first one of the window would otherwise arrive a few milliseconds before its token exists."""
+    return refill_s * 1.05 + 0.005
+
+
+class LocalBucket:
+    """Token bucket in this process: ``capacity`` tokens, one more every ``refill_s`` seconds."""
+
+    def __init__(self, capacity: int, refill_s: float) -> None:
+        self.capacity, self.refill_s = capacity, _with_slack(refill_s)
+        self._tokens, self._last = float(capacity), time.monotonic()
+        self._blocked_until = 0.0  # monotonic
+        self._lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(float(self.capacity), self._tokens + (now - self._last) / self.refill_s)
+        self._last = now
+
+    def _wait_s(self) -> float:
+        self._refill()
+        blocked = max(0.0, self._blocked_until - time.monotonic())
+        return max(blocked, 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) * self.refill_s)
+
+    async def acquire(self, max_wait_s: float) -> None:
+        async with self._lock:  # FIFO: waiters are served in arrival order
+            wait = self._wait_s()
+            if wait > max_wait_s:
+                raise RateWaitTooLong(wait)
+            while wait > 0:
+                await asyncio.sleep(wait)
+                wait = self._wait_s()
+            self._tokens -= 1.0
+
+    async def observe(self, remaining: int | None = None, retry_at: float | None = None) -> None:
+        self._refill()
+        if remaining is not None:
+            self._tokens = min(self._tokens, float(remaining))
+        if retry_at is not None:
+            self._tokens = 0.0
+            self._blocked_until = max(self._blocked_until, time.monotonic() + max(0.0, retry_at - time.time()))
+
+    async def remaining(self) -> float:
+        self._refill()
+        return self._tokens
+
+
+# KEYS[1] = bucket hash; ARGV = capacity, refill_s, now (s), take (0/1), remaining cap or -1, blocked_until or -1.
+# Returns the wait in milliseconds before a token is available (0 when one was taken), and the tokens left.
+_BUCKET_LUA = """
+local cap = tonumber(ARGV[1]); local refill = tonumber(ARGV[2]); local now = tonumber(ARGV[3])
+local take = tonumber(ARGV[4]); local seen = tonumber(ARGV[5]); local until_ = tonumber(ARGV[6])
+local tokens = tonumber(redis.call('HGET', KEYS[1], 't') or cap)
+local last = tonumber(redis.call('HGET', KEYS[1], 'l') or now)
+local blocked = tonumber(redis.call('HGET', KEYS[1], 'b') or 0)
+tokens = math.min(cap, tokens + math.max(0, now - last) / refill)
+if seen >= 0 then tokens = math.min(tokens, seen) end
+if until_ >= 0 then tokens = 0; blocked = math.max(blocked, until_) end
+local wait = 0
+if now < blocked then wait = blocked - now
+elseif tokens < 1 then wait = (1 - tokens) * refill end
+if take == 1 and wait == 0 then tokens = tokens - 1 end
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 'l', tostring(now), 'b', tostring(blocked))
+redis.call('EXPIRE', KEYS[1], math.ceil(cap * refill) + 60)
+return {math.ceil(wait * 1000), tostring(tokens)}
+"""
+
+
+class RedisBucket:
+    """The same bucket kept in Redis, shared by every gateway process using the same key."""
+
+    def __init__(self, redis: Redis, key: str, capacity: int, refill_s: float) -> None:
+        self.redis, self.key, self.capacity, self.refill_s = redis, key, capacity, _with_slack(refill_s)
+        self._script = redis.register_script(_BUCKET_LUA)
+        self._lock = asyncio.Lock()
+
+    async def _run(self, take: bool, remaining: int | None = None,
+                   retry_at: float | None = None) -> tuple[float, float]:
+        # Redis' clock is the one all replicas share; TIME avoids trusting each host's clock.
+        seconds, micros = await self.redis.time()
+        now = seconds + micros / 1e6
+        wait_ms, tokens = await self._script(keys=[self.key], args=[
+            self.capacity, self.refill_s, now, int(take), -1 if remaining is None else remaining,
+            -1 if retry_at is None else retry_at])
+        return int(wait_ms) / 1000.0, float(tokens)
+
+    async def acquire(self, max_wait_s: float) -> None:
+        async with self._lock:
+            waited = 0.0
+            while True:
+                wait, _ = await self._run(take=True)
+                if wait == 0:
+                    return
+                if waited + wait > max_wait_s:
+                    raise RateWaitTooLong(wait)
+                await asyncio.sleep(wait)
+                waited += wait
+
+    async def observe(self, remaining: int | None = None, retry_at: float | None = None) -> None:
+        await self._run(take=False, remaining=remaining, retry_at=retry_at)
+
+    async def remaining(self) -> float:
+        return (await self._run(take=False))[1]

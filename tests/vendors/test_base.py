@@ -1,0 +1,208 @@
+"""The shared request path, exercised through real clients against the sandbox's fault switches."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from gateway.vendors.dartmouth import routes as dartmouth_routes
+from gateway.vendors.errors import (
+    CircuitOpen,
+    VendorNotFound,
+    VendorProtocolError,
+    VendorRateLimited,
+    VendorUnavailable,
+    WriteOutcomeUnknown,
+)
+from gateway.vendors.hubmis import routes as hubmis_routes
+from tests.sandboxproc import SandboxProcess
+
+HUBMIS_STUDENT = "GET /api/v1/students/{id}"
+DARTMOUTH_STUDENT = "GET /api/students/{netid}"
+MakeClient = Callable[..., Any]
+
+
+def count(sandbox: SandboxProcess, vendor: str, route: str) -> int:
+    return int(sandbox.requests(vendor)["by_route"].get(route, 0))
+
+
+async def test_hubmis_token_is_fetched_once_for_a_hundred_concurrent_calls(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("hubmis")
+    results = await asyncio.gather(*(client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0)
+                                     for _ in range(100)))
+    assert all(r["external_id"] == "MX99328" for r in results)
+    assert count(sandbox, "hubmis", "POST /api/v1/token") == 1
+    assert count(sandbox, "hubmis", HUBMIS_STUDENT) == 100
+
+
+async def test_token_expiry_mid_run_renews_once_and_fails_nothing(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    sandbox.faults("hubmis", token_ttl_s=3)  # renewed 10% (min 1 s) before expiry: at ~2 s
+    client = await make_client("hubmis")
+    started = time.monotonic()
+    while time.monotonic() - started < 3.0:
+        assert (await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0))["id"] == 56
+        await asyncio.sleep(0.05)
+    log = sandbox.requests("hubmis")
+    assert log["by_route"]["POST /api/v1/token"] == 2  # the first token and exactly one renewal
+    assert {r["status"] for r in log["requests"]} == {200}
+
+
+async def test_a_401_is_retried_once_with_a_new_token(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("hubmis")
+    await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0)
+    sandbox.reset("hubmis")  # the sandbox forgets every token it issued
+    assert (await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0))["id"] == 56
+    statuses = [(r["route"], r["status"]) for r in sandbox.requests("hubmis")["requests"]]
+    assert statuses == [(HUBMIS_STUDENT, 401), ("POST /api/v1/token", 200), (HUBMIS_STUDENT, 200)]
+
+
+async def test_a_burst_beyond_the_bucket_waits_instead_of_causing_429s(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    # The sandbox enforces a small bucket; the client mirrors it, so the excess waits its turn.
+    # HUBmis' own bucket of 500, refilled faster than the real 5 s so the test takes seconds, not minutes.
+    sandbox.faults("hubmis", rate_limit_bucket=500, rate_limit_refill_s=0.01)
+    client = await make_client("hubmis", rate_limit_bucket=500, rate_limit_refill_s=0.01)
+    started = time.monotonic()
+    await asyncio.gather(*(client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0) for _ in range(600)))
+    elapsed = time.monotonic() - started
+    log = sandbox.requests("hubmis")
+    assert log["by_route"][HUBMIS_STUDENT] == 600
+    assert not [r for r in log["requests"] if r["status"] == 429]
+    assert elapsed >= (600 - 500) * 0.01  # the excess waited for refills
+
+
+async def test_429_storm_honours_the_vendors_retry_after(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("hubmis")
+    await client.prepare()
+    sandbox.faults("hubmis", route=HUBMIS_STUDENT, fail_next=2, error_status=429, retry_after_s=1)
+    started = time.monotonic()
+    assert (await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0))["id"] == 56
+    assert time.monotonic() - started >= 1.0  # waited at least as long as asked
+    statuses = [r["status"] for r in sandbox.requests("hubmis")["requests"] if r["route"] == HUBMIS_STUDENT]
+    assert statuses == [429, 429, 200]
+    sandbox.faults("hubmis", route=HUBMIS_STUDENT, fail_next=5, error_status=429, retry_after_s=60)
+    with pytest.raises(VendorRateLimited) as caught:
+        await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0)
+    assert caught.value.retry_after_s and caught.value.retry_after_s > 10  # too long to wait: reported instead
+
+
+async def test_503s_are_retried_then_given_up(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth")
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, fail_next=1, error_status=503)
+    assert (await client.get_student("d59951y"))["netid"] == "d59951y"
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 2
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, error_rate=1.0, error_status=503)
+    with pytest.raises(VendorUnavailable) as caught:
+        await client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "f002qt1"}, ttl=0)
+    assert caught.value.status == 503 and caught.value.vendor == "dartmouth"
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 2 + 3  # first try and two retries
+
+
+async def test_a_write_is_never_retried(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth")
+    route = dartmouth_routes.PATCH_ENROLLMENT
+    body = {"course_assessment": {"submit_date": "2020-03-05T17:53:46Z", "opt_out_date": None}}
+    sandbox.faults("dartmouth", route=route.key, fail_next=1, error_status=503)
+    with pytest.raises(VendorUnavailable) as caught:
+        await client.send(route, path={"id": "AAAS.010.01-202001-U-10188-f002qt1-student"}, json_body=body)
+    assert not isinstance(caught.value, WriteOutcomeUnknown)  # the vendor answered: it was not applied
+    assert count(sandbox, "dartmouth", route.key) == 1
+
+
+async def test_a_write_whose_answer_is_lost_says_so(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"timeout_s": 0.5})
+    await client.prepare()
+    route = dartmouth_routes.PATCH_ENROLLMENT
+    sandbox.faults("dartmouth", route=route.key, latency_ms=1500)
+    body = {"course_assessment": {"submit_date": None, "opt_out_date": None}}
+    with pytest.raises(WriteOutcomeUnknown):
+        await client.send(route, path={"id": "AAAS.010.01-202001-U-10188-f002qt1-student"}, json_body=body)
+    await asyncio.sleep(1.2)
+    assert count(sandbox, "dartmouth", route.key) == 1
+
+
+async def test_a_read_timeout_is_an_unavailable_vendor(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"timeout_s": 0.3, "retries": 1})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=1000)
+    started = time.monotonic()
+    with pytest.raises(VendorUnavailable, match="timed out"):
+        await client.get_student("d59951y")
+    assert time.monotonic() - started < 1.5  # two attempts of 0.3 s, not the vendor's full second
+
+
+async def test_the_breaker_opens_fails_fast_and_closes_after_a_probe(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 3, "breaker_reset_s": 0.5})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
+    for _ in range(3):
+        with pytest.raises(VendorUnavailable):
+            await client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "d59951y"}, ttl=0)
+    with pytest.raises(CircuitOpen):
+        await client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "d59951y"}, ttl=0)
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 3  # the fourth never left
+    sandbox.reset("dartmouth")
+    await asyncio.sleep(0.6)
+    assert (await client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "d59951y"}, ttl=0))["netid"]
+    assert client.breaker.state == "closed"
+
+
+async def test_a_malformed_body_is_a_protocol_error(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth")
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, malformed=True)
+    with pytest.raises(VendorProtocolError):
+        await client.get_student("d59951y")
+
+
+async def test_a_404_is_not_found_and_not_retried(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth")
+    with pytest.raises(VendorNotFound) as caught:
+        await client.get_student("nobody1")
+    assert caught.value.status == 404
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 1
+
+
+async def test_concurrent_misses_share_one_upstream_call(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth")
+    results = await asyncio.gather(*(client.get_student("d59951y") for _ in range(25)))
+    assert {r["netid"] for r in results} == {"d59951y"}
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 1
+
+
+async def test_cache_hits_and_invalidation(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth")
+    await client.get_student("d59951y")
+    await client.get_student("d59951y")
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 1
+    await client.invalidate(dartmouth_routes.GET_STUDENT, path={"netid": "d59951y"})
+    await client.get_student("d59951y")
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 2
+    await client.invalidate_route(dartmouth_routes.GET_STUDENT)
+    await client.get_student("d59951y")
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 3
+    assert client.stats.cache[("dartmouth", "hit")] == 1
+
+
+async def test_no_credential_reaches_a_log_line_or_an_error(
+        sandbox: SandboxProcess, make_client: MakeClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    hubmis = await make_client("hubmis")
+    dartmouth = await make_client("dartmouth")
+    await hubmis.get_student(56)
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, error_rate=1.0, error_status=500)
+    with pytest.raises(VendorUnavailable) as caught:
+        await dartmouth.get_student("d59951y")
+    text = caplog.text + str(caught.value) + repr(hubmis.auth.__dict__) + repr(dartmouth.auth.__dict__)
+    for secret in ("sandbox-secret", "sandbox-dartmouth-key", "sandbox-stellic-pat"):
+        assert secret not in text
+    assert all(hasattr(r, "upstream") for r in caplog.records if r.name == "campusgraph.upstream")

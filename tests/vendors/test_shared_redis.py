@@ -1,0 +1,50 @@
+"""Two client instances (as two gateway replicas would have) sharing one real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from redis.asyncio import Redis
+
+from gateway.vendors.cache import ResponseCache
+from gateway.vendors.hubmis import routes as hubmis_routes
+from tests.redisproc import RedisProcess
+from tests.sandboxproc import SandboxProcess
+
+MakeClient = Callable[..., Any]
+HUBMIS_STUDENT = "GET /api/v1/students/{id}"
+
+
+async def test_replicas_share_the_cache_and_its_invalidation(
+        sandbox: SandboxProcess, make_client: MakeClient, redis: Redis, redis_server: RedisProcess) -> None:
+    one = await make_client("dartmouth", cache=ResponseCache.create(redis_server.url))
+    two = await make_client("dartmouth", cache=ResponseCache.create(redis_server.url))
+    assert (await one.get_student("d59951y"))["netid"] == "d59951y"
+    assert (await two.get_student("d59951y"))["netid"] == "d59951y"  # served from what replica one fetched
+    assert sandbox.requests("dartmouth")["by_route"]["GET /api/students/{netid}"] == 1
+    await one.invalidate_route(one.routes["get_student"])  # a write on replica one...
+    await two.get_student("d59951y")  # ...is seen by replica two
+    assert sandbox.requests("dartmouth")["by_route"]["GET /api/students/{netid}"] == 2
+    await one.cache.close()
+    await two.cache.close()
+
+
+async def test_replicas_share_the_hubmis_rate_bucket(
+        sandbox: SandboxProcess, make_client: MakeClient, redis: Redis) -> None:
+    # A bucket of 20 refilling one every 0.25 s at the vendor; each replica alone would send 20 at once.
+    sandbox.faults("hubmis", rate_limit_bucket=20, rate_limit_refill_s=0.25)
+    one = await make_client("hubmis", redis=redis, rate_limit_bucket=20, rate_limit_refill_s=0.25)
+    two = await make_client("hubmis", redis=redis, rate_limit_bucket=20, rate_limit_refill_s=0.25)
+    await asyncio.gather(one.prepare(), two.prepare())
+    started = time.monotonic()
+    await asyncio.gather(*(client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0)
+                           for client in (one, two) for _ in range(14)))
+    elapsed = time.monotonic() - started
+    log = sandbox.requests("hubmis")
+    assert log["by_route"][HUBMIS_STUDENT] == 28
+    assert not [r for r in log["requests"] if r["status"] == 429]
+    assert elapsed >= (28 - 20) * 0.25 * 0.9  # together they waited for the vendor's refills
+    assert await one.rate.remaining() < 1.0 and await two.rate.remaining() < 1.0  # one bucket, seen by both
