@@ -1,0 +1,143 @@
+"""One frozen Settings, read once from ``CAMPUSGRAPH_*`` environment variables; fails fast on bad input.
+
+The base URL is the only difference between a real vendor and the sandbox. Credentials are held
+as ``Secret`` and never appear in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from gateway.vendors.config import DartmouthConfig, HttpPolicy, HubmisConfig, Secret, StellicConfig
+
+PREFIX = "CAMPUSGRAPH_"
+T = TypeVar("T")
+
+# Every HttpPolicy field can be set per vendor as CAMPUSGRAPH_<VENDOR>_<FIELD>.
+HTTP_SETTING_DOCS = {
+    "connect_timeout_s": "seconds to open a connection",
+    "timeout_s": "seconds for a whole call, answer included",
+    "max_connections": "open connections at most",
+    "retries": "extra attempts for a failed read (writes are never retried)",
+    "backoff_base_s": "first retry waits up to this long (doubling, with jitter)",
+    "backoff_max_s": "longest wait between retries",
+    "max_retry_wait_s": "longest wait for a rate-limit slot or a 429's retry-after before failing",
+    "retry_budget_ratio": "retries may add at most this share of calls",
+    "breaker_failures": "consecutive failures that open the circuit breaker",
+    "breaker_reset_s": "seconds the breaker stays open before a probe",
+}
+
+
+class SettingsError(ValueError):
+    """Raised at start-up with every missing or malformed setting listed at once."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stellic: StellicConfig
+    hubmis: HubmisConfig
+    dartmouth: DartmouthConfig
+    redis_url: str | None = None
+    cache_enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        return _Reader(os.environ if env is None else env).settings()
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def raw(self, name: str) -> str | None:
+        value = self.env.get(PREFIX + name)
+        return value.strip() if value is not None and value.strip() != "" else None
+
+    def get(self, name: str, parse: Callable[[str], T], default: T) -> T:
+        raw = self.raw(name)
+        if raw is None:
+            return default
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            self.problems.append(f"{PREFIX}{name}: {exc}")
+            return default
+
+    def required(self, name: str) -> str:
+        raw = self.raw(name)
+        if raw is None:
+            self.problems.append(f"{PREFIX}{name} is required")
+            return ""
+        return raw
+
+    def url(self, name: str) -> str:
+        raw = self.required(name)
+        if raw and urlsplit(raw).scheme not in ("http", "https"):
+            self.problems.append(f"{PREFIX}{name}: must be an http(s) URL")
+        return raw.rstrip("/")
+
+    def http(self, vendor: str) -> HttpPolicy:
+        defaults = HttpPolicy()
+        values: dict[str, Any] = {}
+        for f in fields(HttpPolicy):
+            default = getattr(defaults, f.name)
+            values[f.name] = self.get(f"{vendor}_{f.name.upper()}", _positive(type(default)), default)
+        return HttpPolicy(**values)
+
+    def settings(self) -> Settings:
+        stellic = StellicConfig(base_url=self.url("STELLIC_BASE_URL"), token=Secret(self.required("STELLIC_TOKEN")),
+                                http=self.http("STELLIC"))
+        hubmis = HubmisConfig(
+            base_url=self.url("HUBMIS_BASE_URL"), client_id=self.required("HUBMIS_CLIENT_ID"),
+            client_secret=Secret(self.required("HUBMIS_CLIENT_SECRET")), realm=self.required("HUBMIS_REALM"),
+            academic_year_id=self.get("HUBMIS_ACADEMIC_YEAR_ID", int, None),
+            rate_limit_bucket=self.get("HUBMIS_RATE_LIMIT_BUCKET", _positive(int), 500),
+            rate_limit_refill_s=self.get("HUBMIS_RATE_LIMIT_REFILL_S", _positive(float), 5.0),
+            page_size=self.get("HUBMIS_PAGE_SIZE", _positive(int), 100), http=self.http("HUBMIS"))
+        dartmouth = DartmouthConfig(
+            base_url=self.url("DARTMOUTH_BASE_URL"), api_key=Secret(self.required("DARTMOUTH_API_KEY")),
+            scopes=tuple(self.get("DARTMOUTH_SCOPES", lambda v: v.replace(",", " ").split(), list(DEFAULT_SCOPES))),
+            page_size=self.get("DARTMOUTH_PAGE_SIZE", _positive(int), 1000), http=self.http("DARTMOUTH"))
+        settings = Settings(
+            stellic=stellic, hubmis=hubmis, dartmouth=dartmouth, redis_url=self.raw("REDIS_URL"),
+            cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
+            port=self.get("PORT", _positive(int), 8000))
+        if self.problems:
+            raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
+        return settings
+
+
+def _positive(kind: type[T]) -> Callable[[str], T]:
+    def parse(raw: str) -> T:
+        value = kind(raw)  # type: ignore[call-arg]
+        if value < 0:  # type: ignore[operator]
+            raise ValueError("must not be negative")
+        return value
+
+    return parse
+
+
+def _bool(raw: str) -> bool:
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
+# The Dartmouth scopes the gateway asks for unless CAMPUSGRAPH_DARTMOUTH_SCOPES says otherwise.
+DEFAULT_SCOPES = (
+    "urn:dartmouth:students:read.sensitive",
+    "urn:dartmouth:students:read.highlysensitive",
+    "urn:dartmouth:people:private",
+    "api:academic:enrollments:read",
+    "api:academic:enrollments:read.sensitive",
+    "api:academic:enrollments:write",
+)

@@ -1,0 +1,45 @@
+"""Settings come from CAMPUSGRAPH_* variables, fail fast with every problem, and never show a secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.settings import Settings, SettingsError
+
+SANDBOX_ENV = {
+    "CAMPUSGRAPH_STELLIC_BASE_URL": "http://127.0.0.1:8101",
+    "CAMPUSGRAPH_STELLIC_TOKEN": "sandbox-stellic-pat",
+    "CAMPUSGRAPH_HUBMIS_BASE_URL": "http://127.0.0.1:8102",
+    "CAMPUSGRAPH_HUBMIS_CLIENT_ID": "sandbox-client",
+    "CAMPUSGRAPH_HUBMIS_CLIENT_SECRET": "sandbox-secret",
+    "CAMPUSGRAPH_HUBMIS_REALM": "S999",
+    "CAMPUSGRAPH_DARTMOUTH_BASE_URL": "http://127.0.0.1:8103/",
+    "CAMPUSGRAPH_DARTMOUTH_API_KEY": "sandbox-dartmouth-key",
+}
+
+
+def test_reads_every_vendor_and_policy() -> None:
+    settings = Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_HUBMIS_TIMEOUT_S": "2.5",
+                                  "CAMPUSGRAPH_DARTMOUTH_SCOPES": "a:b c:d", "CAMPUSGRAPH_REDIS_URL": "redis://x:1/0"})
+    assert settings.dartmouth.base_url == "http://127.0.0.1:8103"
+    assert settings.hubmis.http.timeout_s == 2.5 and settings.stellic.http.timeout_s == 10.0
+    assert settings.dartmouth.scopes == ("a:b", "c:d")
+    assert settings.hubmis.rate_limit_bucket == 500 and settings.hubmis.rate_limit_refill_s == 5.0
+    assert settings.redis_url == "redis://x:1/0"
+
+
+def test_secrets_never_show_in_a_repr() -> None:
+    text = repr(Settings.from_env(SANDBOX_ENV))
+    for secret in ("sandbox-stellic-pat", "sandbox-secret", "sandbox-dartmouth-key"):
+        assert secret not in text
+
+
+def test_fails_fast_listing_every_problem_without_echoing_values() -> None:
+    env = {**SANDBOX_ENV, "CAMPUSGRAPH_HUBMIS_TIMEOUT_S": "soon", "CAMPUSGRAPH_STELLIC_BASE_URL": "ftp://x"}
+    del env["CAMPUSGRAPH_DARTMOUTH_API_KEY"]
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(env)
+    message = str(caught.value)
+    assert "CAMPUSGRAPH_DARTMOUTH_API_KEY is required" in message
+    assert "CAMPUSGRAPH_HUBMIS_TIMEOUT_S" in message and "CAMPUSGRAPH_STELLIC_BASE_URL" in message
+    assert "sandbox-secret" not in message
