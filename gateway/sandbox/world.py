@@ -233,7 +233,7 @@ class _Builder:
             preferred_name=rng.choice(names.FIRST_NAMES) if rng.random() < 0.08 else None,
             email=_email(first, middle, last, class_year or "", self.emails),
             gender=rng.choices("FMX", weights=(49, 49, 2))[0], date_of_birth=dob, vendors=vendors,
-            ferpa=kind == "student" and rng.random() < 0.03,
+            ferpa=kind == "student" and rng.random() < 0.03, class_year=class_year,
         )
         if HUBMIS in vendors:
             if kind == "student":

@@ -104,3 +104,9 @@ def test_route_table_prefers_literal_segments() -> None:
     route, params, _ = table.resolve("GET", "/students/56")
     assert route is table["one"] and params == {"id": "56"}
     assert table["one"].url(id="a/b c") == "/students/a%2Fb%20c"
+
+
+def test_students_carry_their_class_year_and_terms() -> None:
+    world = build_world(5, 200)
+    for p in world.students():
+        assert p.class_year is not None and p.grad_term == f"20{p.class_year}06"
