@@ -57,7 +57,8 @@ async def test_token_expiry_mid_run_renews_once_and_fails_nothing(
 async def test_a_401_is_retried_once_with_a_new_token(sandbox: SandboxProcess, make_client: MakeClient) -> None:
     client = await make_client("hubmis")
     await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0)
-    sandbox.reset("hubmis")  # the sandbox forgets every token it issued
+    sandbox.reset("hubmis")
+    sandbox.faults("hubmis", route=HUBMIS_STUDENT, fail_next=1, error_status=401)  # the vendor drops our token
     assert (await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0))["id"] == 56
     statuses = [(r["route"], r["status"]) for r in sandbox.requests("hubmis")["requests"]]
     assert statuses == [(HUBMIS_STUDENT, 401), ("POST /api/v1/token", 200), (HUBMIS_STUDENT, 200)]
