@@ -12,6 +12,7 @@ import base64
 import binascii
 import gc
 import secrets
+from random import Random
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -41,7 +42,8 @@ class HubmisSimulator(StudentRoutes, StaffRoutes, StructureRoutes, PlaceRoutes):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self.school = build_school(world, self.options.seed, self.rng)
+            # A fresh stream per load: self.rng carries on across resets, and a reset must rebuild the same data.
+            self.school = build_school(world, world.seed, Random(f"hubmis:{world.seed}"))
         finally:
             if collecting:
                 gc.enable()

@@ -118,16 +118,17 @@ def staff_title(p: Person, rng: Random) -> Ref:
 
 
 def contact_record(contact_id: int, first: str, last: str, gender: str, title: str, email: str, students: list[Ref],
-                   access: str) -> dict[str, Any]:
+                   access: str, status: str) -> dict[str, Any]:
     record = {
         "access_status": access, "multi_realm": False, "students_access": students if access != "no_access" else [],
         "deleted_at": None, "external_id": None, "first_name": first, "gender": lk.GENDERS[gender],
         "id": contact_id, "last_name": last, "middle_name": None, "primary_email": email,
-        "profile_image": {"url": None}, "status": "active", "students": students, "title": lk.TITLES[title],
+        "profile_image": {"url": None}, "status": status, "students": students, "title": lk.TITLES[title],
     }
     if contact_id == SEED_CONTACT:
         # As printed in seed 002 (deleted_at set on an active contact is the doc's own oddity).
-        record.update(access_status="no_access", students_access=[], deleted_at=SEED_TIME, first_name="Sarah",
+        record.update(access_status="no_access", students_access=[], deleted_at=SEED_TIME, status="active",
+                      first_name="Sarah",
                       last_name="Shmyth", middle_name=None, primary_email="user@example.com")
     return record
 

@@ -201,18 +201,22 @@ def _place_students(school: School, world: World, rng: Random, ids: Ids) -> None
             relation_id += 1
             contact_id = ids.take("contact", (sid, n))
             info.contacts.append((relation_id, contact_id, relationship))
-            _contact(school, rng, contact_id, p, sid, relationship)
+            _contact(school, rng, contact_id, p, sid, relationship, status)
         school.students[sid] = info
 
 
-def _contact(school: School, rng: Random, contact_id: int, child: Any, sid: int, relationship: str) -> None:
+def _contact(school: School, rng: Random, contact_id: int, child: Any, sid: int, relationship: str,
+             student_status: str) -> None:
     gender = "F" if relationship == "Mother" else "M"
     first = rng.choice(lk.PARENT_NAMES[gender])
     last = child.last_name if rng.random() < 0.85 else rng.choice(lk.PARENT_NAMES["M"]) + "son"
     title = "Mr" if gender == "M" else rng.choice(("Mrs", "Ms"))
     email = f"{first}.{last}@{rng.choice(lk.EMAIL_DOMAINS)}".lower().replace(" ", "")
     access = lk.CONTACT_ACCESS.pick(rng)
-    record = pp.contact_record(contact_id, first, last, gender, title, email, [pp.person_ref(child, sid)], access)
+    # Parents of leavers stay on file but inactive.
+    status = "inactive" if student_status == "past" else "active"
+    record = pp.contact_record(contact_id, first, last, gender, title, email, [pp.person_ref(child, sid)],
+                               access if status == "active" else "no_access", status)
     school.contact_haystacks[contact_id] = pp.haystack(record["first_name"], record["last_name"],
                                                        record["primary_email"], contact_id)
     school.contacts[contact_id] = record
