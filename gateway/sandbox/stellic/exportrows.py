@@ -125,6 +125,8 @@ def plancourse_enrollment_by_term(sim: StellicState, q: QueryParams) -> Rows:
 
 
 def registration_details(sim: StellicState, q: QueryParams) -> Rows:
+    """Course requests (the planned courses) of students with a registration time in that semester and year;
+    ``timestamp`` keeps those whose time opens at or after it, ``all_students`` adds students without one."""
     semester, year = required(q, "semester").lower(), integer(q, "year")
     if semester not in catalog.SEASONS:
         raise bad_request([problem("semester", f"Must be one of: {', '.join(catalog.SEASONS)}.")])

@@ -46,6 +46,7 @@ ALWAYS_ASYNC = frozenset({"audit_requirements", "sections_counting_for_reqs", "p
                           "audit_coursesection_requirement_count"})
 APPOINTMENTS_ASYNC_OVER = 5000  # all_appointments goes async above this many appointments
 FILE_DAYS = 3
+KEEP_FILES = 200  # async files kept in memory; older ones are dropped (a 20,000-student plan_courses is ~5 MB)
 ACCESS_KEY_ID = "AKIASANDBOXSTELLIC00"
 
 
@@ -114,6 +115,9 @@ class ExportHandlers(StellicState):
         self.stores["exports"][file_name] = {**record, "data_type": data_type, "rows": count,
                                                              "requested_at": now}
         self.exports[file_name] = content
+        while len(self.exports) > KEEP_FILES:
+            oldest = next(iter(self.exports))
+            del self.exports[oldest], self.stores["exports"][oldest]
         return record
 
     def _advance(self, record: dict[str, Any]) -> None:
