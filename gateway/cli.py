@@ -27,6 +27,8 @@ def _sandbox_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="how long a Stellic async export takes to complete (default 3)")
     p.add_argument("--task-seconds", type=float, default=1.0,
                    help="how long a Dartmouth PATCH task takes to complete (default 1)")
+    p.add_argument("--sync-export-max-rows", type=int, default=50_000,
+                   help="Stellic sync exports larger than this hit the vendor's 2-minute limit (default 50000)")
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:
@@ -39,7 +41,7 @@ def _run_sandbox(args: argparse.Namespace) -> int:
         ports={v: getattr(args, f"{v}_port") for v in DEFAULT_PORTS},
         students=args.students, today=args.today,
         options=SandboxOptions(seed=args.seed, latency_ms=args.latency_ms, export_seconds=args.export_seconds,
-                               task_seconds=args.task_seconds),
+                               task_seconds=args.task_seconds, sync_export_max_rows=args.sync_export_max_rows),
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(config, on_ready=lambda text: print(text, flush=True)))

@@ -83,8 +83,10 @@ class Call:
             raise SandboxError(400, "request body is required")
         try:
             return json.loads(raw)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise SandboxError(400, f"request body is not valid JSON: {exc.msg}") from exc
+        except UnicodeDecodeError as exc:
+            raise SandboxError(400, "request body is not UTF-8") from exc
 
 
 @dataclass(frozen=True)
