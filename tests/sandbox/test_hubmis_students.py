@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from gateway.sandbox.world import HUBMIS, build_world
@@ -137,9 +138,21 @@ def test_sort_and_search(sandbox: SandboxProcess) -> None:
                         .lower() for s in some)
 
 
+def test_year_groups_follow_age(sandbox: SandboxProcess) -> None:
+    current = Hub(sandbox).all_pages("/students", {"filter[enrolmentStatus]": "current", "sort[dateOfBirth]": "asc"})
+    by_birthday: dict[str, list[int]] = {}
+    for s in current:
+        if s["id"] != 56:
+            by_birthday.setdefault(s["date_of_birth"], []).append(int(s["form"]["year_group"]["code"][1:]))
+    groups = list(by_birthday.values())  # oldest first
+    assert all(min(older) >= max(younger) for older, younger in itertools.pairwise(groups))
+    assert {y for g in groups for y in g} == set(range(7, 14))
+
+
 def test_past_students_and_their_destinations(sandbox: SandboxProcess) -> None:
     hub = Hub(sandbox)
     past = hub.all_pages("/students/past")
+    assert hub.get("/students/past", {"sort[lastName]": "asc"}).status_code == 400  # the seed lists no sorts here
     assert past and all(s["enrolment_status"] == "past" for s in past)
     destination = hub.json(f"/students/{past[0]['id']}/destination")
     assert destination["leaving_status"] == "Leaver" and destination["leaving_date"]
@@ -224,6 +237,9 @@ def test_timetable_and_calendar(sandbox: SandboxProcess) -> None:
     backwards = hub.get("/students/56/timetable/calendar", {"filter[dateFrom]": "2026-10-10",
                                                             "filter[dateTo]": "2026-10-01"})
     assert backwards.status_code == 422
+    too_long = hub.get("/students/56/timetable/calendar", {"filter[dateFrom]": "2026-01-01",
+                                                           "filter[dateTo]": "2027-03-01"})
+    assert too_long.status_code == 422 and "366" in too_long.json()["message"]
 
 
 def test_the_same_seed_gives_the_same_students(sandbox: SandboxProcess) -> None:

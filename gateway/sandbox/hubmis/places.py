@@ -49,6 +49,7 @@ class PlaceRoutes(HubmisCore):
     @endpoint("list_rooms")
     async def list_rooms(self, call: Call, year: Year) -> Response:
         found = q.parse_filters(call.query, {"location": "int"})
+        q.parse_sort(call.query, {})
         page = q.parse_page(call.query)
         terms = q.search_terms(call.query)
         rooms = [r for r in sorted(self.school.rooms.values(), key=lambda r: r["id"])

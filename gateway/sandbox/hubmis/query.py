@@ -106,8 +106,8 @@ def parse_sort(params: Any, allowed: Mapping[str, Callable[[Any], Any]]) -> list
         if parts is None:
             continue
         if len(parts) != 1 or parts[0] not in allowed:
-            raise SandboxError(400, f"Requested sort(s) `{'.'.join(parts)}` is not allowed. "
-                                    f"Allowed sort(s) are `{', '.join(allowed)}`.")
+            raise SandboxError(400, f"Requested sort(s) `{'.'.join(parts)}` is not allowed. " + (
+                f"Allowed sort(s) are `{', '.join(allowed)}`." if allowed else "This list cannot be sorted."))
         if raw.lower() not in ("asc", "desc"):
             raise invalid(f"sort.{parts[0]}", f"The sort[{parts[0]}] direction must be asc or desc.")
         keys.append((allowed[parts[0]], raw.lower() == "desc"))

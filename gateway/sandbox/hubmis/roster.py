@@ -167,13 +167,20 @@ def _place_students(school: School, world: World, rng: Random, ids: Ids) -> None
     boarding = {g: [h["id"] for h in school.houses.values() if h["house_type"] == "boarding"
                     and any(x["code"] == g for x in h["genders"])] for g in lk.GENDERS}
     relation_id = 0
-    for p in sorted(world.students(HUBMIS), key=lambda p: p.hubmis_id or 0):
+    students = sorted(world.students(HUBMIS), key=lambda p: p.hubmis_id or 0)
+    statuses = {p.key: {"GR": "past", "WD": "past", "AD": "applicant"}.get(p.status or "", "current") for p in students}
+    # The world's students are university-aged; spread the current ones over Years 7-13 by age, youngest in
+    # Year 7, so year groups at least follow dates of birth.
+    youngest_first = sorted((p for p in students if statuses[p.key] == "current"),
+                            key=lambda p: (p.date_of_birth, p.key), reverse=True)
+    year_of = {p.key: 7 + 7 * rank // len(youngest_first) for rank, p in enumerate(youngest_first)}
+    for p in students:
         assert p.hubmis_id is not None
         sid = p.hubmis_id
-        status = {"GR": "past", "WD": "past", "AD": "applicant"}.get(p.status or "", "current")
+        status = statuses[p.key]
         now = prev = None
         if status == "current":
-            now = 9 if sid == pp.SEED_STUDENT else rng.randint(7, 13)
+            now = 9 if sid == pp.SEED_STUDENT else year_of[p.key]
             joined_late = now in (7, 12) and (now == 7 or rng.random() < 0.2)
             prev = None if joined_late else now - 1
         elif status == "past":

@@ -109,6 +109,7 @@ class StaffRoutes(HubmisCore):
     @endpoint("list_contacts")
     async def list_contacts(self, call: Call, year: Year) -> Response:
         filters = q.parse_filters(call.query, {"status": "str"})
+        q.parse_sort(call.query, {})
         page = q.parse_page(call.query)
         terms = q.search_terms(call.query)
         status = _status(filters["status"], _CONTACT_STATUS, "filter.status") if "status" in filters else None

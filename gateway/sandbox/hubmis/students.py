@@ -91,6 +91,7 @@ class StudentRoutes(HubmisCore):
     @endpoint("list_past_students")
     async def list_past_students(self, call: Call, year: Year) -> Response:
         filters = q.parse_filters(call.query, {"gender": "int", "destinationSchool": "int"})
+        q.parse_sort(call.query, {})
         page = q.parse_page(call.query)
         terms = q.search_terms(call.query)
         gender, destination = filters.get("gender"), filters.get("destinationSchool")

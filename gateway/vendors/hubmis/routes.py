@@ -27,9 +27,10 @@ GET_TOKEN = Route("get_token", "POST", _API + "/token", SEED,
 
 # Students
 LIST_STUDENTS = _get("list_students", "/students",
-                     "paged; search; filter[gender|academicYear|boardingType|form|yearGroup|enrolmentStatus|house|"
-                     "tutorGroup]; sort[id|firstName|lastName|preferredName|dateOfBirth|externalId|yearGroup|form]; "
-                     + _YEAR)
+                     "every enrolment status unless filtered; paged; search; filter[gender|academicYear|boardingType|"
+                     "form|yearGroup|enrolmentStatus|house|tutorGroup] (form, tutorGroup and yearGroup match that "
+                     "group's own year); sort[id|firstName|lastName|preferredName|dateOfBirth|externalId|yearGroup|"
+                     "form]; " + _YEAR)
 LIST_PAST_STUDENTS = _get("list_past_students", "/students/past", "paged; search; filter[gender|destinationSchool]")
 GET_STUDENT = _get("get_student", "/students/{id}", _YEAR)
 GET_STUDENT_CONSENT = _get("get_student_consent", "/students/{id}/consent", "seven consent booleans")
