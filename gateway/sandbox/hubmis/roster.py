@@ -21,6 +21,7 @@ from gateway.sandbox.hubmis.school import (
     Ids,
     Year,
     YearGroup,
+    active_start_year,
     build_departments,
     build_houses,
     build_rooms,
@@ -100,7 +101,8 @@ def _house_ref(houses: dict[int, dict[str, Any]], house_id: int | None) -> Ref |
 
 
 def build_school(world: World, seed: int, rng: Random) -> School:
-    ids = Ids(_reserved(_active_start(world.today)), start={"room": 101, "contact": 100})
+    """Everything the HUBmis simulator serves, in an order that keeps every id and draw stable for a seed."""
+    ids = Ids(_reserved(active_start_year(world.today)), start={"room": 101, "contact": 100})
     years = build_years(world.today, ids)
     for year in years:
         build_year_groups(year, ids, rng)
@@ -117,7 +119,7 @@ def build_school(world: World, seed: int, rng: Random) -> School:
     school.staff = staff
     refs = {key: [school.staff_ref(i) for i in pool] for key, pool in teachers.items()}
     for year in years:
-        build_departments(year, ids, refs, refs)
+        build_departments(year, ids, refs)
         for s in staff.values():
             school.staffing.link(s.id, department=year.departments[s.department]["id"],
                                  subject=year.subjects[s.subject]["id"])
@@ -135,10 +137,6 @@ def build_school(world: World, seed: int, rng: Random) -> School:
         info.record.update(school.year_fields(info, school.active))
     _staff_records(school, rng)
     return school
-
-
-def _active_start(today: date) -> int:
-    return today.year if today >= date(today.year, 9, 1) else today.year - 1
 
 
 def _staff(world: World, rng: Random) -> dict[int, pp.StaffInfo]:

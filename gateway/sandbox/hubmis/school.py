@@ -141,9 +141,14 @@ def _weekday_on_or_before(day: date) -> date:
     return day - timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else day
 
 
+def active_start_year(today: date) -> int:
+    """The calendar year in which the academic year containing ``today`` began (years run September-August)."""
+    return today.year if today >= date(today.year, 9, 1) else today.year - 1
+
+
 def build_years(today: date, ids: Ids) -> list[Year]:
     """The previous and the active academic year (1 September to 31 August), with three terms each."""
-    active_start = today.year if today >= date(today.year, 9, 1) else today.year - 1
+    active_start = active_start_year(today)
     years = []
     for start_year in (active_start - 1, active_start):
         y = start_year
@@ -168,21 +173,23 @@ def build_year_groups(year: Year, ids: Ids, rng: Random) -> None:
         year.year_groups.append(yg)
 
 
-def build_departments(year: Year, ids: Ids, heads: dict[str, list[Ref]], teachers: dict[str, list[Ref]]) -> None:
-    """Departments and subjects of one year (HUBmis copies them year to year, with new ids)."""
+def build_departments(year: Year, ids: Ids, staff: dict[str, list[Ref]]) -> None:
+    """Departments and subjects of one year (HUBmis copies them year to year, with new ids).
+
+    ``staff`` holds staff refs by subject code and by department code; the first of each leads it.
+    """
     for code, (name, subject_codes) in lk.DEPARTMENTS.items():
         dept_id = ids.take("department", (year.start_year, code))
         subjects = []
         for s in subject_codes:
             s_name, alt, _ = lk.SUBJECTS[s]
             subject_id = ids.take("subject", (year.start_year, s))
-            record = {"id": subject_id, "academic_year": year.ref(),
-                      "alternative_name": alt, "code": s, "department": ref(dept_id, name, code), "name": s_name,
-                      "can_copy": not year.active, "subject_heads": teachers.get(s, [])[:1]}
-            year.subjects[s] = record
+            year.subjects[s] = {"id": subject_id, "academic_year": year.ref(), "alternative_name": alt, "code": s,
+                                "department": ref(dept_id, name, code), "name": s_name, "can_copy": not year.active,
+                                "subject_heads": staff.get(s, [])[:1]}
             subjects.append(ref(subject_id, s_name, s))
         year.departments[code] = {"id": dept_id, "academic_year": year.ref(), "code": code,
-                                  "department_heads": heads.get(code, [])[:1], "name": name, "subjects": subjects,
+                                  "department_heads": staff.get(code, [])[:1], "name": name, "subjects": subjects,
                                   "can_copy": not year.active}
 
 
