@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from gateway.sandbox import credentials as creds
 from gateway.sandbox.simulator import SandboxOptions, Simulator
-from gateway.sandbox.world import build_world
+from gateway.sandbox.world import World, build_world
 
 SIMULATORS: dict[str, str] = {
     "stellic": "gateway.sandbox.stellic:StellicSimulator",
@@ -44,9 +44,27 @@ def _simulator_class(vendor: str) -> type[Simulator]:
     return cls
 
 
+class _SharedFirstWorld:
+    """Builds the world once for the first load of every simulator (start-up time at 20,000 students
+    is dominated by building it); each later call (a reset) builds a fresh copy for that simulator."""
+
+    def __init__(self, build: Callable[[], World], users: int) -> None:
+        self._build, self._first, self._left = build, None, users
+
+    def __call__(self) -> World:
+        if self._left > 0:
+            self._left -= 1
+            if self._first is None:
+                self._first = self._build()
+            world, self._first = self._first, (self._first if self._left else None)
+            return world
+        return self._build()
+
+
 def build_simulators(config: SandboxConfig) -> dict[str, Simulator]:
-    """One simulator per vendor, each over its own copy of the same deterministic world."""
-    factory = partial(build_world, config.options.seed, config.students, config.today)
+    """One simulator per vendor over the same deterministic world (each reset rebuilds its own copy)."""
+    factory = _SharedFirstWorld(partial(build_world, config.options.seed, config.students, config.today),
+                                len(SIMULATORS))
     return {
         vendor: _simulator_class(vendor)(factory, replace(config.options, base_url=config.base_url(vendor)))
         for vendor in SIMULATORS

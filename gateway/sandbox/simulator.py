@@ -154,6 +154,8 @@ class Simulator:
 
     # ---- state -----------------------------------------------------------------------------
     def reset(self) -> None:
+        # Reseeded so that load() draws the same stream every time: a reset restores the same data.
+        self.rng = random.Random(f"{self.vendor}:{self.options.seed}")
         self.log.clear()
         self.faults.clear()
         self.buckets.clear()
