@@ -1,4 +1,5 @@
-"""The ``campusgraph`` command: ``sandbox`` now; ``serve``, ``demo`` and ``schema`` join it as they land."""
+"""The ``campusgraph`` command: ``serve`` (the gateway), ``sandbox`` (the vendor simulators), ``demo`` (both,
+wired together) and ``schema`` (print the SDL)."""
 
 from __future__ import annotations
 
@@ -48,15 +49,56 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateway.logs import configure
+    from gateway.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"campusgraph serve: {exc}", file=sys.stderr)
+        return 2
+    configure(args.log_level.upper())
+    uvicorn.run("gateway.app:create_app_from_env", factory=True, host=args.host or settings.host,
+                port=args.port or settings.port, workers=args.workers, log_level=args.log_level,
+                access_log=False, timeout_graceful_shutdown=30)
+    return 0
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from gateway.app import build_schema
+
+    print(build_schema().as_str())
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from gateway.demo import run_demo
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_demo(students=args.students, port=args.port, latency_ms=args.latency_ms))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="campusgraph", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the gateway from CAMPUSGRAPH_* settings")
+    serve.add_argument("--host", default=None, help="listen address (default CAMPUSGRAPH_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default CAMPUSGRAPH_PORT or 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (share state through Redis)")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     _sandbox_parser(sub)
+    demo = sub.add_parser("demo", help="run the sandbox and the gateway on 127.0.0.1:8000, wired together")
+    demo.add_argument("--port", type=int, default=8000, help="gateway port (default 8000)")
+    demo.add_argument("--students", type=int, default=500, help="sandbox students (default 500)")
+    demo.add_argument("--latency-ms", type=float, default=0.0, help="sandbox latency per vendor call")
+    sub.add_parser("schema", help="print the GraphQL schema (SDL)")
     args = parser.parse_args(argv)
-    if args.command == "sandbox":
-        return _run_sandbox(args)
-    parser.error(f"unknown command {args.command}")
-    return 2
+    runners = {"serve": _run_serve, "sandbox": _run_sandbox, "demo": _run_demo, "schema": _run_schema}
+    return runners[args.command](args)
 
 
 if __name__ == "__main__":

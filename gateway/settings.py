@@ -45,6 +45,11 @@ class Settings:
     cache_enabled: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
+    call_budget: int = 200  # upstream calls one GraphQL request may make
+    stellic_username_template: str = "{key}"  # crosswalk: Stellic username from the shared key (netid)
+    crosswalk_case_insensitive: bool = True
+    hubmis_index_refresh_s: float = 900.0
+    hubmis_index_share: float = 0.25  # share of HUBmis' refill rate a background index refresh may spend
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -108,7 +113,12 @@ class _Reader:
         settings = Settings(
             stellic=stellic, hubmis=hubmis, dartmouth=dartmouth, redis_url=self.raw("REDIS_URL"),
             cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
-            port=self.get("PORT", _positive(int), 8000))
+            port=self.get("PORT", _positive(int), 8000),
+            call_budget=self.get("CALL_BUDGET", _positive(int), 200),
+            stellic_username_template=self.get("CROSSWALK_STELLIC_USERNAME", _template, "{key}"),
+            crosswalk_case_insensitive=self.get("CROSSWALK_CASE_INSENSITIVE", _bool, True),
+            hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", _positive(float), 900.0),
+            hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", _share, 0.25))
         if self.problems:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
         return settings
@@ -122,6 +132,19 @@ def _positive(kind: type[T]) -> Callable[[str], T]:
         return value
 
     return parse
+
+
+def _template(raw: str) -> str:
+    if raw.count("{key}") != 1:
+        raise ValueError("must contain {key} exactly once")
+    return raw
+
+
+def _share(raw: str) -> float:
+    value = float(raw)
+    if not 0 < value <= 1:
+        raise ValueError("must be above 0 and at most 1")
+    return value
 
 
 def _bool(raw: str) -> bool:

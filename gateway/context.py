@@ -1,0 +1,19 @@
+"""The per-request context every resolver sees: request id, upstreams, data port and call budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.upstreams import Upstreams
+from gateway.vendors.budget import CallBudget
+
+
+@dataclass
+class Context:
+    request: Any
+    response: Any
+    request_id: str
+    upstreams: Upstreams
+    budget: CallBudget
+    port: Any  # resolvers.port.Port, built fresh for this request (its loaders hold no state across requests)

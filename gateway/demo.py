@@ -1,0 +1,56 @@
+"""``campusgraph demo``: the vendor sandbox and the gateway in one process, wired to each other."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import uvicorn
+
+from gateway.app import create_app
+from gateway.logs import configure
+from gateway.sandbox import credentials as creds
+from gateway.sandbox.runner import SandboxConfig, serve
+from gateway.sandbox.simulator import SandboxOptions
+from gateway.settings import Settings
+
+
+def sandbox_settings(config: SandboxConfig, **overrides: object) -> Settings:
+    """Gateway settings pointing at a running sandbox: only base URLs and credentials differ from production."""
+    env = {
+        "CAMPUSGRAPH_STELLIC_BASE_URL": config.base_url("stellic"),
+        "CAMPUSGRAPH_STELLIC_TOKEN": creds.STELLIC_PAT,
+        "CAMPUSGRAPH_HUBMIS_BASE_URL": config.base_url("hubmis"),
+        "CAMPUSGRAPH_HUBMIS_CLIENT_ID": creds.HUBMIS_CLIENT_ID,
+        "CAMPUSGRAPH_HUBMIS_CLIENT_SECRET": creds.HUBMIS_CLIENT_SECRET,
+        "CAMPUSGRAPH_HUBMIS_REALM": creds.HUBMIS_REALM,
+        "CAMPUSGRAPH_DARTMOUTH_BASE_URL": config.base_url("dartmouth"),
+        "CAMPUSGRAPH_DARTMOUTH_API_KEY": creds.DARTMOUTH_API_KEY,
+        **{f"CAMPUSGRAPH_{k.upper()}": str(v) for k, v in overrides.items()},
+    }
+    return Settings.from_env(env)
+
+
+async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.0) -> None:
+    configure("WARNING")
+    config = SandboxConfig(students=students, options=SandboxOptions(latency_ms=latency_ms))
+    ready = asyncio.Event()
+
+    def sandbox_ready(text: str) -> None:
+        print(text, flush=True)
+        ready.set()
+
+    sandbox = asyncio.create_task(serve(config, on_ready=sandbox_ready))
+    await ready.wait()
+    app = create_app(sandbox_settings(config))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    gateway = asyncio.create_task(server.serve())
+    while not server.started and not gateway.done():  # noqa: ASYNC110 - uvicorn exposes no started event
+        await asyncio.sleep(0.05)
+    print(f"\ncampusgraph gateway ready: GraphiQL at http://127.0.0.1:{port}/graphql", flush=True)
+    try:
+        await gateway
+    finally:
+        sandbox.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sandbox

@@ -1,0 +1,86 @@
+"""Error codes of the GraphQL API and the extension that turns exceptions into coded, safe errors.
+
+Vendor failures become one GraphQL error each with ``extensions.code``, ``extensions.vendor`` and
+``extensions.status``; anything unexpected is masked to ``INTERNAL_ERROR`` with the request id,
+and its details go to the log only. No stack trace, vendor URL or credential reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from gateway.vendors.errors import VendorError, VendorRateLimited
+
+log = logging.getLogger("campusgraph.errors")
+
+# code -> meaning, rendered into the README's error table.
+ERROR_CODES: dict[str, str] = {
+    "VENDOR_UNAVAILABLE": "the vendor could not be reached, timed out or failed (5xx) after the retries allowed",
+    "VENDOR_CIRCUIT_OPEN": "calls to the vendor are suspended for a few seconds after repeated failures",
+    "VENDOR_RATE_LIMITED": "the vendor's rate limit (or the gateway's share of it) is spent; see retryAfterS",
+    "VENDOR_AUTH_FAILED": "the vendor refused the gateway's credentials",
+    "VENDOR_SCOPE_MISSING": "the gateway's Dartmouth key lacks a configured scope",
+    "VENDOR_FORBIDDEN": "the gateway's credential lacks the privilege for this call",
+    "VENDOR_BAD_REQUEST": "the vendor refused the request as invalid",
+    "VENDOR_PROTOCOL_ERROR": "the vendor answered outside its contract (malformed body, unexpected status)",
+    "NOT_FOUND": "no such record",
+    "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost: it may or may not have been applied",
+    "UPSTREAM_BUDGET_EXCEEDED": "the request needed more upstream calls than its budget allows",
+    "BAD_USER_INPUT": "an argument is malformed (e.g. an ID this gateway did not issue)",
+    "GRAPHQL_VALIDATION_FAILED": "the query does not fit the schema",
+    "INTERNAL_ERROR": "an unexpected failure; the log has the details under the request id",
+}
+
+
+class GatewayError(Exception):
+    """An expected failure raised by a resolver, with its code."""
+
+    def __init__(self, message: str, code: str = "BAD_USER_INPUT", **extensions: Any) -> None:
+        super().__init__(message)
+        self.code, self.extensions = code, extensions
+
+
+def vendor_extensions(exc: VendorError) -> dict[str, Any]:
+    ext: dict[str, Any] = {"code": exc.code, "vendor": exc.vendor}
+    if exc.status is not None:
+        ext["status"] = exc.status
+    if isinstance(exc, VendorRateLimited) and exc.retry_after_s is not None:
+        ext["retryAfterS"] = round(exc.retry_after_s, 1)
+    return ext
+
+
+def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    """The client-safe form of one error."""
+    original = error.original_error
+    if original is None:
+        extensions = {"code": (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")}
+        return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
+                            path=error.path, extensions={**(error.extensions or {}), **extensions,
+                                                         "requestId": request_id})
+    if isinstance(original, VendorError):
+        message, extensions = f"{original.vendor}: {original.message}", vendor_extensions(original)
+    elif isinstance(original, GatewayError):
+        message, extensions = str(original), {"code": original.code, **original.extensions}
+    else:
+        log.error("unexpected error in %s (request %s)", ".".join(map(str, error.path or [])), request_id,
+                  exc_info=original)
+        message, extensions = "Unexpected error.", {"code": "INTERNAL_ERROR"}
+    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, extensions={**extensions, "requestId": request_id})
+
+
+class ErrorFormatter(SchemaExtension):
+    """Rewrites every error of a result into its coded, client-safe form."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not getattr(result, "errors", None):
+            return
+        request_id = getattr(self.execution_context.context, "request_id", "-")
+        result.errors = [format_error(e, request_id) for e in result.errors]

@@ -1,0 +1,171 @@
+"""The identity crosswalk: which records in Dartmouth, Stellic and HUBmis are the same person.
+
+Rules (configurable, ``IdentityRules``): a person's shared key is their Dartmouth netid; their
+Stellic username is the key put through a template (``{key}`` by default) and their HUBmis
+``external_id`` equals the key; keys compare case-insensitively unless told otherwise.
+
+HUBmis has no lookup by ``external_id`` and allows one request per 5 s once its burst of 500 is
+spent, so its side is an index built from the paged student list at start-up and refreshed in the
+background at a pace that spends only a fixed share of the refill rate. A query never spends the
+budget on a lookup the index can answer; only before the first build completes does a lookup
+fall back to one ``search`` call. Stellic's side is its engagement export (one CSV listing every
+username), cached like any read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+import time
+from dataclasses import dataclass
+
+from gateway.vendors.errors import VendorError
+from gateway.vendors.hubmis import routes as hubmis_routes
+from gateway.vendors.hubmis.client import HubmisClient
+from gateway.vendors.routes import Route
+from gateway.vendors.stellic import routes as stellic_routes
+from gateway.vendors.stellic.client import StellicClient
+
+log = logging.getLogger("campusgraph.crosswalk")
+
+STELLIC_INDEX_TTL_S = 300.0
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    stellic_username: str = "{key}"  # template from the shared key
+    case_insensitive: bool = True
+
+    def norm(self, key: str) -> str:
+        return key.lower() if self.case_insensitive else key
+
+    def username_for(self, key: str) -> str:
+        return self.stellic_username.format(key=key)
+
+    def key_for_username(self, username: str) -> str:
+        prefix, _, suffix = self.stellic_username.partition("{key}")
+        if username.startswith(prefix) and username.endswith(suffix):
+            return username[len(prefix): len(username) - len(suffix) if suffix else None]
+        return username
+
+
+class HubmisIndex:
+    """external_id -> HUBmis id (and back), from a paged list: students, or staff."""
+
+    def __init__(self, client: HubmisClient, rules: IdentityRules, *, refill_s: float,
+                 route: Route = hubmis_routes.LIST_STUDENTS, budget_share: float = 0.25,
+                 refresh_s: float = 900.0) -> None:
+        self.client, self.rules, self.refill_s, self.route = client, rules, refill_s, route
+        self.budget_share, self.refresh_s = budget_share, refresh_s
+        self._by_key: dict[str, int] = {}
+        self._by_id: dict[int, str | None] = {}
+        self.ready = asyncio.Event()
+        self.built_at: float | None = None
+        self.pages_fetched = 0
+
+    def lookup(self, key: str) -> int | None:
+        return self._by_key.get(self.rules.norm(key))
+
+    def key_of(self, hubmis_id: int) -> str | None:
+        return self._by_id.get(hubmis_id)
+
+    def knows(self, hubmis_id: int) -> bool:
+        return hubmis_id in self._by_id
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    async def build(self, paced: bool = False) -> None:
+        """One pass over the list; ``paced`` spaces pages so the pass spends ``budget_share`` of the refill."""
+        by_key: dict[str, int] = {}
+        by_id: dict[int, str | None] = {}
+        pause = self.refill_s / self.budget_share if paced else 0.0
+        async for page in self.client.pages(self.route, page_size=100, ttl=0):
+            self.pages_fetched += 1
+            for item in page:
+                external = item.get("external_id")
+                by_id[int(item["id"])] = external
+                if external:
+                    by_key[self.rules.norm(str(external))] = int(item["id"])
+            if pause:
+                await asyncio.sleep(pause)
+        self._by_key, self._by_id = by_key, by_id
+        self.built_at = time.time()
+        self.ready.set()
+        log.info("hubmis index built: %s %d", self.route.path, len(by_id),
+                 extra={"index": {"vendor": "hubmis", "route": self.route.key, "size": len(by_id)}})
+
+    async def run(self) -> None:
+        """Build now (using the burst), then refresh in the background at the paced rate, forever."""
+        await self._loop(paced=False)
+
+    async def _loop(self, paced: bool) -> None:
+        while True:
+            try:
+                await self.build(paced=paced)
+                paced = True
+                await asyncio.sleep(self.refresh_s)
+            except asyncio.CancelledError:
+                raise
+            except VendorError as exc:
+                log.warning("hubmis index refresh failed: %s", exc)
+                await asyncio.sleep(min(60.0, self.refresh_s))
+
+    async def search(self, key: str) -> int | None:
+        """Before the first build: one ``search`` call for this key (the only time a lookup spends budget)."""
+        items = await self.client.fetch(self.route, params={"search": key, "page[size]": 100})
+        for item in items if isinstance(items, list) else []:
+            if item.get("external_id") and self.rules.norm(str(item["external_id"])) == self.rules.norm(key):
+                return int(item["id"])
+        return None
+
+
+class StellicIndex:
+    """Stellic usernames (and Stellic IDs) from the engagement export, cached for five minutes."""
+
+    def __init__(self, client: StellicClient, rules: IdentityRules) -> None:
+        self.client, self.rules = client, rules
+
+    async def usernames(self) -> dict[str, int]:
+        reply = await self.client.get(stellic_routes.ROUTES["export_students_by_property"],
+                                      path={"property": "engagement_score"},
+                                      params={"output_format": "csv", "delivery_channel": "http_file"},
+                                      ttl=STELLIC_INDEX_TTL_S)
+        out: dict[str, int] = {}
+        for row in csv.reader(io.StringIO(reply.body or "")):
+            if len(row) >= 2 and row[1].strip().isdigit():
+                out[self.rules.norm(row[0].strip())] = int(row[1].strip())
+        return out
+
+    async def has(self, key: str) -> bool:
+        return self.rules.norm(self.rules.username_for(key)) in await self.usernames()
+
+
+@dataclass
+class Crosswalk:
+    """The rules and the indexes built from them; one per process, shared by every request."""
+
+    rules: IdentityRules
+    hubmis_students: HubmisIndex
+    hubmis_staff: HubmisIndex
+    stellic: StellicIndex
+
+    @classmethod
+    def create(cls, hubmis: HubmisClient, stellic: StellicClient, rules: IdentityRules, *, refill_s: float,
+               refresh_s: float = 900.0, share: float = 0.25) -> Crosswalk:
+        pacing = {"refill_s": refill_s, "refresh_s": refresh_s, "budget_share": share}
+        return cls(rules=rules,
+                   hubmis_students=HubmisIndex(hubmis, rules, **pacing),
+                   hubmis_staff=HubmisIndex(hubmis, rules, route=hubmis_routes.LIST_STAFF, **pacing),
+                   stellic=StellicIndex(stellic, rules))
+
+    async def run(self) -> None:
+        """Keep both HUBmis indexes fresh (students first: most lookups are of students)."""
+
+        async def staff_after_students() -> None:
+            await self.hubmis_students.ready.wait()
+            await self.hubmis_staff.run()
+
+        await asyncio.gather(self.hubmis_students.run(), staff_after_students())

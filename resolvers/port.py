@@ -1,0 +1,295 @@
+"""The data port the schema's lazy fields call: loaders, the crosswalk and the pure mappings, per request."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from gateway.upstreams import Upstreams
+from gateway.vendors.dartmouth import routes as dartmouth_routes
+from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S
+from gateway.vendors.dartmouth.models import DartmouthEnrollment
+from gateway.vendors.errors import VendorError
+from resolvers.crosswalk import Crosswalk, HubmisIndex
+from resolvers.loaders import Loaders
+from resolvers.mapping import academic, people
+from resolvers.paging import dartmouth_page, encode_cursor
+from schema.detail import (
+    AttendanceMark,
+    DartmouthStudentRecord,
+    HubmisStudentRecord,
+    StellicStudentRecord,
+    TimetablePeriod,
+)
+from schema.enums import Vendor
+from schema.node import PageInfo, encode_id
+from schema.types import (
+    Advisor,
+    Enrollment,
+    EnrollmentConnection,
+    EnrollmentEdge,
+    Hold,
+    Section,
+    SourceRecord,
+    Staff,
+    Student,
+)
+
+DARTMOUTH, HUBMIS, STELLIC = "dartmouth", "hubmis", "stellic"
+UNKNOWN = object()  # a vendor's side of a person not yet looked up
+
+
+class Port:
+    """Implements ``schema.ports.DataPort`` over this request's loaders."""
+
+    def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk) -> None:
+        self.up, self.rules = upstreams, crosswalk.rules
+        self.hubmis_index, self.hubmis_staff_index = crosswalk.hubmis_students, crosswalk.hubmis_staff
+        self.stellic_index = crosswalk.stellic
+        self.loaders = Loaders(upstreams)
+
+    # ---- identity --------------------------------------------------------------------------------
+    def student(self, key: str, **known: str | int | None) -> Student:
+        return Student(id=encode_id("Student", key), key=key, known=dict(known))
+
+    @staticmethod
+    async def _indexed(index: HubmisIndex, key: str) -> int | None:
+        found = index.lookup(key)
+        if found is not None or index.ready.is_set():
+            return found
+        return await index.search(key)
+
+    async def _hubmis_id(self, key: str) -> int | None:
+        return await self._indexed(self.hubmis_index, key)
+
+    async def hubmis_staff_id(self, key: str) -> int | None:
+        return await self._indexed(self.hubmis_staff_index, key)
+
+    async def _side(self, student: Student, vendor: str) -> str | int | None:
+        """The person's id in one vendor (None when absent), looked up once and remembered on the object."""
+        if vendor in student.known:
+            return student.known[vendor]
+        if vendor == DARTMOUTH:
+            value: str | int | None = student.key if await self.loaders.dartmouth_student_by_netid.load(
+                student.key) is not None else None
+        elif vendor == STELLIC:
+            value = self.rules.username_for(student.key) if await self.stellic_index.has(student.key) else None
+        else:
+            value = await self._hubmis_id(student.key)
+        student.known[vendor] = value
+        return value
+
+    async def resolve_student(self, *, netid: str | None = None, username: str | None = None,
+                              hubmis_id: int | None = None, key: str | None = None) -> Student | None:
+        """A person by any of their keys; None when no vendor knows them. A vendor that fails while
+        checking does not hide the person the others know; it fails only if no vendor could answer."""
+        known: dict[str, str | int | None] = {}
+        if hubmis_id is not None:
+            record = await self.loaders.hubmis_student_by_id.load(hubmis_id)
+            if record is None:
+                return None
+            known[HUBMIS] = hubmis_id
+            key = record.external_id or f"hubmis:{hubmis_id}"
+        elif username is not None:
+            key = self.rules.key_for_username(username)
+        else:
+            key = netid or key
+        if key is None:
+            return None
+        student = self.student(key, **known)
+        if key.startswith("hubmis:"):
+            student.known.update({DARTMOUTH: None, STELLIC: None})
+            return student
+        # The first vendor that knows the person settles it; the others are looked up only if a field needs them,
+        # so a slow or failing vendor does not hold back a person the others know.
+        checks = [asyncio.ensure_future(self._side(student, v)) for v in (DARTMOUTH, HUBMIS, STELLIC)]
+        for check in checks:  # a check still running when we answer reports its failure through the field
+            check.add_done_callback(lambda t: t.cancelled() or t.exception())
+        failures: list[BaseException] = []
+        for check in asyncio.as_completed(checks):
+            try:
+                if await check is not None:
+                    return student
+            except VendorError as exc:
+                failures.append(exc)
+        if failures:
+            raise failures[0]
+        return None
+
+    async def student_by_netid(self, netid: str) -> Student | None:
+        return self.student(netid)
+
+    async def student_sources(self, student: Student) -> list[SourceRecord]:
+        out = []
+        for vendor, enum in ((DARTMOUTH, Vendor.DARTMOUTH), (STELLIC, Vendor.STELLIC), (HUBMIS, Vendor.HUBMIS)):
+            try:
+                side = await self._side(student, vendor)
+            except VendorError:
+                continue  # an unavailable vendor's records are not listed; its fields carry the error
+            if side is not None:
+                out.append(SourceRecord(vendor=enum, id=str(side)))
+        return out
+
+    # ---- unified fields ----------------------------------------------------------------------------
+    async def student_field(self, student: Student, name: str) -> Any:
+        if name == "netid":
+            return await self._side(student, DARTMOUTH)
+        if name == "stellic_username":
+            return await self._side(student, STELLIC)
+        if name == "hubmis_id":
+            return await self._side(student, HUBMIS)
+        if name == "external_id":
+            record = await self._hubmis_record(student)
+            return None if record is None else record.external_id
+        for source in people.STUDENT_FIELD_ORDER[name]:
+            value = await self._student_value(student, source, name)
+            if value is not None:
+                return value
+        return None
+
+    async def _student_value(self, student: Student, source: str, name: str) -> Any:
+        if source == "dartmouth_person":
+            if await self._side(student, DARTMOUTH) is None:
+                return None
+            person = await self.loaders.dartmouth_person_by_netid.load(student.key)
+            return None if person is None else people.person_value(person, name)
+        if source == "dartmouth_student":
+            record = await self._dartmouth_record(student)
+            return None if record is None else people.dartmouth_student_value(record, name)
+        record = await self._hubmis_record(student)
+        return None if record is None else people.hubmis_student_value(record, name)
+
+    async def _dartmouth_record(self, student: Student) -> Any:
+        if await self._side(student, DARTMOUTH) is None:
+            return None
+        return await self.loaders.dartmouth_student_by_netid.load(student.key)
+
+    async def _hubmis_record(self, student: Student) -> Any:
+        hubmis_id = await self._side(student, HUBMIS)
+        return None if hubmis_id is None else await self.loaders.hubmis_student_by_id.load(int(hubmis_id))
+
+    async def student_advisors(self, student: Student) -> list[Advisor]:
+        record = await self._dartmouth_record(student)
+        return [] if record is None else [people.advisor_from_dartmouth(a) for a in record.advisors]
+
+    async def student_holds(self, student: Student) -> list[Hold] | None:
+        if await self._side(student, DARTMOUTH) is None:
+            return []
+        holds = await self.loaders.dartmouth_holds_by_netid.load(student.key)
+        return [academic.hold_from_dartmouth(h) for h in holds or []]
+
+    async def student_enrollments(self, student: Student, term: str | None,
+                                  active_only: bool) -> list[Enrollment] | None:
+        if await self._side(student, DARTMOUTH) is None:
+            return []
+        rows = await self.loaders.dartmouth_enrollments_by_netid.load((student.key, term, active_only))
+        return [academic.enrollment_from_dartmouth(e) for e in rows or []]
+
+    async def student_dartmouth(self, student: Student) -> DartmouthStudentRecord | None:
+        record = await self._dartmouth_record(student)
+        return None if record is None else people.dartmouth_record_from(record)
+
+    async def student_hubmis(self, student: Student) -> HubmisStudentRecord | None:
+        record = await self._hubmis_record(student)
+        return None if record is None else people.hubmis_record_from(record)
+
+    async def student_stellic(self, student: Student) -> StellicStudentRecord | None:
+        username = await self._side(student, STELLIC)
+        return None if username is None else StellicStudentRecord(username=str(username))
+
+    # ---- vendor detail -----------------------------------------------------------------------------
+    async def hubmis_attendance(self, hubmis_id: int, start: datetime, end: datetime) -> list[AttendanceMark] | None:
+        marks = await self.up.hubmis.get_student_attendance(hubmis_id, start, end)
+        return [people.attendance_from_hubmis(m) for m in marks]
+
+    async def hubmis_timetable(self, hubmis_id: int) -> list[TimetablePeriod] | None:
+        periods = await self.up.hubmis.get_student_timetable(hubmis_id)
+        return [people.period_from_hubmis(p) for p in periods]
+
+    async def stellic_engagement_score(self, username: str) -> float | None:
+        score = await self.loaders.stellic_engagement_by_username.load(username)
+        return None if score is None else score.score
+
+    async def stellic_audit(self, username: str, course_filter: str, program_filter: str | None, prop: str) -> Any:
+        return await self.up.stellic.get_audit(username, course_filter, prop, program_filter=program_filter)
+
+    async def stellic_future_courses(self, username: str, course_filter: str) -> Any:
+        return await self.up.stellic.get_planner(username, course_filter)
+
+    # ---- staff ---------------------------------------------------------------------------------------
+    def staff(self, key: str, **known: str | int | None) -> Staff:
+        hubmis_id = known.get(HUBMIS)
+        shared = None if key.startswith("hubmis:") else key
+        return Staff(id=encode_id("Staff", key), key=key, netid=shared,
+                     hubmis_id=hubmis_id if isinstance(hubmis_id, int) else None, external_id=shared)
+
+    def staff_from_hubmis(self, record: Any) -> Staff:
+        self.loaders.hubmis_staff_by_id.prime(record.id, record)
+        return self.staff(record.external_id or f"hubmis:{record.id}", **{HUBMIS: record.id})
+
+    async def resolve_staff(self, *, key: str | None = None, hubmis_id: int | None = None) -> Staff | None:
+        """A member of staff by netid (HUBmis staff index, else Dartmouth people) or HUBmis id."""
+        if key is not None and key.startswith("hubmis:"):
+            hubmis_id, key = int(key.removeprefix("hubmis:")), None
+        if hubmis_id is None and key is not None:
+            hubmis_id = await self.hubmis_staff_id(key)
+        if hubmis_id is not None:
+            record = await self.loaders.hubmis_staff_by_id.load(hubmis_id)
+            if record is not None:
+                return self.staff_from_hubmis(record)
+        if key is not None and await self.loaders.dartmouth_person_by_netid.load(key) is not None:
+            return self.staff(key)
+        return None
+
+    async def staff_by_netid(self, netid: str) -> Staff | None:
+        return await self.resolve_staff(key=netid)
+
+    async def staff_sources(self, staff: Staff) -> list[SourceRecord]:
+        out = []
+        if staff.netid and await self.loaders.dartmouth_person_by_netid.load(staff.netid) is not None:
+            out.append(SourceRecord(vendor=Vendor.DARTMOUTH, id=staff.netid))
+        if staff.hubmis_id is not None:
+            out.append(SourceRecord(vendor=Vendor.HUBMIS, id=str(staff.hubmis_id)))
+        return out
+
+    async def staff_field(self, staff: Staff, name: str) -> Any:
+        if staff.hubmis_id is not None:
+            record = await self.loaders.hubmis_staff_by_id.load(staff.hubmis_id)
+            value = None if record is None else people.hubmis_staff_value(record, name)
+            if value is not None:
+                return value
+        if staff.netid:
+            person = await self.loaders.dartmouth_person_by_netid.load(staff.netid)
+            return None if person is None else people.person_value(person, name)
+        return None
+
+    async def staff_sections(self, staff: Staff) -> list[Section] | None:
+        if not staff.netid:
+            return []
+        rows = await self.up.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
+                                                         "is_active": "true"})
+        sections = await asyncio.gather(*(self.section_by_id(e.section.id) for e in rows))
+        return [s for s in sections if s is not None]
+
+    # ---- sections and enrollments ---------------------------------------------------------------------
+    async def section_by_id(self, section_id: str) -> Section | None:
+        record = await self.loaders.dartmouth_section_by_id.load(section_id)
+        return None if record is None else academic.section_from_dartmouth(record)
+
+    async def section_instructors(self, section: Section) -> list[Staff] | None:
+        return [self.staff(netid) for netid in section.instructor_netids]
+
+    async def section_enrollments(self, section: Section, first: int,
+                                  after: str | None) -> EnrollmentConnection | None:
+        rows, state, total = await dartmouth_page(self.up.dartmouth, dartmouth_routes.LIST_ENROLLMENTS,
+                                                  {"section.id": section.key}, first, after, TTL_ACADEMIC_S)
+        cursor = encode_cursor(state)
+        edges = []
+        for row in rows:
+            record = DartmouthEnrollment.from_payload(row)
+            self.loaders.dartmouth_enrollment_by_id.prime(record.id, record)
+            edges.append(EnrollmentEdge(cursor=cursor, node=academic.enrollment_from_dartmouth(record)))
+        has_next = len(rows) == state["size"] and (total is None or state["page"] * state["size"] < total)
+        return EnrollmentConnection(edges=edges, page_info=PageInfo(
+            has_next_page=has_next, end_cursor=cursor if edges else None), total_count=total)

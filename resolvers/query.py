@@ -1,0 +1,135 @@
+"""Root query fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.errors import GatewayError
+from resolvers import lists
+from resolvers.mapping import academic
+from resolvers.port import Port
+from schema.enums import Vendor
+from schema.inputs import SectionFilter, StaffFilter, StudentFilter
+from schema.node import Node, decode_id
+from schema.types import (
+    Enrollment,
+    HoldType,
+    Section,
+    SectionConnection,
+    Staff,
+    StaffConnection,
+    Student,
+    StudentConnection,
+    Term,
+    VendorStatus,
+)
+
+
+def _port(info: Info[Any, Any]) -> Port:
+    port: Port = info.context.port
+    return port
+
+
+def _one_of(**args: object) -> tuple[str, Any]:
+    given = [(k, v) for k, v in args.items() if v is not None]
+    if len(given) != 1:
+        raise GatewayError(f"give exactly one of {', '.join(args)}", "BAD_USER_INPUT")
+    return given[0]
+
+
+def _key(global_or_raw: str, type_name: str) -> str:
+    """Accept the opaque global ID or the vendor's own id."""
+    decoded = decode_id(global_or_raw)
+    if decoded is not None and decoded[0] == type_name:
+        return decoded[1]
+    return global_or_raw
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global ID.")
+    async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
+        decoded = decode_id(id)
+        if decoded is None:
+            raise GatewayError("not an ID this gateway issued", "BAD_USER_INPUT", argument="id")
+        type_name, key = decoded
+        port = _port(info)
+        if type_name == "Student":
+            return await port.resolve_student(key=key)
+        if type_name == "Staff":
+            return await port.resolve_staff(key=key)
+        if type_name == "Section":
+            return await port.section_by_id(key)
+        if type_name == "Enrollment":
+            return await lists.enrollment(port, key)
+        if type_name == "Hold":
+            return await lists.hold(port, key)
+        raise GatewayError(f"unknown type {type_name}", "BAD_USER_INPUT", argument="id")
+
+    @strawberry.field(description="A student by exactly one of: global id, Dartmouth netid, Stellic username or "
+                                  "HUBmis id; all reach the same person through the crosswalk.")
+    async def student(self, info: Info[Any, Any], id: strawberry.ID | None = None, netid: str | None = None,
+                      stellic_username: str | None = None, hubmis_id: int | None = None) -> Student | None:
+        name, value = _one_of(id=id, netid=netid, stellic_username=stellic_username, hubmis_id=hubmis_id)
+        port = _port(info)
+        if name == "id":
+            return await port.resolve_student(key=_key(value, "Student"))
+        if name == "netid":
+            return await port.resolve_student(netid=value)
+        if name == "stellic_username":
+            return await port.resolve_student(username=value)
+        return await port.resolve_student(hubmis_id=value)
+
+    @strawberry.field(description="Students as one vendor lists them (its own paging and filters), linked to "
+                                  "their other records. Sources: Dartmouth students or HUBmis students.")
+    async def students(self, info: Info[Any, Any], source: Vendor = Vendor.DARTMOUTH,
+                       filter: StudentFilter | None = None, first: int = 25,
+                       after: str | None = None) -> StudentConnection:
+        return await lists.students(_port(info), source, filter or StudentFilter(), first, after)
+
+    @strawberry.field(description="A member of staff by global id, netid or HUBmis id.")
+    async def staff_member(self, info: Info[Any, Any], id: strawberry.ID | None = None, netid: str | None = None,
+                           hubmis_id: int | None = None) -> Staff | None:
+        name, value = _one_of(id=id, netid=netid, hubmis_id=hubmis_id)
+        port = _port(info)
+        if name == "hubmis_id":
+            return await port.resolve_staff(hubmis_id=value)
+        return await port.resolve_staff(key=_key(value, "Staff") if name == "id" else value)
+
+    @strawberry.field(description="The staff directory, paged. Source: HUBmis staff.")
+    async def staff(self, info: Info[Any, Any], filter: StaffFilter | None = None, first: int = 25,
+                    after: str | None = None) -> StaffConnection:
+        return await lists.staff(_port(info), filter or StaffFilter(), first, after)
+
+    @strawberry.field(description="A section by global id or Dartmouth section id. Source: Dartmouth.")
+    async def section(self, info: Info[Any, Any], id: strawberry.ID) -> Section | None:
+        return await _port(info).section_by_id(_key(id, "Section"))
+
+    @strawberry.field(description="Sections of one term (term code, e.g. 202609), paged. Source: Dartmouth.")
+    async def sections(self, info: Info[Any, Any], term: str, filter: SectionFilter | None = None, first: int = 25,
+                       after: str | None = None) -> SectionConnection:
+        return await lists.sections(_port(info), term, filter or SectionFilter(), first, after)
+
+    @strawberry.field(description="An enrollment by global id or Dartmouth enrollment id. Source: Dartmouth.")
+    async def enrollment(self, info: Info[Any, Any], id: strawberry.ID) -> Enrollment | None:
+        return await lists.enrollment(_port(info), _key(id, "Enrollment"))
+
+    @strawberry.field(description="Every kind of hold. Source: Dartmouth hold types.")
+    async def hold_types(self, info: Info[Any, Any]) -> list[HoldType]:
+        return [academic.hold_type_from_dartmouth(t) for t in await _port(info).up.dartmouth.list_hold_types()]
+
+    @strawberry.field(description="Terms; `currentTermOffset` 0 is the current term, -1/1 its neighbours. "
+                                  "Source: Dartmouth terms.")
+    async def terms(self, info: Info[Any, Any], current_term_offset: int | None = None) -> list[Term]:
+        rows = await _port(info).up.dartmouth.list_terms(current_term_offset=current_term_offset)
+        return [academic.term_from_dartmouth(t) for t in rows]
+
+    @strawberry.field(description="Health of each upstream as this gateway sees it: circuit state, rate budget.")
+    async def vendors(self, info: Info[Any, Any]) -> list[VendorStatus]:
+        return [VendorStatus(vendor=Vendor(s["vendor"]), session_open=s["session_open"],
+                             credentials_ready=s["credentials_ready"], circuit=s["breaker"],
+                             rate_remaining=s["rate_remaining"])
+                for s in await _port(info).up.status()]

@@ -1,0 +1,343 @@
+"""The unified entities: Student, Staff, Section, Enrollment, Hold and what they point at.
+
+Each object is built with its identity (and whatever the payload that found it already held);
+every field that needs another vendor call resolves lazily through the request's data port, so
+a query pays only for the fields it asks for, and fields that reach another vendor are nullable.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from schema.detail import DartmouthStudentRecord, HubmisStudentRecord, StellicStudentRecord, port
+from schema.enums import StudentStatus, Vendor
+from schema.node import Node, PageInfo
+
+
+@strawberry.type(description="A record of this entity in one vendor system.")
+class SourceRecord:
+    vendor: Vendor
+    id: str = strawberry.field(description="The vendor's own key: netid, Stellic username or HUBmis id.")
+
+
+@strawberry.type(description="A student's advisor. Source: Dartmouth (`advisors`).")
+class Advisor:
+    netid: strawberry.Private[str]
+    type: str | None
+    is_primary: bool
+    effective_term: str | None = strawberry.field(description="Term code from which the advising applies.")
+
+    @strawberry.field(description="The advisor as staff (Dartmouth people, HUBmis staff).")
+    async def staff(self, info: Info[Any, Any]) -> Staff | None:
+        return await port(info).staff_by_netid(self.netid)
+
+
+@strawberry.type(description="A student, linked across Dartmouth, HUBmis and Stellic by the identity crosswalk. "
+                             "Unified fields take each value from the first vendor in the documented order "
+                             "that has it.")
+class Student(Node):
+    key: strawberry.Private[str]
+    # What is already known of the person's records, vendor -> id (None: known absent); the rest is looked up.
+    known: strawberry.Private[dict[str, str | int | None]]
+
+    @strawberry.field(description="Dartmouth netid; null when Dartmouth has no such student. Source: crosswalk.")
+    async def netid(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "netid")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Stellic username (the netid by default); null when Stellic has no such "
+                                  "student. Source: crosswalk (Stellic engagement export).")
+    async def stellic_username(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "stellic_username")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="HUBmis student id; null when HUBmis has no such student. Source: crosswalk "
+                                  "(HUBmis index).")
+    async def hubmis_id(self, info: Info[Any, Any]) -> int | None:
+        return await port(info).student_field(self, "hubmis_id")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="HUBmis external_id (the shared key). Source: HUBmis.")
+    async def external_id(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "external_id")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Every vendor record linked to this person through the identity crosswalk.")
+    async def sources(self, info: Info[Any, Any]) -> list[SourceRecord]:
+        return await port(info).student_sources(self)
+
+    @strawberry.field(description="First name. Order: Dartmouth people, HUBmis.")
+    async def first_name(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "first_name")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Last name. Order: Dartmouth people, HUBmis.")
+    async def last_name(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "last_name")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Preferred name. Order: HUBmis (preferred_name), Dartmouth people.")
+    async def preferred_name(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "preferred_name")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Email. Order: Dartmouth people, HUBmis (primary_email).")
+    async def email(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "email")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Normalised status. Order: Dartmouth student status, HUBmis enrolment status; "
+                                  "UNKNOWN when no vendor says.")
+    async def status(self, info: Info[Any, Any]) -> StudentStatus:
+        return await port(info).student_field(self, "status") or StudentStatus.UNKNOWN  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The vendor's own status code behind `status` (Dartmouth student_status_id, "
+                                  "or HUBmis enrolment_status).")
+    async def status_code(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "status_code")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Two-digit class year. Source: Dartmouth.")
+    async def class_year(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "class_year")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="School (UG, TH, TU, DM). Source: Dartmouth.")
+    async def school_id(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).student_field(self, "school_id")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Current advisors. Source: Dartmouth.")
+    async def advisors(self, info: Info[Any, Any]) -> list[Advisor]:
+        return await port(info).student_advisors(self)
+
+    @strawberry.field(description="Holds on the student's record. Source: Dartmouth (academic holds).")
+    async def holds(self, info: Info[Any, Any]) -> list[Hold] | None:
+        return await port(info).student_holds(self)
+
+    @strawberry.field(description="Course enrollments, optionally for one term code (e.g. 202609) or only "
+                                  "active ones. Source: Dartmouth academic enrollments.")
+    async def enrollments(self, info: Info[Any, Any], term: str | None = None,
+                          active_only: bool = False) -> list[Enrollment] | None:
+        return await port(info).student_enrollments(self, term, active_only)
+
+    @strawberry.field(description="Dartmouth detail; null where the person has no Dartmouth record or "
+                                  "Dartmouth is unavailable.")
+    async def dartmouth(self, info: Info[Any, Any]) -> DartmouthStudentRecord | None:
+        return await port(info).student_dartmouth(self)
+
+    @strawberry.field(description="HUBmis detail; null where the person has no HUBmis record or HUBmis is "
+                                  "unavailable.")
+    async def hubmis(self, info: Info[Any, Any]) -> HubmisStudentRecord | None:
+        return await port(info).student_hubmis(self)
+
+    @strawberry.field(description="Stellic detail; null where the person has no Stellic record.")
+    async def stellic(self, info: Info[Any, Any]) -> StellicStudentRecord | None:
+        return await port(info).student_stellic(self)
+
+
+@strawberry.type(description="A member of staff: HUBmis staff linked to Dartmouth people by netid.")
+class Staff(Node):
+    key: strawberry.Private[str]
+    netid: str | None = strawberry.field(description="Dartmouth netid (HUBmis external_id). Source: crosswalk.")
+    hubmis_id: int | None = strawberry.field(description="HUBmis staff id. Source: HUBmis.")
+    external_id: str | None = strawberry.field(description="HUBmis external_id. Source: HUBmis.")
+
+    @strawberry.field(description="Every vendor record linked to this person.")
+    async def sources(self, info: Info[Any, Any]) -> list[SourceRecord]:
+        return await port(info).staff_sources(self)
+
+    @strawberry.field(description="First name. Order: HUBmis staff, Dartmouth people.")
+    async def first_name(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).staff_field(self, "first_name")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Last name. Order: HUBmis staff, Dartmouth people.")
+    async def last_name(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).staff_field(self, "last_name")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Preferred name. Source: HUBmis.")
+    async def preferred_name(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).staff_field(self, "preferred_name")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Email. Order: HUBmis staff, Dartmouth people.")
+    async def email(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).staff_field(self, "email")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Job title. Source: HUBmis.")
+    async def job_title(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).staff_field(self, "job_title")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="HUBmis staff status (current, past).")
+    async def status(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).staff_field(self, "status")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Departments. Source: HUBmis.")
+    async def departments(self, info: Info[Any, Any]) -> list[str]:
+        return await port(info).staff_field(self, "departments") or []  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Sections this person teaches in the current term. Source: Dartmouth "
+                                  "enrollments with role instructor.")
+    async def sections(self, info: Info[Any, Any]) -> list[Section] | None:
+        return await port(info).staff_sections(self)
+
+
+@strawberry.type(description="An academic term. Source: Dartmouth terms.")
+class Term:
+    id: strawberry.ID = strawberry.field(description="Term code, e.g. 202609.")
+    name: str | None
+    start_date: date | None
+    end_date: date | None
+    current_term_offset: int | None = strawberry.field(description="0 current, -1 previous, 1 next.")
+
+
+@strawberry.type(description="Seat counts of a section. Source: Dartmouth sections.")
+class SeatCounts:
+    max_enrollment: int | None
+    enrolled: int | None
+    available: int | None
+    max_waitlist: int | None
+    waitlist: int | None
+
+
+@strawberry.type(description="When and where a section meets. Source: Dartmouth sections.")
+class ClassTiming:
+    day: str | None
+    start: str | None
+    end: str | None
+    building: str | None
+    room: str | None
+
+
+@strawberry.type(description="A course section in one term. Source: Dartmouth sections (Stellic knows it by "
+                             "its CRN as external_id).")
+class Section(Node):
+    key: strawberry.Private[str]
+    instructor_netids: strawberry.Private[list[str]]
+    sources: list[SourceRecord]
+    code: str | None = strawberry.field(description="Subject, course and section number, e.g. AAAS 010 01.")
+    crn: str | None = strawberry.field(description="SIS CRN; Stellic's external_id for the section.")
+    name: str | None = strawberry.field(description="Course title.")
+    term: Term | None
+    course: str | None = strawberry.field(description="Course code, e.g. AAAS 010.")
+    campus: str | None
+    type: str | None
+    start_date: date | None
+    end_date: date | None
+    seats: SeatCounts | None
+    timings: list[ClassTiming] | None
+
+    @strawberry.field(description="Instructors. Source: Dartmouth sections, linked to staff.")
+    async def instructors(self, info: Info[Any, Any]) -> list[Staff] | None:
+        return await port(info).section_instructors(self)
+
+    @strawberry.field(description="Students and instructors enrolled, paged. Source: Dartmouth enrollments.")
+    async def enrollments(self, info: Info[Any, Any], first: int = 50,
+                          after: str | None = None) -> EnrollmentConnection | None:
+        return await port(info).section_enrollments(self, first, after)
+
+
+@strawberry.type(description="A course assessment submission or opt-out. Source: Dartmouth enrollments.")
+class CourseAssessment:
+    submit_date: datetime | None
+    opt_out_date: datetime | None
+
+
+@strawberry.type(description="A person's enrollment in a section. Source: Dartmouth academic enrollments.")
+class Enrollment(Node):
+    key: strawberry.Private[str]
+    netid: strawberry.Private[str]
+    section_id: strawberry.Private[str]
+    source: Vendor
+    term: Term | None
+    role: str | None = strawberry.field(description="student or instructor.")
+    is_active: bool | None
+    final_grade: str | None = strawberry.field(description="Requires the sensitive enrollment scope.")
+    course_assessment: CourseAssessment | None
+
+    @strawberry.field(description="The enrolled student.")
+    async def student(self, info: Info[Any, Any]) -> Student | None:
+        return await port(info).student_by_netid(self.netid)
+
+    @strawberry.field(description="The section. Source: Dartmouth sections.")
+    async def section(self, info: Info[Any, Any]) -> Section | None:
+        return await port(info).section_by_id(self.section_id)
+
+
+@strawberry.type(description="A kind of hold. Source: Dartmouth hold types.")
+class HoldType:
+    id: strawberry.ID
+    description: str | None
+    category: str | None
+    resolution: str | None
+    resolution_url: str | None
+
+
+@strawberry.type(description="A hold on a student's record. Source: Dartmouth academic holds (Stellic receives "
+                             "the same holds by sis_id).")
+class Hold(Node):
+    key: strawberry.Private[str]
+    netid: strawberry.Private[str]
+    source: Vendor
+    code: str
+    type: HoldType | None
+    note: str | None
+    url: str | None
+    from_date: date | None
+
+    @strawberry.field(description="The student the hold is on.")
+    async def student(self, info: Info[Any, Any]) -> Student | None:
+        return await port(info).student_by_netid(self.netid)
+
+
+@strawberry.type
+class StudentEdge:
+    cursor: str
+    node: Student
+
+
+@strawberry.type(description="A page of students.")
+class StudentConnection:
+    edges: list[StudentEdge]
+    page_info: PageInfo
+    total_count: int | None = strawberry.field(description="Where the vendor reports it.")
+
+
+@strawberry.type
+class StaffEdge:
+    cursor: str
+    node: Staff
+
+
+@strawberry.type(description="A page of staff.")
+class StaffConnection:
+    edges: list[StaffEdge]
+    page_info: PageInfo
+    total_count: int | None
+
+
+@strawberry.type
+class SectionEdge:
+    cursor: str
+    node: Section
+
+
+@strawberry.type(description="A page of sections.")
+class SectionConnection:
+    edges: list[SectionEdge]
+    page_info: PageInfo
+    total_count: int | None
+
+
+@strawberry.type
+class EnrollmentEdge:
+    cursor: str
+    node: Enrollment
+
+
+@strawberry.type(description="A page of enrollments.")
+class EnrollmentConnection:
+    edges: list[EnrollmentEdge]
+    page_info: PageInfo
+    total_count: int | None
+
+
+@strawberry.type(description="An upstream vendor as this gateway sees it.")
+class VendorStatus:
+    vendor: Vendor
+    session_open: bool
+    credentials_ready: bool
+    circuit: str = strawberry.field(description="Circuit breaker: closed, open or half_open.")
+    rate_remaining: float | None = strawberry.field(description="Requests left in the client-side rate budget.")

@@ -1,0 +1,34 @@
+"""A real gateway process over the session's sandbox, with Redis as its cache so each test starts cold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis as redis_sync
+
+from tests.gatewayproc import GatewayProcess, sandbox_env
+from tests.redisproc import RedisProcess
+from tests.sandboxproc import SandboxProcess
+
+
+@pytest.fixture(scope="session")
+def gateway_redis() -> Iterator[RedisProcess]:
+    server = RedisProcess()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway_process(sandbox_process: SandboxProcess, gateway_redis: RedisProcess) -> Iterator[GatewayProcess]:
+    proc = GatewayProcess(sandbox_env(sandbox_process, redis_url=gateway_redis.url)).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def gateway(gateway_process: GatewayProcess, sandbox: SandboxProcess, gateway_redis: RedisProcess) -> GatewayProcess:
+    """The gateway with a cold cache, over a freshly reset sandbox with an empty request log."""
+    redis_sync.Redis.from_url(gateway_redis.url).flushdb()
+    sandbox.reset()
+    return gateway_process

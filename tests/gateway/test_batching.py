@@ -1,0 +1,78 @@
+"""Batching, caching and call budgets, proven by the sandbox's request log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.gatewayproc import GatewayProcess, sandbox_env
+from tests.sandboxproc import SandboxProcess
+
+ROSTER = """{ students(first: 20) { edges { node {
+    netid firstName holds { code } enrollments(activeOnly: true) { role section { code } }
+} } } }"""
+
+
+def calls(sandbox: SandboxProcess, vendor: str, route: str | None = None) -> int:
+    log = sandbox.requests(vendor)["by_route"]
+    if route is None:
+        return sum(n for r, n in log.items() if not r.startswith("POST"))  # token calls are not data calls
+    return int(log.get(route, 0))
+
+
+def test_one_list_call_then_one_call_per_distinct_key(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    result = gateway.query(ROSTER)
+    assert "errors" not in result, result.get("errors")
+    nodes = [e["node"] for e in result["data"]["students"]["edges"]]
+    assert len(nodes) == 20
+    assert calls(sandbox, "dartmouth", "GET /api/students") == 1
+    # the list page carried each student record: no per-student GET of what the page held
+    assert calls(sandbox, "dartmouth", "GET /api/students/{netid}") == 0
+    assert calls(sandbox, "dartmouth", "GET /api/academic/holds") == 20
+    assert calls(sandbox, "dartmouth", "GET /api/academic/enrollments") == 20
+    assert calls(sandbox, "dartmouth", "GET /api/people/{netid}") == 20
+    sections = {e["section"]["code"] for n in nodes for e in n["enrollments"]}
+    assert calls(sandbox, "dartmouth", "GET /api/academic/sections/{id}") <= len(sections) + 0
+
+
+def test_a_repeated_query_makes_no_upstream_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    first = gateway.query(ROSTER)
+    before = {v: calls(sandbox, v) for v in ("dartmouth", "hubmis", "stellic")}
+    again = gateway.query(ROSTER)
+    assert again == first
+    assert {v: calls(sandbox, v) for v in ("dartmouth", "hubmis", "stellic")} == before
+
+
+def test_duplicate_keys_in_one_query_are_fetched_once(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    result = gateway.query("""{ a: student(netid: "d59951y") { dartmouth { gradTerm } }
+                                b: student(netid: "d59951y") { dartmouth { gradTerm } classYear } }""")
+    assert result["data"]["a"]["dartmouth"] == result["data"]["b"]["dartmouth"]
+    assert calls(sandbox, "dartmouth", "GET /api/students/{netid}") == 1
+
+
+def test_no_loader_state_is_shared_between_requests(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    query = '{ student(netid: "d59951y") { dartmouth { gradTerm } } }'
+    sandbox.faults("dartmouth", route="GET /api/students/{netid}", outage=True)
+    failed = gateway.query(query)
+    assert failed["errors"][0]["extensions"]["code"] in ("VENDOR_UNAVAILABLE", "VENDOR_CIRCUIT_OPEN")
+    sandbox.reset("dartmouth")
+    ok = gateway.query(query)
+    assert "errors" not in ok and ok["data"]["student"]["dartmouth"]["gradTerm"]
+
+
+@pytest.fixture(scope="module")
+def tight_gateway(sandbox_process: SandboxProcess) -> Iterator[GatewayProcess]:
+    proc = GatewayProcess(sandbox_env(sandbox_process, call_budget=5)).start()
+    yield proc
+    proc.stop()
+
+
+def test_a_query_past_its_call_budget_returns_partial_data(tight_gateway: GatewayProcess,
+                                                            sandbox: SandboxProcess) -> None:
+    result = tight_gateway.query("{ students(first: 10) { edges { node { netid holds { code } } } } }")
+    nodes = [e["node"] for e in result["data"]["students"]["edges"]]
+    assert len(nodes) == 10 and all(n["netid"] for n in nodes)  # the list itself arrived
+    codes = {e["extensions"]["code"] for e in result["errors"]}
+    assert codes == {"UPSTREAM_BUDGET_EXCEEDED"}
+    assert sum(1 for n in nodes if n["holds"] is not None) == 4  # 1 list call + 4 holds calls = budget of 5

@@ -1,0 +1,106 @@
+"""Students through the real gateway: the crosswalk, unified fields, vendor detail, paging."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC, World, build_world
+from tests.gatewayproc import GatewayProcess
+
+PERSON = """
+query($netid: String, $username: String, $hubmisId: Int, $id: ID) {
+  student(netid: $netid, stellicUsername: $username, hubmisId: $hubmisId, id: $id) {
+    id netid stellicUsername hubmisId externalId firstName lastName email status statusCode classYear
+    sources { vendor id }
+  }
+}"""
+
+
+@cache
+def world() -> World:
+    return build_world(7, 300)  # the test sandbox's seed and size
+
+
+def linked_student() -> str:
+    return next(p.key for p in world().students() if p.vendors == {DARTMOUTH, STELLIC, HUBMIS}
+                and p.status == "AS" and not p.ferpa)
+
+
+def test_one_person_by_each_of_their_keys(gateway: GatewayProcess) -> None:
+    netid = linked_student()
+    person = world().people[netid]
+    by_netid = gateway.query(PERSON, {"netid": netid})["data"]["student"]
+    assert by_netid["netid"] == by_netid["stellicUsername"] == by_netid["externalId"] == netid
+    assert by_netid["hubmisId"] == person.hubmis_id
+    assert (by_netid["firstName"], by_netid["lastName"]) == (person.first_name, person.last_name)
+    assert by_netid["status"] == "ACTIVE" and by_netid["statusCode"] == "AS"
+    assert by_netid["classYear"] == person.class_year
+    assert {(s["vendor"], s["id"]) for s in by_netid["sources"]} == {
+        ("DARTMOUTH", netid), ("STELLIC", netid), ("HUBMIS", str(person.hubmis_id))}
+    for variables in ({"username": netid}, {"hubmisId": person.hubmis_id}, {"id": by_netid["id"]}):
+        assert gateway.query(PERSON, variables)["data"]["student"] == by_netid
+
+
+def test_a_person_known_to_one_vendor_only_still_resolves(gateway: GatewayProcess) -> None:
+    miles = gateway.query(PERSON, {"hubmisId": 56})["data"]["student"]
+    assert miles["externalId"] == "MX99328" and (miles["firstName"], miles["lastName"]) == ("Miles", "Whyde")
+    assert miles["netid"] is None and miles["stellicUsername"] is None
+    assert miles["sources"] == [{"vendor": "HUBMIS", "id": "56"}]
+    mabbott = gateway.query(PERSON, {"username": "mabbott"})["data"]["student"]
+    assert mabbott["sources"] == [{"vendor": "STELLIC", "id": "mabbott"}] and mabbott["netid"] is None
+
+
+def test_an_unknown_person_is_null_without_error(gateway: GatewayProcess) -> None:
+    result = gateway.query(PERSON, {"netid": "nobody9"})
+    assert result["data"]["student"] is None and "errors" not in result
+
+
+def test_vendor_detail_from_each_vendor(gateway: GatewayProcess) -> None:
+    netid = linked_student()
+    result = gateway.query("""query($n: String) { student(netid: $n) {
+        dartmouth { isFutureStatus studentStatusId gradTerm advisorsCount: statusHistory { termCodeEffective } }
+        hubmis { id dateOfBirth enrolmentStatus form { name } yearGroup { name } }
+        stellic { engagementScore }
+        advisors { isPrimary staff { netid lastName } }
+    } }""", {"n": netid})
+    student = result["data"]["student"]
+    person = world().people[netid]
+    assert "errors" not in result, result.get("errors")
+    assert student["dartmouth"]["studentStatusId"] == "AS" and student["dartmouth"]["gradTerm"] == person.grad_term
+    assert student["hubmis"]["id"] == person.hubmis_id
+    assert student["hubmis"]["dateOfBirth"] == person.date_of_birth.isoformat()
+    assert student["stellic"]["engagementScore"] == person.engagement_score
+    advisor = world().people[person.advisor_keys[0]]
+    assert student["advisors"][0]["isPrimary"] is True
+    assert student["advisors"][0]["staff"] == {"netid": advisor.key, "lastName": advisor.last_name}
+
+
+def test_students_page_through_dartmouth_with_cursors(gateway: GatewayProcess) -> None:
+    page = """query($after: String) { students(first: 7, after: $after) {
+        edges { cursor node { netid } } pageInfo { hasNextPage endCursor } totalCount } }"""
+    first = gateway.query(page)["data"]["students"]
+    second = gateway.query(page, {"after": first["pageInfo"]["endCursor"]})["data"]["students"]
+    ids = [e["node"]["netid"] for e in first["edges"] + second["edges"]]
+    assert len(ids) == 14 and len(set(ids)) == 14
+    assert first["pageInfo"]["hasNextPage"]
+    # The gateway's key holds the FERPA scope, so protected students are counted too.
+    assert first["totalCount"] == len(world().students(DARTMOUTH))
+
+
+def test_students_from_hubmis_are_linked_to_their_other_records(gateway: GatewayProcess) -> None:
+    result = gateway.query("""{ students(source: HUBMIS, first: 10) {
+        edges { node { hubmisId externalId sources { vendor } } } } }""")
+    nodes = [e["node"] for e in result["data"]["students"]["edges"]]
+    assert len(nodes) == 10 and all(n["hubmisId"] for n in nodes)
+    for node in nodes:
+        person = world().people.get(node["externalId"])
+        expected = {v.upper() for v in person.vendors} if person else {"HUBMIS"}
+        assert {s["vendor"] for s in node["sources"]} == expected
+
+
+def test_exactly_one_key_is_required(gateway: GatewayProcess) -> None:
+    result = gateway.query("{ student { netid } }")
+    assert result["data"]["student"] is None
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    bad = gateway.query('{ node(id: "not-an-id") { id } }')
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
