@@ -98,7 +98,7 @@ async def test_503s_are_retried_then_given_up(sandbox: SandboxProcess, make_clie
     client = await make_client("dartmouth")
     await client.prepare()
     sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, fail_next=1, error_status=503)
-    assert (await client.get_student("d59951y"))["netid"] == "d59951y"
+    assert (await client.get_student("d59951y")).netid == "d59951y"
     assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 2
     sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, error_rate=1.0, error_status=503)
     with pytest.raises(VendorUnavailable) as caught:
@@ -176,7 +176,7 @@ async def test_a_404_is_not_found_and_not_retried(sandbox: SandboxProcess, make_
 async def test_concurrent_misses_share_one_upstream_call(sandbox: SandboxProcess, make_client: MakeClient) -> None:
     client = await make_client("dartmouth")
     results = await asyncio.gather(*(client.get_student("d59951y") for _ in range(25)))
-    assert {r["netid"] for r in results} == {"d59951y"}
+    assert {r.netid for r in results} == {"d59951y"}
     assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 1
 
 

@@ -22,8 +22,8 @@ async def test_replicas_share_the_cache_and_its_invalidation(
         sandbox: SandboxProcess, make_client: MakeClient, redis: Redis, redis_server: RedisProcess) -> None:
     one = await make_client("dartmouth", cache=ResponseCache.create(redis_server.url))
     two = await make_client("dartmouth", cache=ResponseCache.create(redis_server.url))
-    assert (await one.get_student("d59951y"))["netid"] == "d59951y"
-    assert (await two.get_student("d59951y"))["netid"] == "d59951y"  # served from what replica one fetched
+    assert (await one.get_student("d59951y")).netid == "d59951y"
+    assert (await two.get_student("d59951y")).netid == "d59951y"  # served from what replica one fetched
     assert sandbox.requests("dartmouth")["by_route"]["GET /api/students/{netid}"] == 1
     await one.invalidate_route(one.routes["get_student"])  # a write on replica one...
     await two.get_student("d59951y")  # ...is seen by replica two

@@ -3,15 +3,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Mapping
-from typing import Any
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from gateway.vendors.auth import ApiKeyJwt
 from gateway.vendors.base import VendorClient
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import DartmouthConfig
 from gateway.vendors.dartmouth import routes
+from gateway.vendors.dartmouth.models import (
+    DartmouthCourse,
+    DartmouthEnrollment,
+    DartmouthHold,
+    DartmouthHoldType,
+    DartmouthPerson,
+    DartmouthSection,
+    DartmouthStudent,
+    DartmouthTask,
+    DartmouthTerm,
+    DartmouthValue,
+)
+from gateway.vendors.errors import VendorProtocolError
+from gateway.vendors.payload import records
 from gateway.vendors.routes import Route
 from gateway.vendors.stats import UpstreamStats
 
@@ -21,6 +39,9 @@ TTL_STUDENTS_S = 300.0  # students, people
 TTL_ACADEMIC_S = 1800.0  # enrollments, courses, sections
 TTL_TERMS_S = 86400.0  # terms, students' terms
 TTL_VALUE_LISTS_S = 14400.0  # schools, section types, hold types
+
+T = TypeVar("T")
+Filters = Mapping[str, Any] | None  # standard filter parameters by attribute path
 
 
 class DartmouthClient(VendorClient):
@@ -58,7 +79,177 @@ class DartmouthClient(VendorClient):
                 yield items
             page += 1
 
-    async def get_student(self, netid: str) -> dict[str, Any]:
-        """``GET /api/students/{netid}``."""
-        body: dict[str, Any] = await self.fetch(routes.GET_STUDENT, path={"netid": netid})
-        return body
+    async def _one(self, route: Route, model: Callable[[dict[str, Any]], T], path: Mapping[str, Any],
+                   ttl: float) -> T:
+        return model(await self.fetch(route, path=path, ttl=ttl))
+
+    async def _all(self, route: Route, model: Callable[[dict[str, Any]], T], params: Mapping[str, Any],
+                   ttl: float, limit: int | None = None) -> list[T]:
+        """Every record of a filtered collection (or the first ``limit``), each parsed by ``model``."""
+        found: list[T] = []
+        size = min(limit, self.page_size) if limit else None
+        async for page in self.pages(route, params=params, page_size=size, ttl=ttl):
+            found += [model(item) for item in page]
+            if limit is not None and len(found) >= limit:
+                return found[:limit]
+        return found
+
+    # ---- students and people ---------------------------------------------------------------------
+    async def get_student(self, netid: str) -> DartmouthStudent:
+        """``GET /api/students/{netid}``; ``gpa_history`` is None without the highly-sensitive scope."""
+        return await self._one(routes.GET_STUDENT, DartmouthStudent.from_payload, {"netid": netid}, TTL_STUDENTS_S)
+
+    async def list_students(self, filters: Filters = None, *, limit: int | None = None,
+                            **more: Any) -> list[DartmouthStudent]:
+        """``GET /api/students?<filters>``, every page (dot paths such as ``class.code`` go in ``filters``)."""
+        return await self._all(routes.LIST_STUDENTS, DartmouthStudent.from_payload, query(filters, more),
+                               TTL_STUDENTS_S, limit)
+
+    async def list_student_terms(self, netid: str) -> list[DartmouthTerm]:
+        """``GET /api/students/{netid}/terms``: the terms a student holds (each with ``netid`` set)."""
+        body = await self.fetch(routes.LIST_STUDENT_TERMS, path={"netid": netid}, ttl=TTL_TERMS_S)
+        return [DartmouthTerm.from_payload(item) for item in records(body)]
+
+    async def get_person(self, netid: str) -> DartmouthPerson:
+        """``GET /api/people/{netid}``."""
+        return await self._one(routes.GET_PERSON, DartmouthPerson.from_payload, {"netid": netid}, TTL_STUDENTS_S)
+
+    async def list_people(self, filters: Filters = None, *, limit: int | None = None,
+                          **more: Any) -> list[DartmouthPerson]:
+        """``GET /api/people?<filters>``, every page (e.g. ``{"affiliations.name": "Faculty"}``)."""
+        return await self._all(routes.LIST_PEOPLE, DartmouthPerson.from_payload, query(filters, more),
+                               TTL_STUDENTS_S, limit)
+
+    # ---- enrollments and their asynchronous PATCH ---------------------------------------------------
+    async def list_enrollments(self, filters: Filters = None, *, limit: int | None = None,
+                               **more: Any) -> list[DartmouthEnrollment]:
+        """``GET /api/academic/enrollments?<filters>``, every page, e.g. ``{"term.sis_term_code": "202401"}``,
+        ``netid=...``, ``is_active=True``."""
+        return await self._all(routes.LIST_ENROLLMENTS, DartmouthEnrollment.from_payload, query(filters, more),
+                               TTL_ACADEMIC_S, limit)
+
+    async def get_enrollment(self, enrollment_id: str) -> DartmouthEnrollment:
+        """``GET /api/academic/enrollments/{id}``."""
+        return await self._one(routes.GET_ENROLLMENT, DartmouthEnrollment.from_payload, {"id": enrollment_id},
+                               TTL_ACADEMIC_S)
+
+    async def patch_enrollment(self, enrollment_id: str, submit_date: datetime | str | None,
+                               opt_out_date: datetime | str | None) -> str:
+        """``PATCH /api/academic/enrollments/{id}`` with the whole ``course_assessment``; the task id from the 202's
+        ``Location``. Sent once, never cached; the enrollment changes only when the task completes, so invalidating
+        its cached reads then is the caller's job. Both dates set is accepted here and fails in the task.
+
+        Raises VendorProtocolError when the answer has no ``Location``.
+        """
+        body = {"course_assessment": {"submit_date": _iso(submit_date), "opt_out_date": _iso(opt_out_date)}}
+        reply = await self.send(routes.PATCH_ENROLLMENT, path={"id": enrollment_id}, json_body=body)
+        location = reply.headers.get("location", "")
+        found = routes.GET_TASK.match(urlsplit(location).path)
+        task_id = found["id"] if found else urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
+        if not task_id:
+            raise VendorProtocolError(self.vendor, "the accepted PATCH named no task in Location",
+                                      status=reply.status, route=routes.PATCH_ENROLLMENT.key)
+        return unquote(task_id)
+
+    async def get_task(self, task_id: str) -> DartmouthTask:
+        """``GET /api/tasks/{id}``; never cached, since it is polled."""
+        return DartmouthTask.from_payload(await self.fetch(routes.GET_TASK, path={"id": task_id}, ttl=0))
+
+    async def wait_for_task(self, task_id: str, *, timeout_s: float = 30.0, interval_s: float = 0.5) -> DartmouthTask:
+        """Poll ``GET /api/tasks/{id}`` until it is no longer ``accepted`` or ``timeout_s`` passes; the last state."""
+        deadline = time.monotonic() + timeout_s
+        task = await self.get_task(task_id)
+        while not task.done and time.monotonic() + interval_s <= deadline:
+            await asyncio.sleep(interval_s)
+            task = await self.get_task(task_id)
+        return task
+
+    # ---- terms, sections, courses --------------------------------------------------------------------
+    async def list_terms(self, current_term_offset: int | None = None, filters: Filters = None,
+                         **more: Any) -> list[DartmouthTerm]:
+        """``GET /api/academic/terms``; ``current_term_offset`` 0 is the current quarter, -1 the last, 1 the next."""
+        params = query(filters, more)
+        if current_term_offset is not None:
+            params["quarterly_term.current_term_offset"] = str(current_term_offset)
+        return await self._all(routes.LIST_TERMS, DartmouthTerm.from_payload, params, TTL_TERMS_S)
+
+    async def get_term(self, term_id: str) -> DartmouthTerm:
+        """``GET /api/academic/terms/{id}`` (e.g. "202401-U")."""
+        return await self._one(routes.GET_TERM, DartmouthTerm.from_payload, {"id": term_id}, TTL_TERMS_S)
+
+    async def list_sections(self, filters: Filters = None, *, limit: int | None = None,
+                            **more: Any) -> list[DartmouthSection]:
+        """``GET /api/academic/sections?<filters>``, every page, e.g. ``{"term.sis_term_code": "202401"}``."""
+        return await self._all(routes.LIST_SECTIONS, DartmouthSection.from_payload, query(filters, more),
+                               TTL_ACADEMIC_S, limit)
+
+    async def get_section(self, section_id: str) -> DartmouthSection:
+        """``GET /api/academic/sections/{id}``."""
+        return await self._one(routes.GET_SECTION, DartmouthSection.from_payload, {"id": section_id}, TTL_ACADEMIC_S)
+
+    async def list_courses(self, filters: Filters = None, *, limit: int | None = None,
+                           **more: Any) -> list[DartmouthCourse]:
+        """``GET /api/academic/courses?<filters>``, every page."""
+        return await self._all(routes.LIST_COURSES, DartmouthCourse.from_payload, query(filters, more),
+                               TTL_ACADEMIC_S, limit)
+
+    async def get_course(self, course_id: str) -> DartmouthCourse:
+        """``GET /api/academic/courses/{id}``."""
+        return await self._one(routes.GET_COURSE, DartmouthCourse.from_payload, {"id": course_id}, TTL_ACADEMIC_S)
+
+    # ---- holds and value lists -------------------------------------------------------------------------
+    async def list_holds(self, netid: str | None = None, filters: Filters = None, **more: Any) -> list[DartmouthHold]:
+        """``GET /api/academic/holds?netid=`` (path inferred: the holds API is not published)."""
+        params = query(filters, more)
+        if netid is not None:
+            params["netid"] = netid
+        return await self._all(routes.LIST_HOLDS, DartmouthHold.from_payload, params, TTL_STUDENTS_S)
+
+    async def get_hold(self, hold_id: str) -> DartmouthHold:
+        """``GET /api/academic/holds/{id}`` (path inferred)."""
+        return await self._one(routes.GET_HOLD, DartmouthHold.from_payload, {"id": hold_id}, TTL_STUDENTS_S)
+
+    async def list_hold_types(self) -> list[DartmouthHoldType]:
+        """``GET /api/academic/hold_types``."""
+        return await self._all(routes.LIST_HOLD_TYPES, DartmouthHoldType.from_payload, {}, TTL_VALUE_LISTS_S)
+
+    async def get_hold_type(self, hold_type_id: str) -> DartmouthHoldType:
+        """``GET /api/academic/hold_types/{id}``."""
+        return await self._one(routes.GET_HOLD_TYPE, DartmouthHoldType.from_payload, {"id": hold_type_id},
+                               TTL_VALUE_LISTS_S)
+
+    async def list_section_types(self) -> list[DartmouthValue]:
+        """``GET /api/academic/section_types``."""
+        return await self._all(routes.LIST_SECTION_TYPES, DartmouthValue.from_payload, {}, TTL_VALUE_LISTS_S)
+
+    async def list_schools(self) -> list[DartmouthValue]:
+        """``GET /api/schools``."""
+        return await self._all(routes.LIST_SCHOOLS, DartmouthValue.from_payload, {}, TTL_VALUE_LISTS_S)
+
+    async def list_student_statuses(self) -> list[DartmouthValue]:
+        """``GET /api/student_statuses``."""
+        return await self._all(routes.LIST_STUDENT_STATUSES, DartmouthValue.from_payload, {}, TTL_VALUE_LISTS_S)
+
+    async def list_student_types(self) -> list[DartmouthValue]:
+        """``GET /api/student_types`` (seed 003's ``/api/school_types`` is a slip for this)."""
+        return await self._all(routes.LIST_STUDENT_TYPES, DartmouthValue.from_payload, {}, TTL_VALUE_LISTS_S)
+
+    async def list_admission_types(self) -> list[DartmouthValue]:
+        """``GET /api/admission_types``."""
+        return await self._all(routes.LIST_ADMISSION_TYPES, DartmouthValue.from_payload, {}, TTL_VALUE_LISTS_S)
+
+
+def query(filters: Filters, more: Mapping[str, Any]) -> dict[str, str]:
+    """Standard filter parameters: dot paths from ``filters``, plain names from keywords; None dropped, booleans
+    as ``true``/``false``. An operator or wildcard goes in the value (``{"term.sis_term_code": ">=202401"}``)."""
+    merged = {**(filters or {}), **more}
+    return {k: ("true" if v else "false") if isinstance(v, bool) else str(v)
+            for k, v in merged.items() if v is not None}
+
+
+def _iso(value: datetime | str | None) -> str | None:
+    """A course-assessment date as ISO 8601 UTC (``2020-03-05T17:53:46Z``); a naive datetime is taken as UTC."""
+    if value is None or isinstance(value, str):
+        return value
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
