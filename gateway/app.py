@@ -37,9 +37,10 @@ class CampusGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL app with our per-request context: fresh loaders, a call budget, a request id."""
 
     def __init__(self, schema: strawberry.Schema, upstreams: Upstreams, crosswalk: Crosswalk,
-                 call_budget: int) -> None:
+                 settings: Settings) -> None:
         super().__init__(schema, graphql_ide="graphiql")
-        self.upstreams, self.crosswalk, self.call_budget = upstreams, crosswalk, call_budget
+        self.upstreams, self.crosswalk = upstreams, crosswalk
+        self.call_budget, self.batching = settings.call_budget, settings.batching_enabled
 
     async def get_context(self, request: Any, response: Any) -> Context:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
@@ -48,7 +49,7 @@ class CampusGraphQL(GraphQL[Context, None]):
         budget = CallBudget(self.call_budget)
         current_budget.set(budget)  # this request's task: every upstream call below is counted against it
         return Context(request=request, response=response, request_id=request_id, upstreams=self.upstreams,
-                       budget=budget, port=Port(self.upstreams, self.crosswalk))
+                       budget=budget, port=Port(self.upstreams, self.crosswalk, self.batching))
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -58,7 +59,7 @@ def create_app(settings: Settings) -> Starlette:
     crosswalk = Crosswalk.create(upstreams.hubmis, upstreams.stellic, rules,
                                  refill_s=settings.hubmis.rate_limit_refill_s,
                                  refresh_s=settings.hubmis_index_refresh_s, share=settings.hubmis_index_share)
-    graphql = CampusGraphQL(build_schema(), upstreams, crosswalk, settings.call_budget)
+    graphql = CampusGraphQL(build_schema(), upstreams, crosswalk, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -43,6 +43,7 @@ class Settings:
     dartmouth: DartmouthConfig
     redis_url: str | None = None
     cache_enabled: bool = True
+    batching_enabled: bool = True  # off only to measure what batching buys (bench/)
     host: str = "127.0.0.1"
     port: int = 8000
     call_budget: int = 200  # upstream calls one GraphQL request may make
@@ -113,6 +114,7 @@ class _Reader:
         settings = Settings(
             stellic=stellic, hubmis=hubmis, dartmouth=dartmouth, redis_url=self.raw("REDIS_URL"),
             cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
+            batching_enabled=self.get("BATCHING_ENABLED", _bool, True),
             port=self.get("PORT", _positive(int), 8000),
             call_budget=self.get("CALL_BUDGET", _positive(int), 200),
             stellic_username_template=self.get("CROSSWALK_STELLIC_USERNAME", _template, "{key}"),

@@ -41,23 +41,28 @@ def fan_out(fetch: Callable[[K], Awaitable[V]]) -> Callable[[list[K]], Awaitable
 
 
 class Loaders:
-    """The request's loaders. Nothing here outlives the request: a new ``Loaders`` per request."""
+    """The request's loaders. Nothing here outlives the request: a new ``Loaders`` per request.
 
-    def __init__(self, upstreams: Upstreams) -> None:
+    With ``batching=False`` every load is its own call and nothing is remembered within the request:
+    the baseline the benchmark compares against."""
+
+    def __init__(self, upstreams: Upstreams, batching: bool = True) -> None:
         d, h, s = upstreams.dartmouth, upstreams.hubmis, upstreams.stellic
-        self.dartmouth_student_by_netid: DataLoader[str, Any] = DataLoader(fan_out(d.get_student))
-        self.dartmouth_person_by_netid: DataLoader[str, Any] = DataLoader(fan_out(d.get_person))
-        self.dartmouth_section_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_section))
-        self.dartmouth_enrollment_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_enrollment))
-        self.dartmouth_hold_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_hold))
+        options: dict[str, Any] = {} if batching else {"cache": False, "max_batch_size": 1}
+        self.dartmouth_student_by_netid: DataLoader[str, Any] = DataLoader(fan_out(d.get_student), **options)
+        self.dartmouth_person_by_netid: DataLoader[str, Any] = DataLoader(fan_out(d.get_person), **options)
+        self.dartmouth_section_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_section), **options)
+        self.dartmouth_enrollment_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_enrollment), **options)
+        self.dartmouth_hold_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_hold), **options)
         # (netid, term code or None, active only) -> that person's enrollments
         self.dartmouth_enrollments_by_netid: DataLoader[tuple[str, str | None, bool], Any] = DataLoader(
-            fan_out(lambda k: d.list_enrollments(_enrollment_filters(*k))))
+            fan_out(lambda k: d.list_enrollments(_enrollment_filters(*k))), **options)
         self.dartmouth_holds_by_netid: DataLoader[str, Any] = DataLoader(
-            fan_out(lambda netid: d.list_holds(netid=netid)))
-        self.hubmis_student_by_id: DataLoader[int, Any] = DataLoader(fan_out(h.get_student))
-        self.hubmis_staff_by_id: DataLoader[int, Any] = DataLoader(fan_out(h.get_staff))
-        self.stellic_engagement_by_username: DataLoader[str, Any] = DataLoader(fan_out(lambda u: s.get_engagement_score(u)))
+            fan_out(lambda netid: d.list_holds(netid=netid)), **options)
+        self.hubmis_student_by_id: DataLoader[int, Any] = DataLoader(fan_out(h.get_student), **options)
+        self.hubmis_staff_by_id: DataLoader[int, Any] = DataLoader(fan_out(h.get_staff), **options)
+        self.stellic_engagement_by_username: DataLoader[str, Any] = DataLoader(
+            fan_out(lambda u: s.get_engagement_score(u)), **options)
 
 
 def _enrollment_filters(netid: str, term: str | None, active_only: bool) -> dict[str, str]:

@@ -43,11 +43,11 @@ UNKNOWN = object()  # a vendor's side of a person not yet looked up
 class Port:
     """Implements ``schema.ports.DataPort`` over this request's loaders."""
 
-    def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk) -> None:
+    def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk, batching: bool = True) -> None:
         self.up, self.rules = upstreams, crosswalk.rules
         self.hubmis_index, self.hubmis_staff_index = crosswalk.hubmis_students, crosswalk.hubmis_staff
         self.stellic_index = crosswalk.stellic
-        self.loaders = Loaders(upstreams)
+        self.loaders = Loaders(upstreams, batching)
 
     # ---- identity --------------------------------------------------------------------------------
     def student(self, key: str, **known: str | int | None) -> Student:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -404,7 +405,23 @@ class _Builder:
                         section.waitlist = min(section.max_waitlist, section.waitlist + 1)
                         continue
                     add(section, p.key, "student", rng.choice(names.GRADES) if term.offset < 0 else None)
+        self._big_lecture(by_term, add)
         return enrollments
+
+    def _big_lecture(self, by_term: dict[str, list[Section]],
+                     add: Callable[[Section, str, str, str | None], None]) -> None:
+        """The current term's first Computer Science section is a large intro lecture that most active students
+        take: the rosters of hundreds that registrars' tools page through. Drawn from its own stream, so the
+        rest of the world is the same with or without it."""
+        current = next((ss for ss in by_term.values() if ss[0].term.offset == 0), None)
+        if not current:
+            return
+        lecture = next((s for s in current if s.course.subject == "COSC"), current[0])
+        rng = random.Random(f"{self.seed}:lecture")
+        for p in self.people.values():
+            if p.kind == "student" and DARTMOUTH in p.vendors and p.status == "AS" and rng.random() < 0.6:
+                add(lecture, p.key, "student", None)
+        lecture.max_enrollment = max(lecture.max_enrollment, (lecture.enrolled // 50 + 1) * 50)
 
     def _holds(self, hold_types: dict[str, HoldType]) -> dict[str, Hold]:
         rng = self.rng

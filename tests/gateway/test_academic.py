@@ -1,0 +1,103 @@
+"""Sections, rosters, enrollments, holds, terms, hold types, staff and node(id) through the real gateway."""
+
+from __future__ import annotations
+
+from tests.gateway.test_students import world
+from tests.gatewayproc import GatewayProcess
+from tests.sandboxproc import SandboxProcess
+
+
+def current_term() -> str:
+    return world().current_term.code
+
+
+def biggest_section() -> str:
+    return max((s for s in world().sections.values() if s.term.offset == 0), key=lambda s: s.enrolled).id
+
+
+def test_a_section_with_seats_timings_and_a_paged_roster(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    section_id = biggest_section()
+    expected = world().sections[section_id]
+    query = """query($id: ID!, $after: String) { section(id: $id) {
+        id code crn name course term { id name currentTermOffset } seats { maxEnrollment enrolled available }
+        timings { day start end building room } instructors { netid lastName }
+        enrollments(first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+            edges { node { role student { netid } } } } } }"""
+    first = gateway.query(query, {"id": section_id})
+    assert "errors" not in first, first.get("errors")
+    section = first["data"]["section"]
+    assert section["crn"] == expected.crn and section["course"] == expected.course.code
+    assert section["term"]["id"] == current_term() and section["term"]["name"] == expected.term.name
+    assert section["seats"]["enrolled"] == expected.enrolled
+    assert {t["day"] for t in section["timings"]} == {t.day for t in expected.timings}
+    assert [i["netid"] for i in section["instructors"]] == [expected.instructor_key]
+    roster = section["enrollments"]
+    assert roster["totalCount"] == expected.enrolled + 1  # the instructor's enrollment too
+    second = gateway.query(query, {"id": section_id, "after": roster["pageInfo"]["endCursor"]})
+    people = [e["node"]["student"]["netid"] for page in (first, second)
+              for e in page["data"]["section"]["enrollments"]["edges"]]
+    assert len(people) == 100 and len(set(people)) == 100
+    # the same section by its global id
+    again = gateway.query("query($id: ID!) { node(id: $id) { ... on Section { crn } } }", {"id": section["id"]})
+    assert again["data"]["node"]["crn"] == expected.crn
+
+
+def test_sections_of_a_term_filtered_and_paged(gateway: GatewayProcess) -> None:
+    result = gateway.query("""query($t: String!) { sections(term: $t, filter: {subject: "MATH"}, first: 3) {
+        totalCount edges { node { code term { id } } } } }""", {"t": current_term()})
+    connection = result["data"]["sections"]
+    expected = [s for s in world().sections.values() if s.term.offset == 0 and s.course.subject == "MATH"]
+    assert connection["totalCount"] == len(expected)
+    assert all(e["node"]["code"].startswith("MATH ") and e["node"]["term"]["id"] == current_term()
+               for e in connection["edges"])
+
+
+def test_seed_enrollment_with_grade_and_assessment(gateway: GatewayProcess) -> None:
+    result = gateway.query("""{ enrollment(id: "AAAS.010.01-202001-U-10188-f002qt1-student") {
+        id role finalGrade isActive courseAssessment { submitDate optOutDate } term { id }
+        student { netid } section { code crn } } }""")
+    enrollment = result["data"]["enrollment"]
+    assert enrollment["role"] == "student" and enrollment["term"]["id"] == "202001"
+    assert enrollment["student"] == {"netid": "f002qt1"} and enrollment["section"]["crn"] == "10188"
+    assert enrollment["finalGrade"] == "A"
+
+
+def test_holds_terms_and_hold_types(gateway: GatewayProcess) -> None:
+    holder = next(h for h in world().holds.values() if "dartmouth" in world().people[h.person_key].vendors)
+    result = gateway.query("""query($n: String) {
+        student(netid: $n) { holds { id code note type { id description } student { netid } } }
+        holdTypes { id description category resolution resolutionUrl }
+        terms(currentTermOffset: 0) { id name currentTermOffset } }""", {"n": holder.person_key})
+    holds = result["data"]["student"]["holds"]
+    assert holder.hold_type.code in {h["code"] for h in holds}
+    assert all(h["student"] == {"netid": holder.person_key} for h in holds)
+    assert {t["id"] for t in result["data"]["holdTypes"]} == set(world().hold_types)
+    assert result["data"]["terms"] == [{"id": current_term(), "name": world().current_term.name,
+                                        "currentTermOffset": 0}]
+    node = gateway.query("query($id: ID!) { node(id: $id) { ... on Hold { code } } }", {"id": holds[0]["id"]})
+    assert node["data"]["node"]["code"] == holds[0]["code"]
+
+
+def test_staff_directory_and_a_staff_member(gateway: GatewayProcess) -> None:
+    page = gateway.query("{ staff(first: 5) { edges { node { id netid hubmisId firstName lastName jobTitle } } } }")
+    nodes = [e["node"] for e in page["data"]["staff"]["edges"]]
+    assert len(nodes) == 5 and all(n["hubmisId"] and n["lastName"] for n in nodes)
+    kakistos = gateway.query("{ staffMember(hubmisId: 12) { externalId firstName lastName sources { vendor } } }")
+    assert kakistos["data"]["staffMember"] == {"externalId": "ST5466X", "firstName": "Benjamin",
+                                               "lastName": "Kakistos", "sources": [{"vendor": "HUBMIS"}]}
+    teacher = next(p for p in world().staff() if {"dartmouth", "hubmis"} <= p.vendors)
+    by_netid = gateway.query("query($n: String) { staffMember(netid: $n) { hubmisId lastName sections { code } } }",
+                             {"n": teacher.key})["data"]["staffMember"]
+    assert by_netid["hubmisId"] == teacher.hubmis_id and by_netid["lastName"] == teacher.last_name
+    taught = {s.id for s in world().sections.values() if s.instructor_key == teacher.key and s.term.offset in (0, 1)}
+    assert len(by_netid["sections"]) == len(taught)
+
+
+def test_vendors_health_and_graphiql(gateway: GatewayProcess) -> None:
+    result = gateway.query("{ vendors { vendor sessionOpen credentialsReady circuit } }")
+    assert {(v["vendor"], v["circuit"]) for v in result["data"]["vendors"]} == {
+        ("STELLIC", "closed"), ("HUBMIS", "closed"), ("DARTMOUTH", "closed")}
+    import httpx
+
+    page = httpx.get(f"{gateway.url}/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
