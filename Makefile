@@ -32,7 +32,7 @@ sandbox: $(STAMP)
 	$(BIN)/campusgraph sandbox
 
 demo: $(STAMP)
-	$(BIN)/campusgraph sandbox
+	$(BIN)/campusgraph demo
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
