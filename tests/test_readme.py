@@ -1,0 +1,25 @@
+"""The README stays true: every setting the gateway reads and every error code it emits is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gateway.errors import ERROR_CODES
+
+ROOT = Path(__file__).parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def test_every_setting_read_from_the_environment_is_in_the_configuration_table() -> None:
+    source = (ROOT / "gateway" / "settings.py").read_text()
+    names = set(re.findall(r'(?:get|required|url|raw)\("([A-Z_]+)"', source))
+    names |= {"<VENDOR>_" + n.upper() for n in re.findall(r'^    "([a-z_]+)": "', source, re.M)}
+    assert names
+    missing = sorted(n for n in names if f"`CAMPUSGRAPH_{n}`" not in README)
+    assert not missing, f"undocumented settings: {missing}"
+
+
+def test_every_error_code_is_in_the_error_table() -> None:
+    missing = [code for code in ERROR_CODES if f"| `{code}` |" not in README]
+    assert not missing, f"undocumented error codes: {missing}"
