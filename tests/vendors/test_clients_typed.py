@@ -24,7 +24,7 @@ from gateway.vendors.dartmouth.models import (
     DartmouthTask,
     DartmouthTerm,
 )
-from gateway.vendors.errors import VendorNotFound
+from gateway.vendors.errors import VendorBadRequest, VendorNotFound
 from gateway.vendors.hubmis.models import (
     HubmisAcademicYear,
     HubmisAttendanceMark,
@@ -33,6 +33,22 @@ from gateway.vendors.hubmis.models import (
     HubmisStaff,
     HubmisStudent,
     HubmisTimetablePeriod,
+)
+from gateway.vendors.stellic.client import R
+from gateway.vendors.stellic.models import (
+    StellicAudit,
+    StellicEngagementScore,
+    StellicExportJob,
+    StellicExportStatus,
+    StellicHoldResult,
+    StellicItemResults,
+    StellicPlanner,
+    StellicRegistrationTime,
+    StellicSeatCounts,
+    StellicSection,
+    StellicSectionTimings,
+    StellicStatusResult,
+    item_errors,
 )
 from tests.sandboxproc import SandboxProcess
 
@@ -240,3 +256,117 @@ async def test_hubmis_houses_and_contacts(make_client: MakeClient) -> None:
     assert 56 in {s.id for s in sarah.students}
     parents = await client.list_student_contact_relations(56)
     assert parents[0].contact is not None and parents[0].contact.id == 37 and parents[0].is_primary
+
+
+# ---- Stellic ------------------------------------------------------------------------------------------------
+async def test_stellic_engagement_scores_one_by_one_and_exported(make_client: MakeClient) -> None:
+    client = await make_client("stellic")
+    score = await client.get_engagement_score("sstanton")
+    assert isinstance(score, StellicEngagementScore) and score == StellicEngagementScore("sstanton", "11", 5.0)
+    everyone = await client.export_students_by_property()
+    assert len(everyone) > 100 and {s.username: s.score for s in everyone}["mabbott"] == 3.0  # seed 000's rows
+
+
+async def test_stellic_audit_and_planner(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("stellic")
+    username = sandbox.records("stellic", "students")["ids"][0]
+    progress = await client.get_audit(username, "registered", "progress")
+    assert isinstance(progress, StellicAudit) and progress.success and progress.counts_for
+    assert {c["program"] for c in progress.counts_for} == set(sandbox.records("stellic", "students",
+                                                                              username)["programs"])
+    custom = await client.get_audit(username, "registered", "unmatched", program_filter="all")
+    assert custom.raw["success"] is True
+    calls = sandbox.requests("stellic")["by_route"]
+    assert calls[R["get_student_audit"].key] == 1 and calls[R["get_student_custom_audit"].key] == 1
+    planner = await client.get_planner(username)
+    assert isinstance(planner, StellicPlanner) and planner.future_courses
+    assert {c.status for c in planner.future_courses} == {"planned"}
+
+
+async def test_stellic_async_export_runs_to_a_download_url(make_client: MakeClient) -> None:
+    client = await make_client("stellic")
+    job = await client.export_data("plan_courses", {"mode": "unmatched", "course_filter": "registered"})
+    assert isinstance(job, StellicExportJob) and job.status == "not_started" and job.file_name.endswith(".csv")
+    assert job.bg_task is not None and job.bg_task.name == "async_export"
+    first = await client.get_export_url(job.file_name)
+    assert isinstance(first, StellicExportStatus) and not first.ready
+    done = await client.wait_for_export(job.file_name, timeout_s=10, interval_s=0.3)
+    assert done.ready and done.url and job.file_name in done.url
+    csv_text = await client.export_data("user_groups", async_=False)
+    assert isinstance(csv_text, str) and csv_text.splitlines()[0]
+
+
+async def test_stellic_hold_create_update_delete(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("stellic")
+    student = sandbox.records("stellic", "students", sandbox.records("stellic", "students")["ids"][0])
+    created = await client.create_hold({"sis_id": "HOLD-T1", "student_id": student["student_id"], "hold_code": "AR",
+                                        "note": "Pay by Friday"})
+    assert isinstance(created, StellicHoldResult) and created.success
+    assert (created.title, created.note) == ("Accounts Receivable", "Pay by Friday") and created.activities
+    updated = await client.update_hold("HOLD-T1", {"student_id": student["student_id"], "hold_code": "NOPE",
+                                                   "note": "Paid half"})
+    assert updated.fields_updated["note"] == "Paid half" and updated.failed and "hold_code" in updated.failed
+    assert sandbox.records("stellic", "holds", "HOLD-T1")["note"] == "Paid half"
+    assert (await client.delete_hold("HOLD-T1")).success
+    with pytest.raises(VendorBadRequest) as refused:
+        await client.create_hold({"student_id": student["student_id"], "hold_code": "AR"})
+    assert [e.field for e in item_errors(refused.value.detail)] == ["sis_id"]
+
+
+async def test_stellic_section_writes(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("stellic")
+    term = "20271"
+    section = await client.create_section("9001", {
+        "name": "AAAS 016 09", "external_id": "19001", "course": "AAAS 016", "campus": "HAN", "term": term,
+        "type": "Lecture", "start_date": "2027-01-04", "end_date": "2027-03-12", "max_enrollment": 30,
+        "timings": [{"start": "10:10", "end": "11:15", "day": "tuesday", "room": "105", "building": "Dartmouth Hall"}]})
+    assert isinstance(section, StellicSection) and section.id == "9001" and section.start_date == date(2027, 1, 4)
+    assert section.timings[0].start == time(10, 10) and section.linked_section
+    seats = await client.update_section_enrollment_info("9001", {"available_enrollment": 12, "waitlist": 2})
+    assert isinstance(seats, StellicSeatCounts) and (seats.max_enrollment, seats.available_enrollment) == (30, 12)
+    timings = await client.update_section_timings("9001", [
+        {"start": "13:00", "end": "14:05", "day": "friday", "room": "2", "building": "Kemeny Hall"}])
+    assert isinstance(timings, StellicSectionTimings) and timings.timings[0].day == "friday"
+    bulk = await client.bulk_update_section_enrollment_info([{"id": "9001", "waitlist": 0}])
+    assert isinstance(bulk, StellicItemResults) and bulk.ok and bulk.success[0]["id"] == "9001"
+    restriction = await client.create_section_restriction("R-1", {
+        "section": "9001", "type": "campus", "operator": "eq", "student_sets": [{"campus": "HAN"}],
+        "action": "reserved_seats"})
+    assert restriction.section == "9001" and restriction.reserve_capacity == "0"  # the documented default
+    assert (await client.delete_section_restriction("R-1")).success
+    assert sandbox.records("stellic", "sections", "9001")["waitlist"] == 0
+
+
+async def test_stellic_enrollment_and_profile_writes(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("stellic")
+    username = sandbox.records("stellic", "students")["ids"][0]
+    tagged = await client.add_student_tag(username, "honors")
+    assert isinstance(tagged, StellicStatusResult) and tagged.ok and "honors" in tagged.state["tags"]
+    assert "honors" not in (await client.remove_student_tag(username, "honors")).state["tags"]
+    profile = await client.create_student_profile("newstu1", {
+        "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.edu", "class_level_id": "FR",
+        "term_joined": "20264"})
+    assert profile.ok and profile.state["username"] == "newstu1"
+    replaced = await client.replace_course_enrollments("newstu1", "20271", [{"course": "AAAS 016"},
+                                                                             {"course": "NOPE 001"}])
+    assert [c["course"] for c in replaced.success] == ["AAAS 016"]
+    assert [(e.index, e.field) for e in replaced.errors] == [(1, "course")]
+    section = await client.create_section("9002", {
+        "name": "AAAS 016 08", "external_id": "19002", "course": "AAAS 016", "campus": "HAN", "term": "20271",
+        "type": "Lecture", "start_date": "2027-01-04", "end_date": "2027-03-12"})
+    added = await client.create_section_enrollment("SE-T1", [{
+        "student_username": "newstu1", "course": "AAAS 016", "section": section.id, "is_enrollment_component": True}])
+    assert added.ok and added.success[0]["id"] == "SE-T1" and added.success[0]["term"] == "20271"
+    assert (await client.delete_section_enrollment("SE-T1")).success
+
+
+async def test_stellic_registration_times(make_client: MakeClient) -> None:
+    client = await make_client("stellic")
+    created = await client.create_registration_time("99001", {
+        "student_username": "mabbott", "timestamp": "2027-01-02 09:00", "end_timestamp": "2027-01-20 23:59",
+        "semester": "winter", "year": 2027, "term": "20271"})
+    assert isinstance(created, StellicRegistrationTime) and created.registration_time_id == "99001"
+    assert created.timestamp == datetime(2027, 1, 2, 9, 0, tzinfo=UTC) and created.usem is not None
+    moved = await client.update_registration_time("99001", {"timestamp": "2027-01-03 09:00"})
+    assert moved.timestamp == datetime(2027, 1, 3, 9, 0, tzinfo=UTC) and moved.end_timestamp == created.end_timestamp
+    assert (await client.delete_registration_time("99001")).success
