@@ -15,8 +15,6 @@ username), cached like any read.
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import logging
 import time
 from dataclasses import dataclass
@@ -25,12 +23,9 @@ from gateway.vendors.errors import VendorError
 from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import HubmisClient
 from gateway.vendors.routes import Route
-from gateway.vendors.stellic import routes as stellic_routes
 from gateway.vendors.stellic.client import StellicClient
 
 log = logging.getLogger("campusgraph.crosswalk")
-
-STELLIC_INDEX_TTL_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -123,21 +118,15 @@ class HubmisIndex:
 
 
 class StellicIndex:
-    """Stellic usernames (and Stellic IDs) from the engagement export, cached for five minutes."""
+    """Stellic usernames (and Stellic IDs) from the engagement export, cached like any Stellic read."""
 
     def __init__(self, client: StellicClient, rules: IdentityRules) -> None:
         self.client, self.rules = client, rules
 
     async def usernames(self) -> dict[str, int]:
-        reply = await self.client.get(stellic_routes.ROUTES["export_students_by_property"],
-                                      path={"property": "engagement_score"},
-                                      params={"output_format": "csv", "delivery_channel": "http_file"},
-                                      ttl=STELLIC_INDEX_TTL_S)
-        out: dict[str, int] = {}
-        for row in csv.reader(io.StringIO(reply.body or "")):
-            if len(row) >= 2 and row[1].strip().isdigit():
-                out[self.rules.norm(row[0].strip())] = int(row[1].strip())
-        return out
+        """Normalised username -> Stellic ID, from the engagement export (a cached read)."""
+        return {self.rules.norm(row.username): row.id for row in await self.client.export_students_by_property()
+                if row.username and row.id is not None}
 
     async def has(self, key: str) -> bool:
         return self.rules.norm(self.rules.username_for(key)) in await self.usernames()

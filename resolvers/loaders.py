@@ -62,7 +62,7 @@ class Loaders:
         self.hubmis_student_by_id: DataLoader[int, Any] = DataLoader(fan_out(h.get_student), **options)
         self.hubmis_staff_by_id: DataLoader[int, Any] = DataLoader(fan_out(h.get_staff), **options)
         self.stellic_engagement_by_username: DataLoader[str, Any] = DataLoader(
-            fan_out(lambda u: s.get_engagement_score(u)), **options)
+            fan_out(s.get_engagement_score), **options)
 
 
 def _enrollment_filters(netid: str, term: str | None, active_only: bool) -> dict[str, str]:

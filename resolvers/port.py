@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 from datetime import datetime
 from typing import Any
 
+from gateway.errors import GatewayError
 from gateway.upstreams import Upstreams
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S
@@ -38,6 +41,17 @@ from schema.types import (
 
 DARTMOUTH, HUBMIS, STELLIC = "dartmouth", "hubmis", "stellic"
 UNKNOWN = object()  # a vendor's side of a person not yet looked up
+
+
+def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
+    """Refuse a value the vendor documents no meaning for, before any call."""
+    if value not in allowed:
+        raise GatewayError(f"{argument} must be one of {', '.join(allowed)}", "BAD_USER_INPUT", argument=argument)
+
+
+def as_json(model: Any) -> Any:
+    """A payload model as plain JSON (dates as ISO strings), for JSON-typed pass-through fields."""
+    return json.loads(json.dumps(dataclasses.asdict(model), default=str))
 
 
 class Port:
@@ -212,10 +226,15 @@ class Port:
         return None if score is None else score.score
 
     async def stellic_audit(self, username: str, course_filter: str, program_filter: str | None, prop: str) -> Any:
-        return await self.up.stellic.get_audit(username, course_filter, prop, program_filter=program_filter)
+        _one_of_values("courseFilter", course_filter, ("planned", "registered"))
+        _one_of_values("property", prop, ("unmatched", "progress"))
+        if program_filter is not None:
+            _one_of_values("programFilter", program_filter, ("planned", "registered", "all"))
+        return as_json(await self.up.stellic.get_audit(username, course_filter, prop, program_filter=program_filter))
 
     async def stellic_future_courses(self, username: str, course_filter: str) -> Any:
-        return await self.up.stellic.get_planner(username, course_filter)
+        _one_of_values("courseFilter", course_filter, ("planned", "registered", "all"))
+        return as_json(await self.up.stellic.get_planner(username, course_filter)).get("future_courses", [])
 
     # ---- staff ---------------------------------------------------------------------------------------
     def staff(self, key: str, **known: str | int | None) -> Staff:

@@ -6,6 +6,7 @@ from functools import cache
 
 from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC, World, build_world
 from tests.gatewayproc import GatewayProcess
+from tests.sandboxproc import SandboxProcess
 
 PERSON = """
 query($netid: String, $username: String, $hubmisId: Int, $id: ID) {
@@ -104,3 +105,18 @@ def test_exactly_one_key_is_required(gateway: GatewayProcess) -> None:
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     bad = gateway.query('{ node(id: "not-an-id") { id } }')
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_stellic_audit_and_planner_and_a_refused_filter(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    result = gateway.query("""{ student(stellicUsername: "sstanton") { stellic {
+        engagementScore audit(courseFilter: "registered", property: "progress")
+        futureCourses(courseFilter: "all") } } }""")
+    stellic = result["data"]["student"]["stellic"]
+    assert "errors" not in result, result.get("errors")
+    assert stellic["engagementScore"] == 5  # seed 000's CSV row "sstanton, 11, 5"
+    assert "counts_for" in stellic["audit"] and isinstance(stellic["futureCourses"], list)
+    before = sandbox.requests("stellic")["total"]
+    bad = gateway.query('{ student(stellicUsername: "sstanton") { stellic { '
+                        'audit(courseFilter: "x", property: "progress") } } }')
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert sandbox.requests("stellic")["total"] == before  # refused before any call
