@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import json
 from datetime import datetime
 from typing import Any
 
@@ -47,11 +45,6 @@ def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
     """Refuse a value the vendor documents no meaning for, before any call."""
     if value not in allowed:
         raise GatewayError(f"{argument} must be one of {', '.join(allowed)}", "BAD_USER_INPUT", argument=argument)
-
-
-def as_json(model: Any) -> Any:
-    """A payload model as plain JSON (dates as ISO strings), for JSON-typed pass-through fields."""
-    return json.loads(json.dumps(dataclasses.asdict(model), default=str))
 
 
 class Port:
@@ -230,11 +223,11 @@ class Port:
         _one_of_values("property", prop, ("unmatched", "progress"))
         if program_filter is not None:
             _one_of_values("programFilter", program_filter, ("planned", "registered", "all"))
-        return as_json(await self.up.stellic.get_audit(username, course_filter, prop, program_filter=program_filter))
+        return (await self.up.stellic.get_audit(username, course_filter, prop, program_filter=program_filter)).raw
 
     async def stellic_future_courses(self, username: str, course_filter: str) -> Any:
         _one_of_values("courseFilter", course_filter, ("planned", "registered", "all"))
-        return as_json(await self.up.stellic.get_planner(username, course_filter)).get("future_courses", [])
+        return (await self.up.stellic.get_planner(username, course_filter)).raw.get("future_courses", [])
 
     # ---- staff ---------------------------------------------------------------------------------------
     def staff(self, key: str, **known: str | int | None) -> Staff:
