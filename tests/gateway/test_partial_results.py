@@ -56,3 +56,26 @@ def test_a_slow_vendor_times_out_into_an_error_not_a_hang(impatient_gateway: Gat
     assert result["data"]["student"]["netid"] == "d59951y"
     assert {(e["extensions"]["vendor"], e["extensions"]["code"]) for e in result["errors"]} == {
         ("stellic", "VENDOR_UNAVAILABLE")}
+
+
+EVERYTHING = """query($n: String) { student(netid: $n) {
+    netid stellicUsername hubmisId lastName
+    hubmis { enrolmentStatus } dartmouth { studentStatusId } stellic { engagementScore } } }"""
+
+
+@pytest.mark.parametrize(("down", "field"), [("hubmis", "hubmis"), ("stellic", "engagementScore"),
+                                             ("dartmouth", "dartmouth")])
+def test_each_vendor_down_in_turn(gateway: GatewayProcess, sandbox: SandboxProcess, down: str, field: str) -> None:
+    netid = linked_student()
+    gateway.query(EVERYTHING, {"n": "warm-up-tokens"})
+    sandbox.faults(down, outage=True)
+    result = gateway.query(EVERYTHING, {"n": netid})
+    student = result["data"]["student"]
+    assert student is not None and student["netid"] in (netid, None)
+    failing = {e["path"][-1] for e in result["errors"]}
+    assert field in failing
+    assert {e["extensions"]["vendor"] for e in result["errors"]} == {down}
+    assert all(e["extensions"]["code"] in ("VENDOR_UNAVAILABLE", "VENDOR_CIRCUIT_OPEN") for e in result["errors"])
+    others = {"hubmis": student["hubmis"], "dartmouth": student["dartmouth"],
+              "stellic": (student.get("stellic") or {}).get("engagementScore")}
+    assert all(value is not None for vendor, value in others.items() if vendor != down)
