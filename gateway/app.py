@@ -5,61 +5,113 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any
 
 import strawberry
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 
+from gateway.auth.audit import AuditExtension, AuditTrail
+from gateway.auth.authenticator import Authenticator
+from gateway.auth.viewer import ANONYMOUS, Viewer
 from gateway.context import Context
 from gateway.errors import ErrorFormatter
-from gateway.settings import Settings
+from gateway.observability.health import readiness
+from gateway.observability.metrics import CONTENT_TYPE_LATEST, GatewayMetrics
+from gateway.observability.operation import OperationObserver
+from gateway.observability.requestlog import RequestLog, current_request, new_request_id
+from gateway.observability.tracing import Tracing
+from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy
+from gateway.security.introspection import IntrospectionRequiresScope, current_viewer
+from gateway.security.limits import OperationVariables, validation_rules
+from gateway.settings import AccessSettings, Settings
 from gateway.upstreams import Upstreams
 from gateway.vendors.budget import CallBudget, current_budget
 from resolvers.crosswalk import Crosswalk, IdentityRules
+from resolvers.permissions import apply_field_scopes, schema_types
 from resolvers.port import Port
 from resolvers.query import Query
 
 log = logging.getLogger("campusgraph.app")
 
 
-def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, extensions=[ErrorFormatter])
+def build_schema(access: AccessSettings | None = None,
+                 observer: Callable[[], SchemaExtension] | None = None) -> strawberry.Schema:
+    """The schema with its guards: field scopes, query limits, audit, coded errors."""
+    access = access or AccessSettings()
+    apply_field_scopes(schema_types())
+    rules = validation_rules(access.limits) + ([IntrospectionRequiresScope] if access.production else [])
+    # A federation schema: also an Apollo Federation v2 subgraph (_service, _entities, @key on the entities).
+    return strawberry.federation.Schema(
+        query=Query,
+        extensions=[*([observer] if observer else []),
+                    OperationVariables, MaxTokensLimiter(access.limits.max_tokens), AddValidationRules(rules),
+                    ErrorFormatter, AuditExtension],
+        config=StrawberryConfig(disable_field_suggestions=access.production,
+                                batching_config={"max_operations": access.max_batch}))
 
 
 class CampusGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL app with our per-request context: fresh loaders, a call budget, a request id."""
 
     def __init__(self, schema: strawberry.Schema, upstreams: Upstreams, crosswalk: Crosswalk,
-                 settings: Settings) -> None:
+                 settings: Settings, graphiql_headers: dict[str, str] | None = None) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.upstreams, self.crosswalk = upstreams, crosswalk
+        if graphiql_headers:  # the demo: GraphiQL opens with a token already in its request headers
+            headers = json.dumps(graphiql_headers)
+            self.graphql_ide_html = self.graphql_ide_html.replace(
+                "const defaultHeaders = {};", f"const defaultHeaders = {headers};").replace(
+                "React.useState(parameters.headers)", f"React.useState(parameters.headers || {json.dumps(headers)})")
         self.call_budget, self.batching = settings.call_budget, settings.batching_enabled
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        if response is not None:
-            response.headers["X-Request-ID"] = request_id
+        record = current_request.get()  # set by the RequestLog middleware, which also sends X-Request-ID
+        request_id = record.id if record is not None else new_request_id(request.headers.get("x-request-id"))
+        # Set by the GraphQLGuard; only the GraphiQL page itself is served without one.
+        viewer: Viewer = request.scope.get("state", {}).get("viewer") or ANONYMOUS
+        current_viewer.set(viewer)
         budget = CallBudget(self.call_budget)
         current_budget.set(budget)  # this request's task: every upstream call below is counted against it
+        if record is not None:
+            record.budget = budget
         return Context(request=request, response=response, request_id=request_id, upstreams=self.upstreams,
-                       budget=budget, port=Port(self.upstreams, self.crosswalk, self.batching))
+                       budget=budget, port=Port(self.upstreams, self.crosswalk, self.batching, viewer),
+                       viewer=viewer, audit=AuditTrail())
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, graphiql_headers: dict[str, str] | None = None) -> Starlette:
     upstreams = Upstreams.create(settings)
     rules = IdentityRules(stellic_username=settings.stellic_username_template,
                           case_insensitive=settings.crosswalk_case_insensitive)
-    crosswalk = Crosswalk.create(upstreams.hubmis, upstreams.stellic, rules,
+    crosswalk = Crosswalk.create(upstreams.hubmis, upstreams.stellic, upstreams.dartmouth,
+                                 upstreams.dartmouth_for(private=False), rules,
                                  refill_s=settings.hubmis.rate_limit_refill_s,
                                  refresh_s=settings.hubmis_index_refresh_s, share=settings.hubmis_index_share)
-    graphql = CampusGraphQL(build_schema(), upstreams, crosswalk, settings)
+    metrics = GatewayMetrics() if settings.metrics_enabled else None
+    if metrics is not None:
+        metrics.attach(upstreams.stats)
+    tracing = Tracing.from_settings(settings)
+    if tracing is not None:
+        upstreams.stats.exchange_hook = tracing.upstream_span
+    observer = partial(OperationObserver, metrics, tracing)
+    graphql = CampusGraphQL(build_schema(settings.access, observer), upstreams, crosswalk, settings,
+                            graphiql_headers)
+    access = settings.access
+    guard = GuardPolicy(
+        authenticator=Authenticator(access.tokens, access.api_keys), max_body_bytes=access.max_body_bytes,
+        limiter=CallerLimiter(access.caller_rate_per_min, access.caller_burst, upstreams.redis),
+        max_batch=access.max_batch, max_tokens=access.limits.max_tokens, persisted=access.persisted)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -72,24 +124,30 @@ def create_app(settings: Settings) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await indexes
             await upstreams.close()
+            if tracing is not None:
+                await asyncio.to_thread(tracing.shutdown)  # exports the spans still queued
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        vendors = await upstreams.status()
-        ready = any(v["session_open"] for v in vendors)
-        return JSONResponse({"ready": ready, "vendors": vendors,
-                             "hubmis_index": {"ready": crosswalk.hubmis_students.ready.is_set(),
-                                              "students": len(crosswalk.hubmis_students)}},
-                            status_code=200 if ready else 503)
+        ready, body = await readiness(upstreams)
+        body["hubmis_index"] = {"ready": crosswalk.hubmis_students.ready.is_set(),
+                                "students": len(crosswalk.hubmis_students)}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def serve_metrics(request: Request) -> Response:
+        assert metrics is not None
+        return Response(await metrics.render(upstreams), media_type=CONTENT_TYPE_LATEST)
 
     app = Starlette(routes=[
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
+        *([Route("/metrics", serve_metrics)] if metrics is not None else []),
         Route("/readyz", readyz),
-    ], lifespan=lifespan)
+    ], lifespan=lifespan, middleware=[Middleware(GraphQLGuard, policy=guard)])
+    app.add_middleware(RequestLog)  # outermost: every response gets X-Request-ID, every request one log line
     app.state.upstreams, app.state.crosswalk = upstreams, crosswalk
     return app
 

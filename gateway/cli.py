@@ -82,6 +82,41 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_token(args: argparse.Namespace) -> int:
+    """Mint a development token against CAMPUSGRAPH_AUTH_DEV_KEY (issuer and audience as configured)."""
+    import os
+
+    from gateway.auth.tokens import TokenPolicy
+    from gateway.auth.viewer import SCOPES
+    from gateway.vendors.config import Secret
+
+    key = os.environ.get("CAMPUSGRAPH_AUTH_DEV_KEY", "")
+    if len(key) < 32:
+        print("campusgraph token: set CAMPUSGRAPH_AUTH_DEV_KEY (at least 32 characters) first", file=sys.stderr)
+        return 2
+    scopes = list(SCOPES) if args.all_scopes else list(args.scopes or [])
+    unknown = sorted(set(scopes) - SCOPES.keys())
+    if unknown or not scopes:
+        print(f"campusgraph token: give --all-scopes or --scopes from {sorted(SCOPES)}"
+              + (f" (unknown: {unknown})" if unknown else ""), file=sys.stderr)
+        return 2
+    policy = TokenPolicy(issuer=os.environ.get("CAMPUSGRAPH_AUTH_ISSUER", "campusgraph"),
+                         audience=os.environ.get("CAMPUSGRAPH_AUTH_AUDIENCE", "campusgraph"), dev_key=Secret(key))
+    print(policy.mint(args.subject, scopes, ttl_s=int(args.ttl_hours * 3600)))
+    return 0
+
+
+def _run_apikey(args: argparse.Namespace) -> int:
+    import json
+
+    from gateway.auth.apikeys import new_key
+
+    key, entry = new_key(args.id, list(args.scopes))
+    print(f"API key (give it to the caller; it is not stored): {key}")
+    print(f"entry for CAMPUSGRAPH_AUTH_API_KEYS: {json.dumps(entry)}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="campusgraph", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,8 +131,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--students", type=int, default=500, help="sandbox students (default 500)")
     demo.add_argument("--latency-ms", type=float, default=0.0, help="sandbox latency per vendor call")
     sub.add_parser("schema", help="print the GraphQL schema (SDL)")
+    token = sub.add_parser("token", help="mint a development token against CAMPUSGRAPH_AUTH_DEV_KEY")
+    which = token.add_mutually_exclusive_group(required=True)
+    which.add_argument("--scopes", nargs="+", help="the scopes to grant")
+    which.add_argument("--all-scopes", action="store_true", help="grant every scope")
+    token.add_argument("--subject", default="developer", help="the caller id (sub claim)")
+    token.add_argument("--ttl-hours", type=float, default=8.0, help="lifetime (default 8 hours)")
+    apikey = sub.add_parser("apikey", help="make a server-to-server API key and the hashed entry to store")
+    apikey.add_argument("id", help="a name for the caller, e.g. registrar-sync")
+    apikey.add_argument("--scopes", nargs="+", required=True)
     args = parser.parse_args(argv)
-    runners = {"serve": _run_serve, "sandbox": _run_sandbox, "demo": _run_demo, "schema": _run_schema}
+    runners = {"serve": _run_serve, "sandbox": _run_sandbox, "demo": _run_demo, "schema": _run_schema,
+               "token": _run_token, "apikey": _run_apikey}
     return runners[args.command](args)
 
 

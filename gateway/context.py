@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.auth.audit import AuditTrail
+from gateway.auth.viewer import Viewer
 from gateway.upstreams import Upstreams
 from gateway.vendors.budget import CallBudget
 
@@ -17,3 +19,5 @@ class Context:
     upstreams: Upstreams
     budget: CallBudget
     port: Any  # resolvers.port.Port, built fresh for this request (its loaders hold no state across requests)
+    viewer: Viewer
+    audit: AuditTrail

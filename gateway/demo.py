@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 
 import uvicorn
 
 from gateway.app import create_app
+from gateway.auth.viewer import BASIC_SCOPES, SCOPES
 from gateway.logs import configure
 from gateway.sandbox import credentials as creds
 from gateway.sandbox.runner import SandboxConfig, serve
@@ -42,12 +44,21 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
 
     sandbox = asyncio.create_task(serve(config, on_ready=sandbox_ready))
     await ready.wait()
-    app = create_app(sandbox_settings(config))
+    dev_key = secrets.token_urlsafe(48)  # new for every demo run: its tokens open only this demo
+    settings = sandbox_settings(config, auth_dev_key=dev_key)
+    assert settings.access.tokens is not None
+    full = settings.access.tokens.mint("demo-admin", list(SCOPES))
+    basic = settings.access.tokens.mint("demo-basic", list(BASIC_SCOPES))
+    app = create_app(settings, graphiql_headers={"Authorization": f"Bearer {full}"})
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     gateway = asyncio.create_task(server.serve())
     while not server.started and not gateway.done():  # noqa: ASYNC110 - uvicorn exposes no started event
         await asyncio.sleep(0.05)
-    print(f"\ncampusgraph gateway ready: GraphiQL at http://127.0.0.1:{port}/graphql", flush=True)
+    print(f"\ncampusgraph gateway ready: GraphiQL at http://127.0.0.1:{port}/graphql "
+          "(it opens with the every-scope token in its headers)", flush=True)
+    print(f"\nToken with every scope:\n  Authorization: Bearer {full}", flush=True)
+    print(f"Token with basic read scopes only ({', '.join(BASIC_SCOPES)}):\n  Authorization: Bearer {basic}",
+          flush=True)
     try:
         await gateway
     finally:

@@ -32,6 +32,18 @@ ERROR_CODES: dict[str, str] = {
     "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost: it may or may not have been applied",
     "UPSTREAM_BUDGET_EXCEEDED": "the request needed more upstream calls than its budget allows",
     "BAD_USER_INPUT": "an argument is malformed (e.g. an ID this gateway did not issue)",
+    "UNAUTHENTICATED": "no valid bearer token or API key came with the request (HTTP 401)",
+    "FORBIDDEN": "the caller lacks the scope the field or mutation needs (`extensions.scope` names it)",
+    "QUERY_TOO_DEEP": "the operation nests deeper than allowed (counted through fragments)",
+    "TOO_MANY_ALIASES": "the operation uses more aliases than allowed",
+    "TOO_MANY_DIRECTIVES": "the operation uses more directives than allowed",
+    "TOO_MANY_TOKENS": "the operation text is longer than allowed",
+    "QUERY_TOO_COMPLEX": "the operation's cost (list sizes multiplied) exceeds the limit",
+    "BATCH_TOO_LARGE": "more operations in one batched request than allowed (HTTP 400)",
+    "REQUEST_TOO_LARGE": "the request body exceeds the limit (HTTP 413)",
+    "RATE_LIMITED": "this caller sent too many requests; see the Retry-After header (HTTP 429)",
+    "OPERATION_NOT_ALLOWED": "only persisted (allow-listed) operations are accepted here (HTTP 400)",
+    "INTROSPECTION_DISABLED": "introspection needs the graphql:introspect scope in production mode",
     "GRAPHQL_VALIDATION_FAILED": "the query does not fit the schema",
     "INTERNAL_ERROR": "an unexpected failure; the log has the details under the request id",
 }
@@ -58,7 +70,9 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """The client-safe form of one error."""
     original = error.original_error
     if original is None:
-        extensions = {"code": (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")}
+        default = "TOO_MANY_TOKENS" if "Document contains more than" in error.message else \
+            "GRAPHQL_VALIDATION_FAILED"
+        extensions = {"code": (error.extensions or {}).get("code", default)}
         return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
                             path=error.path, extensions={**(error.extensions or {}), **extensions,
                                                          "requestId": request_id})

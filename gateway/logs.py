@@ -1,7 +1,8 @@
 """Structured logging: one JSON object per line, with the structured fields a record carries.
 
 Modules log with ``extra={"upstream": {...}}`` (or another single key); this formatter lifts that
-dict into the JSON line, so a log store can index vendor, route, status and duration directly.
+dict into the JSON line, so a log store can index vendor, route, status and duration directly. Every line
+written while a request runs (its upstream calls included) carries that request's ``request_id``.
 """
 
 from __future__ import annotations
@@ -9,10 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+# Set by the request-log middleware for the duration of one HTTP request.
+request_id: ContextVar[str | None] = ContextVar("campusgraph_log_request_id", default=None)
 
 
 class JsonFormatter(logging.Formatter):
@@ -23,6 +28,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        current_id = request_id.get()
+        if current_id is not None:
+            line["request_id"] = current_id
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 line[key] = value

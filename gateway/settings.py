@@ -6,12 +6,19 @@ as ``Secret`` and never appear in a repr, a log line or an error message.
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from gateway.auth.apikeys import ApiKey, parse_api_keys
+from gateway.auth.tokens import TokenPolicy, load_jwks
+from gateway.security.guard import operation_hash
+from gateway.security.limits import QueryLimits
 from gateway.vendors.config import DartmouthConfig, HttpPolicy, HubmisConfig, Secret, StellicConfig
 
 PREFIX = "CAMPUSGRAPH_"
@@ -37,6 +44,30 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class AccessSettings:
+    """Who may call the gateway and what a request may ask (issue 6)."""
+
+    production: bool = False  # introspection only with graphql:introspect, no field suggestions
+    issuer: str = "campusgraph"
+    audience: str = "campusgraph"
+    dev_key: Secret | None = None  # HS256 development signing key
+    jwks: dict[str, Any] | None = None  # RS256 keys of the identity provider
+    api_keys: tuple[ApiKey, ...] = ()
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    max_body_bytes: int = 1_048_576
+    max_batch: int = 5
+    caller_rate_per_min: int = 600
+    caller_burst: int = 60
+    persisted: dict[str, str] | None = None  # sha256 -> operation text, when only those are allowed
+
+    @property
+    def tokens(self) -> TokenPolicy | None:
+        if self.dev_key is None and self.jwks is None:
+            return None
+        return TokenPolicy(issuer=self.issuer, audience=self.audience, dev_key=self.dev_key, jwks=self.jwks)
+
+
+@dataclass(frozen=True)
 class Settings:
     stellic: StellicConfig
     hubmis: HubmisConfig
@@ -46,11 +77,16 @@ class Settings:
     batching_enabled: bool = True  # off only to measure what batching buys (bench/)
     host: str = "127.0.0.1"
     port: int = 8000
+    metrics_enabled: bool = True  # GET /metrics in Prometheus' text format
+    otlp_endpoint: str | None = None  # OTLP/HTTP collector; traces are off while unset
+    service_name: str = "campusgraph"  # service.name of exported spans
+    trace_sample_ratio: float = 1.0  # share of operations traced (parent-based: a caller's decision wins)
     call_budget: int = 200  # upstream calls one GraphQL request may make
     stellic_username_template: str = "{key}"  # crosswalk: Stellic username from the shared key (netid)
     crosswalk_case_insensitive: bool = True
     hubmis_index_refresh_s: float = 900.0
     hubmis_index_share: float = 0.25  # share of HUBmis' refill rate a background index refresh may spend
+    access: AccessSettings = field(default_factory=AccessSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +133,57 @@ class _Reader:
             values[f.name] = self.get(f"{vendor}_{f.name.upper()}", _positive(type(default)), default)
         return HttpPolicy(**values)
 
+    def text_or_file(self, name: str) -> str | None:
+        """A value given inline, or as ``@/path/to/file``."""
+        raw = self.raw(name)
+        if raw is None or not raw.startswith("@"):
+            return raw
+        try:
+            return Path(raw[1:]).read_text()
+        except OSError as exc:
+            self.problems.append(f"{PREFIX}{name}: cannot read {raw[1:]}: {exc.strerror}")
+            return None
+
+    def access(self) -> AccessSettings:
+        jwks_text = None
+        if self.raw("AUTH_JWKS_FILE"):
+            jwks_text = _read_file(self, "AUTH_JWKS_FILE")
+        elif self.raw("AUTH_JWKS_URL"):
+            jwks_text = _fetch(self, "AUTH_JWKS_URL")
+        dev_key = self.raw("AUTH_DEV_KEY")
+        if dev_key is not None and len(dev_key) < 32:
+            self.problems.append(f"{PREFIX}AUTH_DEV_KEY: must be at least 32 characters")
+        access = AccessSettings(
+            production=self.get("ENV", _environment, "development") == "production",
+            issuer=self.get("AUTH_ISSUER", str, "campusgraph"), audience=self.get("AUTH_AUDIENCE", str, "campusgraph"),
+            dev_key=Secret(dev_key) if dev_key else None,
+            jwks=self._parse("AUTH_JWKS_FILE/URL", load_jwks, jwks_text),
+            api_keys=self._parse("AUTH_API_KEYS", parse_api_keys, self.text_or_file("AUTH_API_KEYS")) or (),
+            limits=QueryLimits(
+                max_depth=self.get("MAX_DEPTH", _positive(int), 6),
+                max_aliases=self.get("MAX_ALIASES", _positive(int), 15),
+                max_directives=self.get("MAX_DIRECTIVES", _positive(int), 50),
+                max_tokens=self.get("MAX_TOKENS", _positive(int), 1000),
+                max_cost=self.get("MAX_COST", _positive(int), 5000)),
+            max_body_bytes=self.get("MAX_BODY_BYTES", _positive(int), 1_048_576),
+            max_batch=self.get("MAX_BATCH", _positive(int), 5),
+            caller_rate_per_min=self.get("CALLER_RATE_PER_MIN", _positive(int), 600),
+            caller_burst=self.get("CALLER_BURST", _positive(int), 60),
+            persisted=self._parse("PERSISTED_OPERATIONS", _persisted, self.text_or_file("PERSISTED_OPERATIONS")))
+        if access.tokens is None and not access.api_keys:
+            self.problems.append(f"{PREFIX}AUTH_DEV_KEY, {PREFIX}AUTH_JWKS_FILE, {PREFIX}AUTH_JWKS_URL or "
+                                 f"{PREFIX}AUTH_API_KEYS: configure at least one way for callers to authenticate")
+        return access
+
+    def _parse(self, name: str, parse: Callable[[str], T], text: str | None) -> T | None:
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except (ValueError, KeyError, TypeError) as exc:
+            self.problems.append(f"{PREFIX}{name}: {exc}")
+            return None
+
     def settings(self) -> Settings:
         stellic = StellicConfig(base_url=self.url("STELLIC_BASE_URL"), token=Secret(self.required("STELLIC_TOKEN")),
                                 http=self.http("STELLIC"))
@@ -116,11 +203,15 @@ class _Reader:
             cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
             batching_enabled=self.get("BATCHING_ENABLED", _bool, True),
             port=self.get("PORT", _positive(int), 8000),
+            metrics_enabled=self.get("METRICS_ENABLED", _bool, True),
+            otlp_endpoint=self.get("OTLP_ENDPOINT", _endpoint, None),
+            service_name=self.get("SERVICE_NAME", str, "campusgraph"),
+            trace_sample_ratio=self.get("TRACE_SAMPLE_RATIO", _share, 1.0),
             call_budget=self.get("CALL_BUDGET", _positive(int), 200),
             stellic_username_template=self.get("CROSSWALK_STELLIC_USERNAME", _template, "{key}"),
             crosswalk_case_insensitive=self.get("CROSSWALK_CASE_INSENSITIVE", _bool, True),
             hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", _positive(float), 900.0),
-            hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", _share, 0.25))
+            hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", _share, 0.25), access=self.access())
         if self.problems:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
         return settings
@@ -136,6 +227,43 @@ def _positive(kind: type[T]) -> Callable[[str], T]:
     return parse
 
 
+def _environment(raw: str) -> str:
+    if raw not in ("development", "production"):
+        raise ValueError("must be development or production")
+    return raw
+
+
+def _persisted(text: str) -> dict[str, str]:
+    """A JSON list of operation texts (or an object of id -> text): the allow-list, keyed by sha256."""
+    document = json.loads(text)
+    operations = list(document.values()) if isinstance(document, dict) else document
+    if not isinstance(operations, list) or not all(isinstance(o, str) for o in operations):
+        raise ValueError("persisted operations are a JSON list of operation texts")
+    return {operation_hash(o): o for o in operations}
+
+
+def _read_file(reader: _Reader, name: str) -> str | None:
+    path = reader.raw(name) or ""
+    try:
+        return Path(path).read_text()
+    except OSError as exc:
+        reader.problems.append(f"{PREFIX}{name}: cannot read {path}: {exc.strerror}")
+        return None
+
+
+def _fetch(reader: _Reader, name: str) -> str | None:
+    url = reader.raw(name) or ""
+    if urlsplit(url).scheme not in ("http", "https"):
+        reader.problems.append(f"{PREFIX}{name}: must be an http(s) URL")
+        return None
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - scheme checked above
+            return str(response.read().decode())
+    except OSError as exc:
+        reader.problems.append(f"{PREFIX}{name}: cannot fetch the JWKS ({type(exc).__name__})")
+        return None
+
+
 def _template(raw: str) -> str:
     if raw.count("{key}") != 1:
         raise ValueError("must contain {key} exactly once")
@@ -147,6 +275,12 @@ def _share(raw: str) -> float:
     if not 0 < value <= 1:
         raise ValueError("must be above 0 and at most 1")
     return value
+
+
+def _endpoint(raw: str) -> str:
+    if urlsplit(raw).scheme not in ("http", "https"):
+        raise ValueError("must be an http(s) URL")
+    return raw.rstrip("/")
 
 
 def _bool(raw: str) -> bool:

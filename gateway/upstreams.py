@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from redis.asyncio import Redis
@@ -20,6 +20,8 @@ from gateway.vendors.stellic.client import StellicClient
 
 log = logging.getLogger("campusgraph.upstreams")
 
+PRIVATE_SCOPE = "urn:dartmouth:people:private"
+
 
 @dataclass
 class Upstreams:
@@ -29,30 +31,45 @@ class Upstreams:
     cache: ResponseCache
     stats: UpstreamStats
     redis: Redis | None = None
+    # Dartmouth as a caller without ``people:private`` sees it: FERPA-protected people answer 404.
+    dartmouth_public: DartmouthClient | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> Upstreams:
         stats = UpstreamStats()
         cache = ResponseCache.create(settings.redis_url, enabled=settings.cache_enabled)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        dartmouth = DartmouthClient(settings.dartmouth, cache=cache, stats=stats)
+        public_scopes = tuple(s for s in settings.dartmouth.scopes if s != PRIVATE_SCOPE)
         return cls(
             stellic=StellicClient(settings.stellic, cache=cache, stats=stats),
             hubmis=HubmisClient(settings.hubmis, cache=cache, stats=stats, redis=redis),
-            dartmouth=DartmouthClient(settings.dartmouth, cache=cache, stats=stats),
-            cache=cache, stats=stats, redis=redis,
+            dartmouth=dartmouth, cache=cache, stats=stats, redis=redis,
+            dartmouth_public=DartmouthClient(replace(settings.dartmouth, scopes=public_scopes), cache=cache,
+                                             stats=stats) if public_scopes != settings.dartmouth.scopes else dartmouth,
         )
+
+    def dartmouth_for(self, private: bool) -> DartmouthClient:
+        """The Dartmouth client whose JWT matches what the caller may see."""
+        return self.dartmouth if private or self.dartmouth_public is None else self.dartmouth_public
 
     @property
     def clients(self) -> dict[str, VendorClient]:
         return {"stellic": self.stellic, "hubmis": self.hubmis, "dartmouth": self.dartmouth}
 
+    @property
+    def _lifecycle(self) -> dict[str, VendorClient]:
+        extra = {} if self.dartmouth_public in (None, self.dartmouth) else {"dartmouth (public)": self.dartmouth_public}
+        return {**self.clients, **extra}  # type: ignore[dict-item]
+
     async def start(self) -> None:
         """Open the sessions and obtain credentials. A vendor that is down does not stop the gateway
         (the others still serve); a refused credential or a missing scope does, with a clear message."""
-        for client in self.clients.values():
+        clients = self._lifecycle
+        for client in clients.values():
             await client.start()
-        results = await asyncio.gather(*(c.prepare() for c in self.clients.values()), return_exceptions=True)
-        for vendor, result in zip(self.clients, results, strict=True):
+        results = await asyncio.gather(*(c.prepare() for c in clients.values()), return_exceptions=True)
+        for vendor, result in zip(clients, results, strict=True):
             if isinstance(result, MissingScope | VendorAuthError):
                 await self.close()
                 raise result
@@ -62,7 +79,7 @@ class Upstreams:
                 raise result
 
     async def close(self) -> None:
-        for client in self.clients.values():
+        for client in self._lifecycle.values():
             await client.close()
         await self.cache.close()
         if self.redis is not None:
@@ -72,9 +89,14 @@ class Upstreams:
         """Each vendor as this gateway sees it: session, credentials, breaker, rate budget."""
         out = []
         for vendor, client in self.clients.items():
+            remaining = None
+            if client.rate is not None:
+                try:
+                    remaining = await client.rate.remaining()
+                except Exception as exc:  # a shared bucket in an unreachable Redis: readiness reports Redis itself
+                    log.warning("rate budget of %s unreadable: %s", vendor, type(exc).__name__)
             out.append({
                 "vendor": vendor, "session_open": client.session_open, "credentials_ready": client.auth.ready,
-                "breaker": str(client.breaker.state),
-                "rate_remaining": None if client.rate is None else await client.rate.remaining(),
+                "breaker": str(client.breaker.state), "rate_remaining": remaining,
             })
         return out

@@ -19,7 +19,9 @@ import logging
 import time
 from dataclasses import dataclass
 
-from gateway.vendors.errors import VendorError
+from gateway.vendors.dartmouth import routes as dartmouth_routes
+from gateway.vendors.dartmouth.client import DartmouthClient
+from gateway.vendors.errors import VendorError, VendorNotFound
 from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import HubmisClient
 from gateway.vendors.routes import Route
@@ -132,6 +134,59 @@ class StellicIndex:
         return self.rules.norm(self.rules.username_for(key)) in await self.usernames()
 
 
+class FerpaIndex:
+    """Netids Dartmouth shows only to callers holding ``people:private``: the students its private view
+    lists minus those its public view lists (both paged lists; Dartmouth documents no rate limit)."""
+
+    def __init__(self, private: DartmouthClient, public: DartmouthClient, refresh_s: float = 300.0) -> None:
+        self.private, self.public, self.refresh_s = private, public, refresh_s
+        self.protected: frozenset[str] = frozenset()
+        self.ready = asyncio.Event()
+
+    async def _netids(self, client: DartmouthClient) -> set[str]:
+        found: set[str] = set()
+        async for page in client.pages(dartmouth_routes.LIST_STUDENTS, ttl=0):
+            found.update(str(item.get("netid")) for item in page if item.get("netid"))
+        return found
+
+    async def build(self) -> None:
+        if self.private is self.public:
+            self.protected = frozenset()
+        else:
+            every, visible = await asyncio.gather(self._netids(self.private), self._netids(self.public))
+            self.protected = frozenset(every - visible)
+        self.ready.set()
+        log.info("ferpa index built: %d protected", len(self.protected),
+                 extra={"index": {"vendor": "dartmouth", "route": "ferpa", "size": len(self.protected)}})
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.build()
+            except asyncio.CancelledError:
+                raise
+            except VendorError as exc:
+                log.warning("ferpa index refresh failed: %s", exc)
+            await asyncio.sleep(self.refresh_s)
+
+    async def is_protected(self, netid: str) -> bool:
+        """From the index; before its first build, by asking both views (two cached reads)."""
+        if self.ready.is_set():
+            return netid in self.protected
+        if self.private is self.public:
+            return False
+        try:
+            await self.public.get_student(netid)
+            return False
+        except VendorNotFound:
+            pass
+        try:
+            await self.private.get_student(netid)
+            return True
+        except VendorNotFound:
+            return False
+
+
 @dataclass
 class Crosswalk:
     """The rules and the indexes built from them; one per process, shared by every request."""
@@ -140,15 +195,17 @@ class Crosswalk:
     hubmis_students: HubmisIndex
     hubmis_staff: HubmisIndex
     stellic: StellicIndex
+    ferpa: FerpaIndex
 
     @classmethod
-    def create(cls, hubmis: HubmisClient, stellic: StellicClient, rules: IdentityRules, *, refill_s: float,
+    def create(cls, hubmis: HubmisClient, stellic: StellicClient, dartmouth: DartmouthClient,
+               dartmouth_public: DartmouthClient, rules: IdentityRules, *, refill_s: float,
                refresh_s: float = 900.0, share: float = 0.25) -> Crosswalk:
         pacing = {"refill_s": refill_s, "refresh_s": refresh_s, "budget_share": share}
         return cls(rules=rules,
                    hubmis_students=HubmisIndex(hubmis, rules, **pacing),
                    hubmis_staff=HubmisIndex(hubmis, rules, route=hubmis_routes.LIST_STAFF, **pacing),
-                   stellic=StellicIndex(stellic, rules))
+                   stellic=StellicIndex(stellic, rules), ferpa=FerpaIndex(dartmouth, dartmouth_public))
 
     async def run(self) -> None:
         """Keep both HUBmis indexes fresh (students first: most lookups are of students)."""
@@ -157,4 +214,4 @@ class Crosswalk:
             await self.hubmis_students.ready.wait()
             await self.hubmis_staff.run()
 
-        await asyncio.gather(self.hubmis_students.run(), staff_after_students())
+        await asyncio.gather(self.hubmis_students.run(), staff_after_students(), self.ferpa.run())

@@ -39,7 +39,7 @@ def _clean(params: dict[str, Any]) -> dict[str, Any]:
 async def _hubmis_page(port: Port, route: Any, filters: dict[str, Any], first: int,
                        after: str | None) -> tuple[list[Any], dict[str, Any]]:
     state = decode_cursor(after) if after else None
-    size = int(state.get("size", first)) if state else check_first(first)
+    size = int(state.get("size", first)) if state else check_first(first, maximum=100)  # HUBmis' largest page
     page = state["page"] + 1 if state else 1
     query = {**filters, "page[number]": page, "page[size]": size}
     body = await port.up.hubmis.fetch(route, params=query, ttl=TTL_PEOPLE_S)
@@ -63,13 +63,14 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
             record = HubmisStudent.from_payload(row)
             port.loaders.hubmis_student_by_id.prime(record.id, record)
             key = record.external_id or f"hubmis:{record.id}"
-            nodes.append(port.student(key, **{HUBMIS: record.id}))
+            if not await port.hidden(key):
+                nodes.append(port.student(key, **{HUBMIS: record.id}))
         info, cursor = _page_info(state, len(nodes), None)
         return StudentConnection(edges=[StudentEdge(cursor=cursor, node=n) for n in nodes], page_info=info,
                                  total_count=None)
     if source is Vendor.STELLIC:
         return await _stellic_students(port, first, after)
-    rows, state, total = await dartmouth_page(port.up.dartmouth, dartmouth_routes.LIST_STUDENTS, _clean({
+    rows, state, total = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_STUDENTS, _clean({
         "class_year": f.class_year, "school_id": f.school_id, "student_status_id": f.status_code}),
         first, after, TTL_STUDENTS_S)
     nodes = []
@@ -89,7 +90,8 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     page = state["page"] + 1 if state else 1
     usernames = sorted(await port.stellic_index.usernames())
     chunk = usernames[(page - 1) * size: page * size]
-    nodes = [port.student(port.rules.key_for_username(u), stellic=u) for u in chunk]
+    nodes = [port.student(port.rules.key_for_username(u), stellic=u) for u in chunk
+             if not await port.hidden(port.rules.key_for_username(u))]
     info, cursor = _page_info({"page": page, "size": size}, len(nodes), len(usernames))
     return StudentConnection(edges=[StudentEdge(cursor=cursor, node=n) for n in nodes], page_info=info,
                              total_count=len(usernames))
@@ -104,7 +106,7 @@ async def staff(port: Port, f: StaffFilter, first: int, after: str | None) -> St
 
 
 async def sections(port: Port, term: str, f: SectionFilter, first: int, after: str | None) -> SectionConnection:
-    rows, state, total = await dartmouth_page(port.up.dartmouth, dartmouth_routes.LIST_SECTIONS, _clean({
+    rows, state, total = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_SECTIONS, _clean({
         "term.sis_term_code": term, "subject_id": f.subject, "course_number": f.course_number,
         "is_in_session": None if f.is_in_session is None else str(f.is_in_session).lower()}),
         first, after, TTL_ACADEMIC_S)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from gateway.upstreams import Upstreams
+from gateway.vendors.dartmouth.client import DartmouthClient
 from gateway.vendors.errors import VendorNotFound
 
 K = TypeVar("K", bound=Hashable)
@@ -46,8 +47,8 @@ class Loaders:
     With ``batching=False`` every load is its own call and nothing is remembered within the request:
     the baseline the benchmark compares against."""
 
-    def __init__(self, upstreams: Upstreams, batching: bool = True) -> None:
-        d, h, s = upstreams.dartmouth, upstreams.hubmis, upstreams.stellic
+    def __init__(self, upstreams: Upstreams, dartmouth: DartmouthClient, batching: bool = True) -> None:
+        d, h, s = dartmouth, upstreams.hubmis, upstreams.stellic
         options: dict[str, Any] = {} if batching else {"cache": False, "max_batch_size": 1}
         self.dartmouth_student_by_netid: DataLoader[str, Any] = DataLoader(fan_out(d.get_student), **options)
         self.dartmouth_person_by_netid: DataLoader[str, Any] = DataLoader(fan_out(d.get_person), **options)

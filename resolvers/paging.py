@@ -27,7 +27,7 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
     return state
 
 
-def check_first(first: int, maximum: int = 100) -> int:
+def check_first(first: int, maximum: int = 1000) -> int:
     if not 1 <= first <= maximum:
         raise GatewayError(f"`first` must be between 1 and {maximum}", "BAD_USER_INPUT", argument="first")
     return first

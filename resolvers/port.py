@@ -6,6 +6,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+from gateway.auth.viewer import Viewer
 from gateway.errors import GatewayError
 from gateway.upstreams import Upstreams
 from gateway.vendors.dartmouth import routes as dartmouth_routes
@@ -50,11 +51,17 @@ def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
 class Port:
     """Implements ``schema.ports.DataPort`` over this request's loaders."""
 
-    def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk, batching: bool = True) -> None:
+    def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk, batching: bool = True,
+                 viewer: Viewer | None = None) -> None:
         self.up, self.rules = upstreams, crosswalk.rules
+        # Without people:private, Dartmouth is read as such a caller would read it, and FERPA-protected
+        # people are hidden entirely (not blanked), as Dartmouth hides them.
+        self.private = viewer is None or viewer.has("people:private")
+        self.dartmouth = upstreams.dartmouth_for(self.private)
+        self.ferpa = crosswalk.ferpa
         self.hubmis_index, self.hubmis_staff_index = crosswalk.hubmis_students, crosswalk.hubmis_staff
         self.stellic_index = crosswalk.stellic
-        self.loaders = Loaders(upstreams, batching)
+        self.loaders = Loaders(upstreams, self.dartmouth, batching)
 
     # ---- identity --------------------------------------------------------------------------------
     def student(self, key: str, **known: str | int | None) -> Student:
@@ -102,7 +109,7 @@ class Port:
             key = self.rules.key_for_username(username)
         else:
             key = netid or key
-        if key is None:
+        if key is None or await self.hidden(key):
             return None
         student = self.student(key, **known)
         if key.startswith("hubmis:"):
@@ -124,8 +131,12 @@ class Port:
             raise failures[0]
         return None
 
+    async def hidden(self, key: str) -> bool:
+        """Whether this caller may not see the person at all (FERPA, without people:private)."""
+        return not self.private and await self.ferpa.is_protected(key)
+
     async def student_by_netid(self, netid: str) -> Student | None:
-        return self.student(netid)
+        return None if await self.hidden(netid) else self.student(netid)
 
     async def student_sources(self, student: Student) -> list[SourceRecord]:
         out = []
@@ -279,7 +290,7 @@ class Port:
     async def staff_sections(self, staff: Staff) -> list[Section] | None:
         if not staff.netid:
             return []
-        rows = await self.up.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
+        rows = await self.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
                                                          "is_active": "true"})
         sections = await asyncio.gather(*(self.section_by_id(e.section.id) for e in rows))
         return [s for s in sections if s is not None]
@@ -294,7 +305,7 @@ class Port:
 
     async def section_enrollments(self, section: Section, first: int,
                                   after: str | None) -> EnrollmentConnection | None:
-        rows, state, total = await dartmouth_page(self.up.dartmouth, dartmouth_routes.LIST_ENROLLMENTS,
+        rows, state, total = await dartmouth_page(self.dartmouth, dartmouth_routes.LIST_ENROLLMENTS,
                                                   {"section.id": section.key}, first, after, TTL_ACADEMIC_S)
         cursor = encode_cursor(state)
         edges = []
@@ -305,3 +316,19 @@ class Port:
         has_next = len(rows) == state["size"] and (total is None or state["page"] * state["size"] < total)
         return EnrollmentConnection(edges=edges, page_info=PageInfo(
             has_next_page=has_next, end_cursor=cursor if edges else None), total_count=total)
+
+    # ---- any entity by type and key: node(id:) and federation's _entities -------------------------
+    async def entity(self, type_name: str, key: str) -> Any:
+        from resolvers import lists  # lists builds on this module
+
+        if type_name == "Student":
+            return await self.resolve_student(key=key)
+        if type_name == "Staff":
+            return await self.resolve_staff(key=key)
+        if type_name == "Section":
+            return await self.section_by_id(key)
+        if type_name == "Enrollment":
+            return await lists.enrollment(self, key)
+        if type_name == "Hold":
+            return await lists.hold(self, key)
+        raise GatewayError(f"unknown type {type_name}", "BAD_USER_INPUT", argument="id")

@@ -55,19 +55,8 @@ class Query:
         decoded = decode_id(id)
         if decoded is None:
             raise GatewayError("not an ID this gateway issued", "BAD_USER_INPUT", argument="id")
-        type_name, key = decoded
-        port = _port(info)
-        if type_name == "Student":
-            return await port.resolve_student(key=key)
-        if type_name == "Staff":
-            return await port.resolve_staff(key=key)
-        if type_name == "Section":
-            return await port.section_by_id(key)
-        if type_name == "Enrollment":
-            return await lists.enrollment(port, key)
-        if type_name == "Hold":
-            return await lists.hold(port, key)
-        raise GatewayError(f"unknown type {type_name}", "BAD_USER_INPUT", argument="id")
+        result: Node | None = await _port(info).entity(*decoded)
+        return result
 
     @strawberry.field(description="A student by exactly one of: global id, Dartmouth netid, Stellic username or "
                                   "HUBmis id; all reach the same person through the crosswalk.")

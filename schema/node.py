@@ -1,16 +1,38 @@
-"""Relay-style Node interface with opaque global IDs (`Type:key`, base64url-encoded)."""
+"""Relay-style Node interface with opaque global IDs (`Type:key`, base64url-encoded); every Node is also a
+federation entity keyed by that ID, so another subgraph can extend it."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
+from strawberry.types import Info
+
+from schema.detail import port
+
+T = TypeVar("T")
 
 
 @strawberry.interface(description="An object with a globally unique, opaque ID; fetch it again with `node(id:)`.")
 class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID; stable across requests.")
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Any, Any], id: strawberry.ID) -> Any:
+        """Federation ``_entities``: the object another subgraph refers to by its global ID (None if unknown)."""
+        decoded = decode_id(id)
+        name = cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+        if decoded is None or decoded[0] != name:
+            return None
+        return await port(info).entity(name, decoded[1])
+
+
+def entity(*, description: str) -> Callable[[type[T]], type[T]]:
+    """``@strawberry.type`` for a Node: a federation ``@key`` on its global ID."""
+    return strawberry.federation.type(keys=["id"], description=description)  # type: ignore[no-any-return]
 
 
 def encode_id(type_name: str, key: str) -> strawberry.ID:

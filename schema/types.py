@@ -15,7 +15,7 @@ from strawberry.types import Info
 
 from schema.detail import DartmouthStudentRecord, HubmisStudentRecord, StellicStudentRecord, port
 from schema.enums import StudentStatus, Vendor
-from schema.node import Node, PageInfo
+from schema.node import Node, PageInfo, entity
 
 
 @strawberry.type(description="A record of this entity in one vendor system.")
@@ -36,9 +36,9 @@ class Advisor:
         return await port(info).staff_by_netid(self.netid)
 
 
-@strawberry.type(description="A student, linked across Dartmouth, HUBmis and Stellic by the identity crosswalk. "
-                             "Unified fields take each value from the first vendor in the documented order "
-                             "that has it.")
+@entity(description="A student, linked across Dartmouth, HUBmis and Stellic by the identity crosswalk. "
+                    "Unified fields take each value from the first vendor in the documented order "
+                    "that has it.")
 class Student(Node):
     key: strawberry.Private[str]
     # What is already known of the person's records, vendor -> id (None: known absent); the rest is looked up.
@@ -129,7 +129,7 @@ class Student(Node):
         return await port(info).student_stellic(self)
 
 
-@strawberry.type(description="A member of staff: HUBmis staff linked to Dartmouth people by netid.")
+@entity(description="A member of staff: HUBmis staff linked to Dartmouth people by netid.")
 class Staff(Node):
     key: strawberry.Private[str]
     netid: str | None = strawberry.field(description="Dartmouth netid (HUBmis external_id). Source: crosswalk.")
@@ -201,8 +201,8 @@ class ClassTiming:
     room: str | None
 
 
-@strawberry.type(description="A course section in one term. Source: Dartmouth sections (Stellic knows it by "
-                             "its CRN as external_id).")
+@entity(description="A course section in one term. Source: Dartmouth sections (Stellic knows it by "
+                    "its CRN as external_id).")
 class Section(Node):
     key: strawberry.Private[str]
     instructor_netids: strawberry.Private[list[str]]
@@ -235,7 +235,7 @@ class CourseAssessment:
     opt_out_date: datetime | None
 
 
-@strawberry.type(description="A person's enrollment in a section. Source: Dartmouth academic enrollments.")
+@entity(description="A person's enrollment in a section. Source: Dartmouth academic enrollments.")
 class Enrollment(Node):
     key: strawberry.Private[str]
     netid: strawberry.Private[str]
@@ -265,8 +265,8 @@ class HoldType:
     resolution_url: str | None
 
 
-@strawberry.type(description="A hold on a student's record. Source: Dartmouth academic holds (Stellic receives "
-                             "the same holds by sis_id).")
+@entity(description="A hold on a student's record. Source: Dartmouth academic holds (Stellic receives "
+                    "the same holds by sis_id).")
 class Hold(Node):
     key: strawberry.Private[str]
     netid: strawberry.Private[str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -12,13 +13,17 @@ from typing import Any
 
 import httpx
 
+from gateway.auth.tokens import TokenPolicy
+from gateway.auth.viewer import SCOPES
 from gateway.sandbox import credentials as creds
+from gateway.vendors.config import Secret
 from tests.sandboxproc import SandboxProcess, free_port
 
 
 def sandbox_env(sandbox: SandboxProcess, **overrides: Any) -> dict[str, str]:
     """CAMPUSGRAPH_* settings for a gateway wired to ``sandbox``: base URLs and sandbox credentials."""
     env = {
+        "CAMPUSGRAPH_AUTH_DEV_KEY": secrets.token_urlsafe(48),
         "CAMPUSGRAPH_STELLIC_BASE_URL": sandbox.url("stellic"),
         "CAMPUSGRAPH_STELLIC_TOKEN": creds.STELLIC_PAT,
         "CAMPUSGRAPH_HUBMIS_BASE_URL": sandbox.url("hubmis"),
@@ -40,6 +45,7 @@ class GatewayProcess:
     log_path: str = ""
     extra_args: tuple[str, ...] = ()
     _client: httpx.Client | None = field(default=None, repr=False)
+    _full: dict[str, str] | None = field(default=None, repr=False)
 
     def start(self, timeout: float = 30.0) -> GatewayProcess:
         self.port = self.port or free_port()
@@ -79,16 +85,31 @@ class GatewayProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
 
+    def token(self, scopes: list[str] | None = None, subject: str = "tester") -> str:
+        """A development token for this gateway (every scope unless told otherwise)."""
+        policy = TokenPolicy(issuer="campusgraph", audience="campusgraph",
+                             dev_key=Secret(self.env["CAMPUSGRAPH_AUTH_DEV_KEY"]))
+        return policy.mint(subject, list(SCOPES) if scopes is None else scopes)
+
+    def bearer(self, scopes: list[str] | None = None, subject: str = "tester") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(scopes, subject)}"}
+
     def post(self, query: str, variables: dict[str, Any] | None = None,
              headers: dict[str, str] | None = None) -> httpx.Response:
+        """One operation; with an every-scope token unless ``headers`` say otherwise."""
         if self._client is None:
             self._client = httpx.Client(timeout=60)
+        if headers is None:
+            if self._full is None:
+                self._full = self.bearer()
+            headers = self._full
         return self._client.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
                                  headers=headers)
 
-    def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON result (data and errors) of one operation."""
-        response = self.post(query, variables)
+    def query(self, query: str, variables: dict[str, Any] | None = None,
+              scopes: list[str] | None = None) -> dict[str, Any]:
+        """The JSON result (data and errors) of one operation, as a caller holding ``scopes`` (default: all)."""
+        response = self.post(query, variables, None if scopes is None else self.bearer(scopes))
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
         return result

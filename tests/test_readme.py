@@ -23,3 +23,10 @@ def test_every_setting_read_from_the_environment_is_in_the_configuration_table()
 def test_every_error_code_is_in_the_error_table() -> None:
     missing = [code for code in ERROR_CODES if f"| `{code}` |" not in README]
     assert not missing, f"undocumented error codes: {missing}"
+
+
+def test_every_scoped_field_is_in_the_access_table() -> None:
+    from resolvers.permissions import FIELD_SCOPES
+
+    missing = [f"{t}.{f}" for (t, f) in FIELD_SCOPES if f"`{t}.{f}`" not in README]
+    assert not missing, f"scoped fields missing from README's access table: {missing}"

@@ -21,13 +21,15 @@ class RequestLog:
         self.by_route.clear()
         self._recent.clear()
 
-    def record(self, method: str, path: str, query: str, status: int, ms: float, route_key: str | None) -> None:
+    def record(self, method: str, path: str, query: str, status: int, ms: float, route_key: str | None,
+               traceparent: str | None = None) -> None:
         self.total += 1
         self.by_route[route_key or UNMATCHED] += 1
-        self._recent.append({
-            "method": method, "path": path, "query": query, "status": status, "ms": round(ms, 2),
-            "route": route_key or UNMATCHED,
-        })
+        entry: dict[str, Any] = {"method": method, "path": path, "query": query, "status": status,
+                                 "ms": round(ms, 2), "route": route_key or UNMATCHED}
+        if traceparent is not None:  # the W3C trace context the caller sent, so tests can follow a trace here
+            entry["traceparent"] = traceparent
+        self._recent.append(entry)
 
     def snapshot(self, limit: int | None = None) -> dict[str, Any]:
         requests = list(self._recent)

@@ -65,8 +65,11 @@ def build_simulators(config: SandboxConfig) -> dict[str, Simulator]:
     """One simulator per vendor over the same deterministic world (each reset rebuilds its own copy)."""
     factory = _SharedFirstWorld(partial(build_world, config.options.seed, config.students, config.today),
                                 len(SIMULATORS))
+    # Listening on every address (a container): absolute URLs in bodies follow the Host each request came to.
+    wildcard = config.host in ("0.0.0.0", "::")  # noqa: S104 - compared, not bound
     return {
-        vendor: _simulator_class(vendor)(factory, replace(config.options, base_url=config.base_url(vendor)))
+        vendor: _simulator_class(vendor)(factory, replace(config.options,
+                                                          base_url="" if wildcard else config.base_url(vendor)))
         for vendor in SIMULATORS
     }
 

@@ -186,7 +186,8 @@ class Simulator:
         route, response = await self._serve(request)
         await response(scope, receive, send)
         self.log.record(scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
-                        response.status_code, (time.perf_counter() - started) * 1000, route.key if route else None)
+                        response.status_code, (time.perf_counter() - started) * 1000, route.key if route else None,
+                        request.headers.get("traceparent"))
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None, body: Any = None) -> Response:
         content = body if body is not None else self.error_body(status, message)

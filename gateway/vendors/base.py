@@ -38,7 +38,7 @@ from gateway.vendors.errors import (
 )
 from gateway.vendors.ratelimit import RateBudget, RateWaitTooLong
 from gateway.vendors.routes import Route, RouteTable
-from gateway.vendors.stats import UpstreamStats
+from gateway.vendors.stats import Exchange, UpstreamStats
 
 log = logging.getLogger("campusgraph.upstream")
 
@@ -132,7 +132,7 @@ class VendorClient:
         started = time.perf_counter()
         self.stats.emit("token", vendor=self.vendor, route=route.key)
         try:
-            reply = await self._exchange(route.method, self.base_url + route.url(), params or None, None, headers,
+            reply = await self._observed(route, 1, self.base_url + route.url(), params or None, None, headers,
                                          form=form)
         except _Transport as exc:
             self._log(route, 0, started, 1, error=str(exc))
@@ -195,7 +195,7 @@ class VendorClient:
             started = time.perf_counter()
             try:
                 sent_headers = await self.auth.headers()
-                reply = await self._exchange(route.method, url, params, json_body, sent_headers)
+                reply = await self._observed(route, attempt, url, params, json_body, sent_headers)
             except _Transport as exc:
                 self.breaker.record_failure()
                 self._log(route, 0, started, attempt, error=str(exc))
@@ -271,6 +271,22 @@ class VendorClient:
         remaining = headers.get("x-ratelimit-remaining")
         if self.rate is not None and remaining is not None and remaining.isdigit():
             await self.rate.observe(remaining=int(remaining))
+
+    async def _observed(self, route: Route, attempt: int, url: str, params: Params | None, json_body: Any,
+                        headers: dict[str, str], form: dict[str, str] | None = None) -> Reply:
+        """The exchange, inside the stats' exchange hook (tracing) when one is set."""
+        hook = self.stats.exchange_hook
+        if hook is None:
+            return await self._exchange(route.method, url, params, json_body, headers, form=form)
+        exchange = Exchange(self.vendor, route.key, route.method, url, attempt, dict(headers))
+        with hook(exchange):
+            try:
+                reply = await self._exchange(route.method, url, params, json_body, exchange.headers, form=form)
+            except Exception as exc:
+                exchange.error = str(exc) or type(exc).__name__
+                raise
+            exchange.status = reply.status
+            return reply
 
     async def _exchange(self, method: str, url: str, params: Params | None, json_body: Any,
                         headers: dict[str, str], form: dict[str, str] | None = None) -> Reply:

@@ -7,6 +7,7 @@ import pytest
 from gateway.settings import Settings, SettingsError
 
 SANDBOX_ENV = {
+    "CAMPUSGRAPH_AUTH_DEV_KEY": "a-development-signing-key-of-enough-length",
     "CAMPUSGRAPH_STELLIC_BASE_URL": "http://127.0.0.1:8101",
     "CAMPUSGRAPH_STELLIC_TOKEN": "sandbox-stellic-pat",
     "CAMPUSGRAPH_HUBMIS_BASE_URL": "http://127.0.0.1:8102",
@@ -43,3 +44,9 @@ def test_fails_fast_listing_every_problem_without_echoing_values() -> None:
     assert "CAMPUSGRAPH_DARTMOUTH_API_KEY is required" in message
     assert "CAMPUSGRAPH_HUBMIS_TIMEOUT_S" in message and "CAMPUSGRAPH_STELLIC_BASE_URL" in message
     assert "sandbox-secret" not in message
+
+
+def test_a_gateway_nobody_could_call_does_not_start() -> None:
+    env = {k: v for k, v in SANDBOX_ENV.items() if k != "CAMPUSGRAPH_AUTH_DEV_KEY"}
+    with pytest.raises(SettingsError, match="configure at least one way for callers to authenticate"):
+        Settings.from_env(env)

@@ -187,7 +187,8 @@ class DartmouthSimulator(Simulator):
         if not call.request.headers.get("content-type", "").startswith("application/json"):
             raise SandboxError(400, "Content-Type must be application/json")
         assessment = _course_assessment(await call.json())
-        url = self.options.base_url + r.GET_ENROLLMENT.url(id=enrollment_id)
+        base = self.options.base_url or str(call.request.base_url).rstrip("/")
+        url = base + r.GET_ENROLLMENT.url(id=enrollment_id)
         task = self.tasks.submit(enrollment_id, url, assessment)
         return JSONResponse({"status": "accepted"}, status_code=202, headers={"Location": r.GET_TASK.url(id=task.id)})
 

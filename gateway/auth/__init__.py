@@ -1,0 +1,1 @@
+"""Who is asking: caller authentication (JWTs, API keys) and the scopes they hold."""

@@ -1,0 +1,79 @@
+"""Bearer JWTs from the institution's identity provider (RS256 via JWKS) or a development key (HS256).
+
+``verify`` checks signature, expiry, issuer and audience and returns the caller; ``mint`` makes a
+development token against the configured development key (``campusgraph token``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from gateway.auth.viewer import Viewer
+from gateway.vendors.config import Secret
+
+
+class AuthError(Exception):
+    """Raised when credentials are missing, malformed, expired or not signed by a trusted key."""
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    issuer: str
+    audience: str
+    dev_key: Secret | None = None
+    jwks: dict[str, Any] | None = None  # a JWKS document (from a file, or fetched from a URL at start-up)
+
+    def verify(self, token: str) -> Viewer:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise AuthError("the bearer token is not a JWT") from None
+        alg = header.get("alg")
+        if alg == "HS256" and self.dev_key:
+            key: Any = self.dev_key.reveal()
+        elif alg == "RS256" and self.jwks:
+            key = self._jwks_key(header.get("kid"))
+        else:
+            raise AuthError(f"tokens signed with {alg!r} are not accepted here")
+        try:
+            claims = jwt.decode(token, key, algorithms=[alg], audience=self.audience, issuer=self.issuer,
+                                options={"require": ["exp", "sub"]}, leeway=30)
+        except jwt.ExpiredSignatureError:
+            raise AuthError("the bearer token has expired") from None
+        except jwt.PyJWTError as exc:
+            raise AuthError(f"the bearer token was refused: {type(exc).__name__}") from None
+        return Viewer(id=str(claims["sub"]), kind="user", scopes=_scopes(claims))
+
+    def _jwks_key(self, kid: str | None) -> Any:
+        keys = (self.jwks or {}).get("keys", [])
+        match = [k for k in keys if kid is None or k.get("kid") == kid]
+        if not match:
+            raise AuthError("the bearer token was signed by an unknown key")
+        return jwt.PyJWK(match[0]).key
+
+    def mint(self, subject: str, scopes: list[str], ttl_s: int = 8 * 3600) -> str:
+        if not self.dev_key:
+            raise AuthError("no development key is configured (CAMPUSGRAPH_AUTH_DEV_KEY)")
+        now = int(time.time())
+        claims = {"sub": subject, "iss": self.issuer, "aud": self.audience, "iat": now, "exp": now + ttl_s,
+                  "jti": uuid.uuid4().hex, "scope": " ".join(scopes)}
+        return jwt.encode(claims, self.dev_key.reveal(), algorithm="HS256")
+
+
+def _scopes(claims: dict[str, Any]) -> frozenset[str]:
+    """OAuth's space-separated ``scope``, or a ``scp`` list as some identity providers send it."""
+    raw = claims.get("scope", claims.get("scp", ""))
+    return frozenset(raw.split() if isinstance(raw, str) else [str(s) for s in raw])
+
+
+def load_jwks(text: str) -> dict[str, Any]:
+    document = json.loads(text)
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        raise ValueError("a JWKS document is an object with a 'keys' list")
+    return document

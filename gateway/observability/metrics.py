@@ -1,0 +1,123 @@
+"""Prometheus collectors for ``GET /metrics``: GraphQL operations, upstream calls, cache, retries, 429s,
+breaker state, rate budget and tasks.
+
+Every label value comes from a bounded set: operation names are capped (``other`` past the cap), routes
+are route-table templates, statuses are HTTP codes. No id, argument or query text ever becomes a label.
+Upstream figures arrive as ``UpstreamStats`` events; breaker state and rate budget are read at scrape time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client import Enum as StateSet
+
+from gateway.upstreams import Upstreams
+from gateway.vendors.breaker import BreakerState
+from gateway.vendors.stats import UpstreamStats
+
+__all__ = ["CONTENT_TYPE_LATEST", "GatewayMetrics", "record_task"]
+
+# Seconds; GraphQL operations span a cache hit (~ms) to a budget of slow vendor calls.
+_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+MAX_OPERATION_NAMES = 200  # distinct operation labels kept; later names count as "other"
+
+disable_created_metrics()  # no *_created series: half the exposition, and nothing our dashboards read
+
+
+class OperationNames:
+    """Operation names are chosen by clients: keep the first ``limit`` seen, fold the rest into ``other``."""
+
+    def __init__(self, limit: int = MAX_OPERATION_NAMES) -> None:
+        self.limit, self._seen = limit, set[str]()
+
+    def label(self, name: str | None) -> str:
+        if not name:
+            return "anonymous"
+        if name in self._seen:
+            return name
+        if len(self._seen) >= self.limit:
+            return "other"
+        self._seen.add(name)
+        return name
+
+
+class GatewayMetrics:
+    """The gateway's collectors, in a registry of their own (one per app, so tests and workers don't mix)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.names = OperationNames()
+        r = self.registry
+        self.operations = Counter("campusgraph_graphql_operations", "GraphQL operations by name, type and "
+                                  "outcome (ok, partial: data with errors, error: no data)",
+                                  ["operation", "type", "outcome"], registry=r)
+        self.operation_seconds = Histogram("campusgraph_graphql_operation_duration_seconds",
+                                           "GraphQL operation latency", ["operation", "type"], buckets=_BUCKETS,
+                                           registry=r)
+        self.upstream_calls = Counter("campusgraph_upstream_requests", "HTTP requests sent to vendors (each "
+                                      "attempt); status 0 when no answer arrived", ["vendor", "route", "status"],
+                                      registry=r)
+        self.upstream_seconds = Histogram("campusgraph_upstream_request_duration_seconds", "Vendor request "
+                                          "latency per attempt", ["vendor", "route"], buckets=_BUCKETS, registry=r)
+        self.cache = Counter("campusgraph_cache_requests", "Cross-request cache lookups of vendor payloads",
+                             ["vendor", "result"], registry=r)
+        self.retries = Counter("campusgraph_upstream_retries", "Retried vendor reads", ["vendor"], registry=r)
+        self.rate_limited = Counter("campusgraph_upstream_rate_limited", "429 answers received from vendors",
+                                    ["vendor"], registry=r)
+        self.breaker = StateSet("campusgraph_upstream_breaker", "Circuit breaker state per vendor", ["vendor"],
+                                states=[s.value for s in BreakerState], registry=r)
+        self.rate_remaining = Gauge("campusgraph_upstream_rate_remaining", "Requests left in the client-side "
+                                    "rate budget (vendors that have one)", ["vendor"], registry=r)
+        self.tasks = Counter("campusgraph_tasks", "Asynchronous vendor tasks by kind and status reached",
+                             ["kind", "status"], registry=r)
+
+    # ---- feeds -----------------------------------------------------------------------------
+    def observe_operation(self, name: str | None, type_: str, outcome: str, seconds: float) -> None:
+        label = self.names.label(name)
+        self.operations.labels(label, type_, outcome).inc()
+        self.operation_seconds.labels(label, type_).observe(seconds)
+
+    def on_upstream(self, event: str, data: dict[str, Any]) -> None:
+        """An ``UpstreamStats`` listener."""
+        if event == "call":
+            self.upstream_calls.labels(data["vendor"], data["route"], str(data["status"])).inc()
+            self.upstream_seconds.labels(data["vendor"], data["route"]).observe(data["ms"] / 1000)
+        elif event == "cache":
+            self.cache.labels(data["vendor"], "hit" if data["hit"] else "miss").inc()
+        elif event == "retry":
+            self.retries.labels(data["vendor"]).inc()
+        elif event == "rate_limited":
+            self.rate_limited.labels(data["vendor"]).inc()
+        elif event == "task":
+            self.tasks.labels(data["kind"], data["status"]).inc()
+
+    def attach(self, stats: UpstreamStats) -> None:
+        stats.listeners.append(self.on_upstream)
+
+    # ---- scrape ----------------------------------------------------------------------------
+    async def render(self, upstreams: Upstreams) -> bytes:
+        """The exposition text, with breaker state and rate budget read now."""
+        for status in await upstreams.status():
+            self.breaker.labels(status["vendor"]).state(status["breaker"])
+            if status["rate_remaining"] is not None:
+                self.rate_remaining.labels(status["vendor"]).set(status["rate_remaining"])
+        return generate_latest(self.registry)
+
+
+def record_task(stats: UpstreamStats, kind: str, status: str) -> None:
+    """Count a vendor task reaching ``status`` (e.g. kind ``dartmouth_enrollment_patch``, status ``complete``).
+
+    Goes through the shared ``UpstreamStats`` (``Context.upstreams.stats``), so callers need no handle on
+    the metrics. ``kind`` and ``status`` must come from fixed vocabularies, never from ids.
+    """
+    stats.emit("task", kind=kind, status=status)

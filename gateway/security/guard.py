@@ -1,0 +1,199 @@
+"""Pure ASGI guard in front of /graphql: who is calling, how often, how large, and (when configured)
+only allow-listed operations. Every refusal is a GraphQL error with a code; none reaches a vendor."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from graphql import GraphQLError
+from graphql.language import Lexer, Source, TokenKind
+from redis.asyncio import Redis
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.auth.authenticator import Authenticator
+from gateway.auth.tokens import AuthError
+from gateway.vendors.ratelimit import LocalBucket, RateBudget, RateWaitTooLong, RedisBucket
+
+
+async def refuse(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    body = json.dumps({"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class CallerLimiter:
+    """A token bucket per caller (in Redis when configured, so replicas share it); never waits."""
+
+    def __init__(self, per_minute: int, burst: int, redis: Redis | None = None, keep: int = 10_000) -> None:
+        self.refill_s, self.burst, self.redis = 60.0 / per_minute, burst, redis
+        self._local: OrderedDict[str, RateBudget] = OrderedDict()
+        self._keep = keep
+
+    def _bucket(self, caller: str) -> RateBudget:
+        bucket = self._local.get(caller)
+        if bucket is None:
+            bucket = (RedisBucket(self.redis, f"cg:caller:{caller}", self.burst, self.refill_s) if self.redis
+                      else LocalBucket(self.burst, self.refill_s))
+            self._local[caller] = bucket
+            while len(self._local) > self._keep:
+                self._local.popitem(last=False)
+        self._local.move_to_end(caller)
+        return bucket
+
+    async def allow(self, caller: str) -> float | None:
+        """None when the request may go on, else the seconds until it may."""
+        try:
+            await self._bucket(caller).acquire(max_wait_s=0.0)
+        except RateWaitTooLong as exc:
+            return exc.wait_s
+        return None
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    authenticator: Authenticator
+    max_body_bytes: int
+    limiter: CallerLimiter | None = None
+    max_batch: int = 5
+    max_tokens: int = 1000
+    persisted: dict[str, str] | None = None  # sha256 -> allow-listed operation text
+
+
+def operation_hash(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+class GraphQLGuard:
+    def __init__(self, app: ASGIApp, policy: GuardPolicy, path: str = "/graphql") -> None:
+        self.app, self.policy, self.path = app, policy, path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if scope["method"] == "GET" and "text/html" in headers.get("accept", "") and b"query=" not in scope.get(
+                "query_string", b""):
+            await self.app(scope, receive, send)  # the GraphiQL page itself; its requests authenticate
+            return
+        try:
+            viewer = self.policy.authenticator.authenticate(headers)
+        except AuthError as exc:
+            await refuse(send, 401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="campusgraph"'})
+            return
+        if self.policy.limiter is not None:
+            wait = await self.policy.limiter.allow(viewer.id)
+            if wait is not None:
+                await refuse(send, 429, "RATE_LIMITED", "too many requests from this caller",
+                             {"Retry-After": str(max(1, round(wait)))})
+                return
+        if int(headers.get("content-length") or 0) > self.policy.max_body_bytes:
+            await refuse(send, 413, "REQUEST_TOO_LARGE", f"request bodies are limited to {self.policy.max_body_bytes} "
+                                                         "bytes")
+            return
+        body = await _read(receive, self.policy.max_body_bytes)
+        if body is None:
+            await refuse(send, 413, "REQUEST_TOO_LARGE", f"request bodies are limited to {self.policy.max_body_bytes} "
+                                                         "bytes")
+            return
+        operations = _operations(body, scope)
+        if len(operations) > self.policy.max_batch:
+            await refuse(send, 400, "BATCH_TOO_LARGE", f"at most {self.policy.max_batch} operations per batch")
+            return
+        if any(_too_many_tokens(q, self.policy.max_tokens) for q in operations):
+            await refuse(send, 400, "TOO_MANY_TOKENS", f"operations are limited to {self.policy.max_tokens} tokens")
+            return
+        if self.policy.persisted is not None:
+            allowed = _allow_listed(body, self.policy.persisted)
+            if allowed is None:
+                await refuse(send, 400, "OPERATION_NOT_ALLOWED",
+                             "only persisted (allow-listed) operations are accepted")
+                return
+            body = allowed
+        scope.setdefault("state", {})["viewer"] = viewer
+        await self.app(scope, _replay(body), send)
+
+
+async def _read(receive: Receive, limit: int) -> bytes | None:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Callable[[], Awaitable[Message]]:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+def _operations(body: bytes, scope: Scope) -> list[str]:
+    """The operation texts of a request (POST JSON body, single or batched, or GET ?query=)."""
+    if scope["method"] == "GET":
+        return [v for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1")) if k == "query"]
+    try:
+        payload = json.loads(body) if body else {}
+    except ValueError:
+        return []  # not JSON: Strawberry answers that itself
+    items = payload if isinstance(payload, list) else [payload]
+    return [str(i.get("query") or "") for i in items if isinstance(i, dict)] + [""] * sum(
+        1 for i in items if not isinstance(i, dict))
+
+
+def _too_many_tokens(query: str, limit: int) -> bool:
+    """Counts lexer tokens, stopping at ``limit`` + 1, before anything parses the document."""
+    lexer = Lexer(Source(query))
+    try:
+        for _ in range(limit + 1):
+            if lexer.advance().kind == TokenKind.EOF:
+                return False
+    except GraphQLError:
+        return False  # a syntax error: the parser reports it with its position
+    return True
+
+
+def _allow_listed(body: bytes, allowed: dict[str, str]) -> bytes | None:
+    """The body to run (a hash-only request gets its text filled in), or None when not allow-listed."""
+    try:
+        payload: Any = json.loads(body) if body else {}
+    except ValueError:
+        return None
+    operations = payload if isinstance(payload, list) else [payload]
+    for operation in operations:
+        if not isinstance(operation, dict):
+            return None
+        query = operation.get("query")
+        sha = ((operation.get("extensions") or {}).get("persistedQuery") or {}).get("sha256Hash")
+        if query is not None:
+            if operation_hash(str(query)) not in allowed:
+                return None
+        elif sha in allowed:
+            operation["query"] = allowed[sha]
+        else:
+            return None
+    return json.dumps(payload).encode()

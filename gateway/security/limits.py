@@ -1,0 +1,209 @@
+"""Hostile-query limits, checked during validation, before anything executes or any vendor is called.
+
+Depth, aliases, directives and cost are all counted through fragment spreads and inline fragments
+(graphql-armor's published bypasses hide depth and aliases in fragments), fragment cycles are cut,
+and introspection fields count like any other. Cost multiplies by list sizes: a field's cost is
+its weight times the sizes of the lists above it, a list's size being its ``first`` argument or,
+without one, ``DEFAULT_LIST_SIZE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    InlineFragmentNode,
+    IntValueNode,
+    Node,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+)
+from strawberry.extensions import SchemaExtension
+
+DEFAULT_LIST_SIZE = 10
+
+# The operation's variables, so a list size given as `first: $n` is costed at its real value.
+current_variables: ContextVar[dict[str, Any]] = ContextVar("campusgraph_variables", default={})  # noqa: B039
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """Defaults at least as strict as graphql-armor's."""
+
+    max_depth: int = 6
+    max_aliases: int = 15
+    max_directives: int = 50
+    max_tokens: int = 1000
+    max_cost: int = 5000
+
+
+def _refuse(context: ValidationContext, code: str, message: str, node: Node) -> None:
+    context.report_error(GraphQLError(message, [node], extensions={"code": code}))
+
+
+def _walk_selections(selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode],
+                     seen: frozenset[str] = frozenset()) -> list[tuple[Node, frozenset[str]]]:
+    """Every selection under a set, fragments inlined (each fragment at most once per path)."""
+    out: list[tuple[Node, frozenset[str]]] = []
+    for selection in (selection_set.selections if selection_set else ()):
+        if isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            out.append((selection, seen))
+            if name not in seen and name in fragments:
+                out.extend(_walk_selections(fragments[name].selection_set, fragments, seen | {name}))
+        elif isinstance(selection, InlineFragmentNode):
+            out.append((selection, seen))
+            out.extend(_walk_selections(selection.selection_set, fragments, seen))
+        else:
+            out.append((selection, seen))
+    return out
+
+
+def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def _depth(selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode],
+           seen: frozenset[str] = frozenset()) -> int:
+    deepest = 0
+    for node, path_seen in _walk_selections(selection_set, fragments, seen):
+        if isinstance(node, FieldNode) and node.selection_set is not None:
+            deepest = max(deepest, 1 + _depth(node.selection_set, fragments, path_seen))
+    return deepest
+
+
+def depth_rule(limit: int) -> type[ValidationRule]:
+    class DepthLimit(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            depth = 1 + _depth(node.selection_set, _fragments(self.context))
+            if depth > limit:
+                _refuse(self.context, "QUERY_TOO_DEEP", f"the operation is {depth} levels deep; the limit is {limit}",
+                        node)
+
+    return DepthLimit
+
+
+def _count(node: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode],
+           measure: Callable[[Node], int]) -> int:
+    return sum(measure(d) for d in node.directives or ()) + _count_set(node.selection_set, fragments, measure,
+                                                                       frozenset())
+
+
+def _count_set(selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode],
+               measure: Callable[[Node], int], seen: frozenset[str]) -> int:
+    """Every selection and directive, counted where it is used (a fragment spread twice counts twice)."""
+    total = 0
+    for selection, path_seen in _walk_selections(selection_set, fragments, seen):
+        total += measure(selection)
+        total += sum(measure(d) for d in getattr(selection, "directives", None) or ())
+        if isinstance(selection, FieldNode) and selection.selection_set is not None:
+            total += _count_set(selection.selection_set, fragments, measure, path_seen)
+    return total
+
+
+def alias_rule(limit: int) -> type[ValidationRule]:
+    class AliasLimit(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            aliases = _count(node, _fragments(self.context),
+                             lambda n: 1 if isinstance(n, FieldNode) and n.alias is not None else 0)
+            if aliases > limit:
+                _refuse(self.context, "TOO_MANY_ALIASES", f"the operation uses {aliases} aliases; the limit is {limit}",
+                        node)
+
+    return AliasLimit
+
+
+def directive_rule(limit: int) -> type[ValidationRule]:
+    class DirectiveLimit(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            directives = _count(node, _fragments(self.context),
+                                lambda n: 1 if n.kind == "directive" else 0)
+            if directives > limit:
+                _refuse(self.context, "TOO_MANY_DIRECTIVES",
+                        f"the operation uses {directives} directives; the limit is {limit}", node)
+
+    return DirectiveLimit
+
+
+def _is_list(type_: GraphQLOutputType) -> bool:
+    while isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList)
+
+
+def _size_argument(node: FieldNode, variables: dict[str, Any]) -> int | None:
+    for argument in node.arguments or ():
+        if argument.name.value in ("first", "last"):
+            if isinstance(argument.value, IntValueNode):
+                return int(argument.value.value)
+            if isinstance(argument.value, VariableNode):
+                value = variables.get(argument.value.name.value)
+                if isinstance(value, int):
+                    return value
+    return None
+
+
+def cost_rule(limit: int) -> type[ValidationRule]:
+    class CostLimit(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            root = self.context.schema.get_root_type(node.operation)
+            cost = self._cost(node.selection_set, root, _fragments(self.context), 1, None, frozenset())
+            if cost > limit:
+                _refuse(self.context, "QUERY_TOO_COMPLEX",
+                        f"the operation would cost {cost} (list sizes multiplied); the limit is {limit}", node)
+
+        def _cost(self, selection_set: SelectionSetNode | None, parent: Any,
+                  fragments: dict[str, FragmentDefinitionNode], multiplier: int, carried: int | None,
+                  seen: frozenset[str]) -> int:
+            """Scalars weigh 1 and objects 2, times every list size above them. A connection's ``first``
+            is carried down to the list beneath it (its ``edges``)."""
+            variables = current_variables.get()
+            total = 0
+            for node, path_seen in _walk_selections(selection_set, fragments, seen):
+                if not isinstance(node, FieldNode):
+                    continue
+                field = parent.fields.get(node.name.value) if isinstance(parent, GraphQLObjectType) else None
+                if node.selection_set is None:
+                    total += multiplier
+                    continue
+                own = _size_argument(node, variables)
+                is_list = field is not None and _is_list(field.type)
+                size = (own or carried or DEFAULT_LIST_SIZE) if is_list else 1
+                carry = None if is_list else own
+                inner = multiplier * max(1, size)
+                child = get_named_type(field.type) if field is not None else None
+                total += 2 * inner + self._cost(node.selection_set, child, fragments, inner, carry, path_seen)
+            return total
+
+    return CostLimit
+
+
+def validation_rules(limits: QueryLimits) -> list[type[ValidationRule]]:
+    return [depth_rule(limits.max_depth), alias_rule(limits.max_aliases), directive_rule(limits.max_directives),
+            cost_rule(limits.max_cost)]
+
+
+class OperationVariables(SchemaExtension):
+    """Makes the operation's variables visible to the cost rule during validation."""
+
+    def on_operation(self) -> Iterator[None]:
+        token = current_variables.set(dict(self.execution_context.variables or {}))
+        try:
+            yield
+        finally:
+            current_variables.reset(token)

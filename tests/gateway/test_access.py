@@ -1,0 +1,151 @@
+"""Who may ask what: caller authentication, scopes per field, FERPA hiding, and the audit trail."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from gateway.auth.apikeys import new_key
+from gateway.sandbox.world import DARTMOUTH, HUBMIS
+from tests.gateway.test_students import linked_student, world
+from tests.gatewayproc import GatewayProcess, sandbox_env
+from tests.sandboxproc import SandboxProcess
+
+QUERY = '{ student(netid: "d59951y") { netid } }'
+
+
+def vendor_calls(sandbox: SandboxProcess) -> int:
+    return sum(sandbox.requests(v)["total"] for v in ("stellic", "hubmis", "dartmouth"))
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"Authorization": "Bearer not-a-jwt"}, {"Authorization": "Basic dXNlcjpwYXNz"}, {"X-API-Key": "cgk_nope"},
+])
+def test_without_valid_credentials_401_and_no_vendor_call(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                          headers: dict[str, str]) -> None:
+    response = gateway.post(QUERY, headers=headers)
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert vendor_calls(sandbox) == 0
+
+
+def test_a_token_signed_with_another_key_or_expired_is_refused(gateway: GatewayProcess) -> None:
+    forged = jwt.encode({"sub": "x", "iss": "campusgraph", "aud": "campusgraph", "exp": time.time() + 60,
+                         "scope": "students:read"}, "another-key-of-sufficient-length-0123456789", algorithm="HS256")
+    assert gateway.post(QUERY, headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    expired = jwt.encode({"sub": "x", "iss": "campusgraph", "aud": "campusgraph", "exp": time.time() - 3600,
+                          "scope": "students:read"}, gateway.env["CAMPUSGRAPH_AUTH_DEV_KEY"], algorithm="HS256")
+    response = gateway.post(QUERY, headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401 and "expired" in response.json()["errors"][0]["message"]
+
+
+@pytest.fixture(scope="module")
+def idp_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
+        tuple[GatewayProcess, rsa.RSAPrivateKey, str]]:
+    """A gateway trusting an identity provider's RS256 key (JWKS file) and one hashed API key."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+    jwks = tmp_path_factory.mktemp("idp") / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [{**jwk, "kid": "idp-1", "use": "sig", "alg": "RS256"}]}))
+    key, entry = new_key("registrar-sync", ["students:read", "students:read.sensitive"])
+    env = sandbox_env(sandbox_process, auth_jwks_file=str(jwks), auth_issuer="https://idp.example.edu",
+                      auth_audience="campusgraph-api", auth_api_keys=json.dumps([entry]))
+    proc = GatewayProcess(env).start()
+    yield proc, private, key
+    proc.stop()
+
+
+def test_identity_provider_tokens_and_api_keys(idp_gateway: tuple[GatewayProcess, rsa.RSAPrivateKey, str],
+                                               sandbox: SandboxProcess) -> None:
+    proc, private, api_key = idp_gateway
+    claims = {"sub": "advisor42", "iss": "https://idp.example.edu", "aud": "campusgraph-api",
+              "exp": time.time() + 600, "scope": "students:read"}
+    token = jwt.encode(claims, private, algorithm="RS256", headers={"kid": "idp-1"})
+    ok = proc.post(QUERY, headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200 and ok.json()["data"]["student"]["netid"] == "d59951y"
+    wrong_audience = jwt.encode({**claims, "aud": "someone-else"}, private, algorithm="RS256",
+                                headers={"kid": "idp-1"})
+    assert proc.post(QUERY, headers={"Authorization": f"Bearer {wrong_audience}"}).status_code == 401
+    service = proc.post('{ student(netid: "d59951y") { holds { code } dartmouth { gpa { cumulative { value } } } } }',
+                        headers={"X-API-Key": api_key})
+    body = service.json()
+    assert body["data"]["student"]["holds"] is not None  # students:read.sensitive is the key's
+    assert {e["extensions"]["scope"] for e in body["errors"]} == {"students:read.gpa"}  # the GPA is not
+
+
+SCOPED_FIELDS = [
+    ("students:read.sensitive", "holds { code }", ("student", "holds")),
+    ("students:read.sensitive", "enrollments { role }", ("student", "enrollments")),
+    ("students:read.gpa", "dartmouth { gpa { cumulative { value } } }", ("student", "dartmouth", "gpa")),
+    ("enrollments:read.grades", "enrollments { finalGrade }", ("student", "enrollments", 0, "finalGrade")),
+    ("hubmis:read.sensitive", 'hubmis { attendance(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z") '
+                              '{ code } }', ("student", "hubmis", "attendance")),
+]
+
+
+@pytest.mark.parametrize(("scope", "selection", "path"), SCOPED_FIELDS)
+def test_a_field_without_its_scope_is_null_with_one_forbidden_error(
+        gateway: GatewayProcess, scope: str, selection: str, path: tuple[object, ...]) -> None:
+    query = "query($n: String) { student(netid: $n) { netid %s } }" % selection  # noqa: UP031
+    netid = next(p.key for p in world().students() if p.vendors >= {DARTMOUTH, HUBMIS} and p.status == "GR"
+                 and not p.ferpa)  # graduated: every past enrollment has a final grade
+    everything = [s for s, _, _ in SCOPED_FIELDS] + ["students:read"]
+    granted = gateway.query(query, {"n": netid}, scopes=everything)
+    assert "errors" not in granted, granted.get("errors")
+    denied = gateway.query(query, {"n": netid}, scopes=[s for s in everything if s != scope])
+    value: object = denied["data"]
+    for step in path:
+        value = value[step]  # type: ignore[index]
+    assert value is None
+    assert denied["errors"] and all(e["extensions"]["code"] == "FORBIDDEN" and e["extensions"]["scope"] == scope
+                                    and scope in e["message"] for e in denied["errors"])
+    assert denied["data"]["student"]["netid"] == netid  # the rest of the answer is there
+
+
+def test_basic_scope_reads_the_directory_only(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    netid = linked_student()
+    result = gateway.query("query($n: String) { student(netid: $n) { firstName lastName email holds { code } } }",
+                           {"n": netid}, scopes=["students:read"])
+    assert result["data"]["student"]["lastName"] == world().people[netid].last_name
+    assert result["data"]["student"]["holds"] is None
+    assert sandbox.requests("dartmouth")["by_route"].get("GET /api/academic/holds", 0) == 0  # nothing fetched
+    nothing = gateway.query("query($n: String) { student(netid: $n) { netid } }", {"n": netid}, scopes=[])
+    assert nothing["data"]["student"] is None
+    assert nothing["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_ferpa_protected_people_are_hidden_entirely_without_the_private_scope(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    protected = next(p for p in world().students(DARTMOUTH) if p.ferpa)
+    query = "query($n: String) { student(netid: $n) { netid lastName } }"
+    everything = gateway.query(query, {"n": protected.key})  # fills the caches under the private view first
+    assert "errors" not in everything, everything
+    assert everything["data"]["student"]["lastName"] == protected.last_name
+    without = ["students:read", "students:read.sensitive"]
+    hidden = gateway.query(query, {"n": protected.key}, scopes=without)
+    assert hidden == {"data": {"student": None}}  # not blanked, not an error: not there
+    listed = gateway.query("{ students(first: 400) { edges { node { netid } } } }", scopes=without)
+    assert len(listed["data"]["students"]["edges"]) == len(world().students(DARTMOUTH)) - sum(
+        1 for p in world().students(DARTMOUTH) if p.ferpa)
+    assert protected.key not in {e["node"]["netid"] for e in listed["data"]["students"]["edges"]}
+    if HUBMIS in protected.vendors:
+        assert gateway.query("query($h: Int) { student(hubmisId: $h) { netid } }", {"h": protected.hubmis_id},
+                             scopes=without)["data"]["student"] is None
+
+
+def test_every_sensitive_read_and_the_caller_are_in_the_audit_trail(gateway: GatewayProcess) -> None:
+    netid = linked_student()
+    gateway.post("query Advising($n: String) { student(netid: $n) { holds { code } dartmouth { gpa { terms "
+                 "{ value } } } } }", {"n": netid}, headers=gateway.bearer(subject="advisor-7"))
+    records = [json.loads(line)["audit"] for line in Path(gateway.log_path).read_text().splitlines()
+               if '"campusgraph.audit"' in line]
+    mine = [r for r in records if r["caller"] == "advisor-7" and r["operation"] == "Advising"]
+    assert mine, records[-3:]
+    assert {"Student.holds", "DartmouthStudentRecord.gpa"} <= set(mine[-1]["fields"])
+    assert netid in mine[-1]["records"] and mine[-1]["outcome"] == "ok" and mine[-1]["request_id"]

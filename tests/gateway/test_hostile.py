@@ -1,0 +1,165 @@
+"""Hostile requests are refused before execution, with a code, and reach no vendor."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.gatewayproc import GatewayProcess, sandbox_env
+from tests.sandboxproc import SandboxProcess
+
+
+def vendor_calls(sandbox: SandboxProcess) -> int:
+    return sum(sandbox.requests(v)["total"] for v in ("stellic", "hubmis", "dartmouth"))
+
+
+def settled(sandbox: SandboxProcess) -> int:
+    """The call count once a newly started gateway has finished building its indexes."""
+    last, stable_since = vendor_calls(sandbox), time.monotonic()
+    while time.monotonic() - stable_since < 0.5:
+        time.sleep(0.1)
+        now = vendor_calls(sandbox)
+        if now != last:
+            last, stable_since = now, time.monotonic()
+    return last
+
+
+def refused(gateway: GatewayProcess, sandbox: SandboxProcess, query: str, code: str,
+            variables: dict[str, object] | None = None) -> None:
+    result = gateway.query(query, variables)
+    assert result.get("data") is None, result
+    assert code in {e["extensions"]["code"] for e in result["errors"]}, result["errors"]
+    assert vendor_calls(sandbox) == 0
+
+
+DEEP_THROUGH_FRAGMENTS = """
+query { student(netid: "d59951y") { ...A } }
+fragment A on Student { advisors { staff { sections { ...B } } } }
+fragment B on Section { enrollments { edges { node { student { netid } } } } }"""
+
+
+def test_depth_is_counted_through_fragments(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    refused(gateway, sandbox, DEEP_THROUGH_FRAGMENTS, "QUERY_TOO_DEEP")
+
+
+def test_fragment_cycles_are_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    cycle = """query { student(netid: "x") { ...A } }
+               fragment A on Student { advisors { staff { sources { id } } } ...B }
+               fragment B on Student { ...A }"""
+    refused(gateway, sandbox, cycle, "GRAPHQL_VALIDATION_FAILED")
+
+
+def test_alias_bombs_are_refused_even_inside_fragments(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    aliases = " ".join(f"a{i}: netid" for i in range(9))
+    bomb = f"""query {{ student(netid: "d59951y") {{ ...F ...G }} }}
+               fragment F on Student {{ {aliases} }} fragment G on Student {{ {aliases.replace('a', 'b')} }}"""
+    refused(gateway, sandbox, bomb, "TOO_MANY_ALIASES")
+
+
+def test_directive_floods_are_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    flood = '{ student(netid: "d59951y") { netid ' + "@include(if: true) " * 51 + "} }"
+    refused(gateway, sandbox, flood, "TOO_MANY_DIRECTIVES")
+
+
+def test_token_floods_are_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    flood = '{ student(netid: "d59951y") { ' + " ".join(["netid"] * 1200) + " } }"
+    response = gateway.post(flood)
+    assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_TOKENS"
+    assert vendor_calls(sandbox) == 0
+
+
+def test_list_sizes_multiply_into_the_cost(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    huge = """query($n: Int!) { students(first: $n) { edges { node { netid
+        enrollments { section { enrollments(first: 200) { edges { node { role } } } } } } } } }"""
+    refused(gateway, sandbox, huge, "QUERY_TOO_COMPLEX", {"n": 100})
+    small = gateway.query("query($n: Int!) { students(first: $n) { edges { node { netid } } } }", {"n": 5})
+    assert len(small["data"]["students"]["edges"]) == 5
+
+
+def test_batches_are_capped(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    batch = [{"query": '{ terms(currentTermOffset: 0) { id } }'}] * 6
+    response = httpx.post(f"{gateway.url}/graphql", json=batch, headers=gateway.bearer(), timeout=30)
+    assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "BATCH_TOO_LARGE"
+    assert vendor_calls(sandbox) == 0
+    ok = httpx.post(f"{gateway.url}/graphql", json=batch[:2], headers=gateway.bearer(), timeout=30)
+    assert [r["data"]["terms"][0]["id"] for r in ok.json()] == [r["data"]["terms"][0]["id"] for r in ok.json()[:1]] * 2
+
+
+def test_an_oversized_body_is_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    padding = "#" + "x" * 1_100_000 + "\n"
+    response = gateway.post(padding + "{ vendors { vendor } }")
+    assert response.status_code == 413 and response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+    assert vendor_calls(sandbox) == 0
+
+
+@pytest.fixture(scope="module")
+def production_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
+        GatewayProcess]:
+    allowed = ['{ terms(currentTermOffset: 0) { id } }', "query Who($n: String) { student(netid: $n) { netid } }"]
+    persisted = tmp_path_factory.mktemp("ops") / "persisted.json"
+    persisted.write_text(json.dumps(allowed))
+    proc = GatewayProcess(sandbox_env(sandbox_process, env="production", caller_rate_per_min=60, caller_burst=20,
+                                      persisted_operations=f"@{persisted}")).start()
+    yield proc
+    proc.stop()
+
+
+def test_production_accepts_only_persisted_operations(production_gateway: GatewayProcess,
+                                                      sandbox: SandboxProcess) -> None:
+    ok = production_gateway.query("query Who($n: String) { student(netid: $n) { netid } }", {"n": "d59951y"})
+    assert ok["data"]["student"]["netid"] == "d59951y"
+    other = production_gateway.post('{ student(netid: "d59951y") { netid lastName } }')
+    assert other.status_code == 400 and other.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED"
+    import hashlib
+
+    digest = hashlib.sha256(b"{ terms(currentTermOffset: 0) { id } }").hexdigest()
+    by_hash = httpx.post(f"{production_gateway.url}/graphql", headers=production_gateway.bearer(), timeout=30,
+                         json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}})
+    assert by_hash.status_code == 200 and by_hash.json()["data"]["terms"]
+
+
+def test_production_mode_without_an_allow_list_hides_introspection_and_suggestions(
+        sandbox_process: SandboxProcess, sandbox: SandboxProcess) -> None:
+    proc = GatewayProcess(sandbox_env(sandbox_process, env="production")).start()
+    before = settled(sandbox)
+    try:
+        introspection = "{ __schema { queryType { name } } }"
+        denied = proc.query(introspection, scopes=["students:read"])
+        assert denied["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
+        allowed = proc.query(introspection, scopes=["students:read", "graphql:introspect"])
+        assert allowed["data"]["__schema"]["queryType"]["name"] == "Query"
+        typo = proc.query('{ student(netid: "d59951y") { netidd } }')
+        assert "Did you mean" not in json.dumps(typo)
+        assert vendor_calls(sandbox) == before
+    finally:
+        proc.stop()
+
+
+def test_each_caller_is_rate_limited(production_gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    headers = production_gateway.bearer(subject="noisy-caller")
+    query = "{ terms(currentTermOffset: 0) { id } }"
+    statuses = [production_gateway.post(query, headers=headers).status_code for _ in range(30)]
+    assert statuses[:20] == [200] * 20 and 429 in statuses[20:]
+    limited = production_gateway.post(query, headers=headers)
+    assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED" and limited.headers["retry-after"]
+    other = production_gateway.post(query, headers=production_gateway.bearer(subject="quiet-caller"))
+    assert other.status_code == 200  # the limit is per caller
+
+
+def test_no_secret_reaches_a_response_or_the_log(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    token = gateway.token()
+    sandbox.faults("dartmouth", outage=True)
+    answers = [gateway.post('{ student(netid: "d59951y") { netid dartmouth { gradTerm } } }').text,
+               gateway.post("{ bogus }").text,
+               gateway.post('{ student(netid: "d59951y") { netid } }',
+                            headers={"Authorization": f"Bearer {token}x"}).text]
+    everything = "\n".join(answers) + Path(gateway.log_path).read_text()
+    secrets = ["sandbox-stellic-pat", "sandbox-secret", "sandbox-dartmouth-key",
+               gateway.env["CAMPUSGRAPH_AUTH_DEV_KEY"], token, token.split(".")[2]]
+    for secret in secrets:
+        assert secret not in everything
