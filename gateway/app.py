@@ -43,6 +43,7 @@ from resolvers.port import Port
 from resolvers.query import Query
 
 log = logging.getLogger("campusgraph.app")
+FEDERATION_VERSION = "2.5"
 
 
 def build_schema(access: AccessSettings | None = None,
@@ -51,9 +52,10 @@ def build_schema(access: AccessSettings | None = None,
     access = access or AccessSettings()
     apply_field_scopes(schema_types())
     rules = validation_rules(access.limits) + ([IntrospectionRequiresScope] if access.production else [])
-    # A federation schema: also an Apollo Federation v2 subgraph (_service, _entities, @key on the entities).
+    # A federation schema: also an Apollo Federation v2 subgraph (_service, _entities, @key on the entities),
+    # linking a federation version every current composer accepts (Strawberry's default, 2.11, is too new for some).
     return strawberry.federation.Schema(
-        query=Query,
+        query=Query, federation_version=FEDERATION_VERSION,
         extensions=[*([observer] if observer else []),
                     OperationVariables, MaxTokensLimiter(access.limits.max_tokens), AddValidationRules(rules),
                     ErrorFormatter, AuditExtension],
@@ -68,12 +70,18 @@ class CampusGraphQL(GraphQL[Context, None]):
                  settings: Settings, graphiql_headers: dict[str, str] | None = None) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.upstreams, self.crosswalk = upstreams, crosswalk
-        if graphiql_headers:  # the demo: GraphiQL opens with a token already in its request headers
-            headers = json.dumps(graphiql_headers)
-            self.graphql_ide_html = self.graphql_ide_html.replace(
-                "const defaultHeaders = {};", f"const defaultHeaders = {headers};").replace(
-                "React.useState(parameters.headers)", f"React.useState(parameters.headers || {json.dumps(headers)})")
+        self._graphiql_headers = graphiql_headers
         self.call_budget, self.batching = settings.call_budget, settings.batching_enabled
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL; in the demo it opens with a token already in its request headers."""
+        html = str(super().graphql_ide_html)
+        if not self._graphiql_headers:
+            return html
+        headers = json.dumps(self._graphiql_headers)
+        return html.replace("const defaultHeaders = {};", f"const defaultHeaders = {headers};").replace(
+            "React.useState(parameters.headers)", f"React.useState(parameters.headers || {json.dumps(headers)})")
 
     async def get_context(self, request: Any, response: Any) -> Context:
         record = current_request.get()  # set by the RequestLog middleware, which also sends X-Request-ID

@@ -44,8 +44,14 @@ def _run_sandbox(args: argparse.Namespace) -> int:
         options=SandboxOptions(seed=args.seed, latency_ms=args.latency_ms, export_seconds=args.export_seconds,
                                task_seconds=args.task_seconds, sync_export_max_rows=args.sync_export_max_rows),
     )
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(config, on_ready=lambda text: print(text, flush=True)))
+    from gateway.sandbox.runner import SandboxStartError
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(config, on_ready=lambda text: print(text, flush=True)))
+    except SandboxStartError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 
@@ -77,8 +83,10 @@ def _run_schema(args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace) -> int:
     from gateway.demo import run_demo
 
+    ports = {v: getattr(args, f"{v}_port") for v in DEFAULT_PORTS}
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_demo(students=args.students, port=args.port, latency_ms=args.latency_ms))
+        return asyncio.run(run_demo(students=args.students, port=args.port, latency_ms=args.latency_ms,
+                                    sandbox_ports=ports))
     return 0
 
 
@@ -130,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--port", type=int, default=8000, help="gateway port (default 8000)")
     demo.add_argument("--students", type=int, default=500, help="sandbox students (default 500)")
     demo.add_argument("--latency-ms", type=float, default=0.0, help="sandbox latency per vendor call")
+    for vendor, default_port in DEFAULT_PORTS.items():
+        demo.add_argument(f"--{vendor}-port", type=int, default=default_port,
+                          help=f"{vendor} sandbox port (default {default_port})")
     sub.add_parser("schema", help="print the GraphQL schema (SDL)")
     token = sub.add_parser("token", help="mint a development token against CAMPUSGRAPH_AUTH_DEV_KEY")
     which = token.add_mutually_exclusive_group(required=True)

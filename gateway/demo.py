@@ -33,9 +33,11 @@ def sandbox_settings(config: SandboxConfig, **overrides: object) -> Settings:
     return Settings.from_env(env)
 
 
-async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.0) -> None:
+async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.0,
+                   sandbox_ports: dict[str, int] | None = None) -> int:
     configure("WARNING")
-    config = SandboxConfig(students=students, options=SandboxOptions(latency_ms=latency_ms))
+    config = SandboxConfig(students=students, options=SandboxOptions(latency_ms=latency_ms),
+                           **({"ports": sandbox_ports} if sandbox_ports else {}))
     ready = asyncio.Event()
 
     def sandbox_ready(text: str) -> None:
@@ -43,7 +45,13 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
         ready.set()
 
     sandbox = asyncio.create_task(serve(config, on_ready=sandbox_ready))
-    await ready.wait()
+    waiting = asyncio.create_task(ready.wait())
+    await asyncio.wait({sandbox, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    if sandbox.done():  # it could not start (a port in use): say why and stop
+        waiting.cancel()
+        exc = sandbox.exception()
+        print(f"campusgraph demo: {exc}" if exc else "campusgraph demo: the sandbox stopped", flush=True)
+        return 2
     dev_key = secrets.token_urlsafe(48)  # new for every demo run: its tokens open only this demo
     settings = sandbox_settings(config, auth_dev_key=dev_key)
     assert settings.access.tokens is not None
@@ -61,6 +69,7 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
           flush=True)
     try:
         await gateway
+        return 0
     finally:
         sandbox.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -74,6 +74,10 @@ def build_simulators(config: SandboxConfig) -> dict[str, Simulator]:
     }
 
 
+class SandboxStartError(RuntimeError):
+    """Raised when a simulator's port cannot be bound (another process holds it)."""
+
+
 class PortMux:
     """Routes each connection to the simulator listening on the port it arrived at."""
 
@@ -105,7 +109,10 @@ def bind(config: SandboxConfig) -> list[socket.socket]:
             sock.bind((config.host, config.ports[vendor]))
         except OSError as exc:
             where = f"{config.host}:{config.ports[vendor]}"
-            raise SystemExit(f"sandbox: cannot listen on {where} ({vendor}): {exc}") from None
+            for bound in sockets:
+                bound.close()
+            sock.close()
+            raise SandboxStartError(f"sandbox: cannot listen on {where} ({vendor}): {exc.strerror}") from None
         sock.listen(2048)
         sock.set_inheritable(True)
         sockets.append(sock)

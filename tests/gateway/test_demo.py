@@ -1,0 +1,48 @@
+"""`campusgraph demo` as a user runs it: sandbox and gateway wired, tokens printed, GraphiQL ready."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.sandboxproc import free_port
+
+
+def token_after(lines: list[str], heading: str) -> str:
+    index = next(i for i, line in enumerate(lines) if line.startswith(heading))
+    return lines[index + 1].split("Bearer ")[1].strip()
+
+
+def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
+    port = free_port()
+    sandbox_ports = [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port",
+                                                                                      str(free_port()))]
+    proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--students", "120",
+                             *sandbox_ports],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        assert proc.stdout is not None
+        while time.monotonic() < deadline and not any("basic read scopes" in line for line in lines[:-1]):
+            lines.append(proc.stdout.readline())
+        text = "".join(lines)
+        assert f"GraphiQL at http://127.0.0.1:{port}/graphql" in text, text
+        full, basic = (token_after(lines, "Token with every scope"), token_after(lines, "Token with basic read"))
+        query = {"query": '{ student(netid: "d59951y") { netid holds { code } } }'}
+        url = f"http://127.0.0.1:{port}/graphql"
+        everything = httpx.post(url, json=query, headers={"Authorization": f"Bearer {full}"}).json()
+        assert everything["data"]["student"]["holds"] is not None and "errors" not in everything
+        limited = httpx.post(url, json=query, headers={"Authorization": f"Bearer {basic}"}).json()
+        assert limited["data"]["student"]["netid"] == "d59951y" and limited["data"]["student"]["holds"] is None
+        assert httpx.post(url, json=query).status_code == 401
+        page = httpx.get(url, headers={"Accept": "text/html"}).text
+        assert f'"Authorization": "Bearer {full}"' in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
