@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test lint redis sandbox demo bench clean
+.PHONY: install test lint redis federation sandbox demo bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,16 @@ redis:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
 
-test: lint redis
+# The supergraph test composes and serves through Node packages pinned in tests/federation/package-lock.json.
+FEDERATION := tests/federation
+$(FEDERATION)/node_modules/.package-lock.json: $(FEDERATION)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node 20+) is needed for tests/federation"; exit 1; }
+	cd $(FEDERATION) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+federation: $(FEDERATION)/node_modules/.package-lock.json
+
+test: lint redis federation
 	$(BIN)/pytest
 
 sandbox: $(STAMP)
@@ -38,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache $(FEDERATION)/node_modules
