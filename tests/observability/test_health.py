@@ -1,0 +1,82 @@
+"""/healthz says the process is up; /readyz lists each vendor and Redis, and stays ready while one vendor is down
+and the others serve, but not when Redis, once configured, stops answering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from gateway.observability.health import vendor_up
+from tests.gateway.test_students import linked_student
+from tests.gatewayproc import GatewayProcess, sandbox_env
+from tests.redisproc import RedisProcess
+from tests.sandboxproc import SandboxProcess
+
+EVERYONE = "query($n: String) { student(netid: $n) { netid dartmouth { gradTerm } hubmis { enrolmentStatus } } }"
+
+
+def ready(gateway: GatewayProcess) -> tuple[int, dict[str, Any]]:
+    response = httpx.get(f"{gateway.url}/readyz", timeout=10)
+    return response.status_code, response.json()
+
+
+def by_vendor(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {v["vendor"]: v for v in body["vendors"]}
+
+
+def test_a_vendor_down_at_start_is_reported_while_the_gateway_stays_ready(sandbox: SandboxProcess) -> None:
+    sandbox.faults("dartmouth", outage=True)
+    gateway = GatewayProcess(sandbox_env(sandbox)).start()  # waits for /readyz to say 200
+    try:
+        assert httpx.get(f"{gateway.url}/healthz").json() == {"status": "ok"}
+        status, body = ready(gateway)
+        assert status == 200 and body["ready"] is True and body["down"] == ["dartmouth"]
+        dartmouth = by_vendor(body)["dartmouth"]
+        assert dartmouth["up"] is False and dartmouth["session_open"] is True
+        assert dartmouth["credentials_ready"] is False  # its JWT could not be obtained
+        assert by_vendor(body)["hubmis"]["up"] and by_vendor(body)["stellic"]["up"]
+        assert body["redis"] is None  # not configured
+        result = gateway.query(EVERYONE, {"n": linked_student()})  # and the others do serve
+        assert result["data"]["student"]["hubmis"] is not None and result["data"]["student"]["dartmouth"] is None
+
+        sandbox.reset("dartmouth")  # Dartmouth is back: the next call obtains a JWT, and readiness follows
+        assert gateway.query(EVERYONE, {"n": linked_student()})["data"]["student"]["dartmouth"] is not None
+        assert ready(gateway)[1]["down"] == []
+    finally:
+        gateway.stop()
+
+
+def test_an_open_breaker_marks_its_vendor_down(sandbox: SandboxProcess) -> None:
+    gateway = GatewayProcess(sandbox_env(sandbox, hubmis_breaker_failures=2, hubmis_retries=0)).start()
+    try:
+        gateway.query(EVERYONE, {"n": linked_student()})
+        sandbox.faults("hubmis", outage=True)
+        for n in (56, 57, 58):  # uncached HUBmis reads, each failing
+            gateway.query("query($n: Int) { student(hubmisId: $n) { hubmisId } }", {"n": n})
+        status, body = ready(gateway)
+        assert status == 200 and body["down"] == ["hubmis"]
+        assert by_vendor(body)["hubmis"]["breaker"] == "open" and by_vendor(body)["hubmis"]["up"] is False
+    finally:
+        gateway.stop()
+
+
+def test_redis_configured_but_gone_is_not_ready(sandbox: SandboxProcess) -> None:
+    redis = RedisProcess()
+    gateway = GatewayProcess(sandbox_env(sandbox, redis_url=redis.url)).start()
+    try:
+        status, body = ready(gateway)
+        assert status == 200 and body["redis"] == {"ok": True}
+        redis.stop()
+        status, body = ready(gateway)
+        assert status == 503 and body["ready"] is False and body["redis"] == {"ok": False}
+    finally:
+        gateway.stop()
+        redis.stop()
+
+
+def test_a_vendor_is_up_only_with_session_credentials_and_a_breaker_not_open() -> None:
+    up = {"session_open": True, "credentials_ready": True, "breaker": "closed"}
+    assert vendor_up(up) and vendor_up({**up, "breaker": "half_open"})
+    assert not vendor_up({**up, "breaker": "open"})
+    assert not vendor_up({**up, "session_open": False}) and not vendor_up({**up, "credentials_ready": False})

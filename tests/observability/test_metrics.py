@@ -1,0 +1,100 @@
+"""GET /metrics after a known set of operations: operations by name and outcome, upstream calls by vendor,
+route and status, retries, cache, breaker and rate budget; and no label ever holds an id or a query."""
+
+from __future__ import annotations
+
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from gateway.observability.metrics import MAX_OPERATION_NAMES, GatewayMetrics, OperationNames, record_task
+from gateway.vendors.stats import UpstreamStats
+from tests.gateway.test_students import linked_student
+from tests.gatewayproc import GatewayProcess
+from tests.observability.conftest import scrape, value
+from tests.sandboxproc import SandboxProcess
+
+CARD = "query StudentCard($n: String) { student(netid: $n) { netid firstName dartmouth { gradTerm } } }"
+STUDENT_ROUTE = "GET /api/students/{netid}"
+# Every label a campusgraph metric may carry; each has a bounded set of values.
+LABELS = {"operation", "type", "outcome", "vendor", "route", "status", "result", "kind", "campusgraph_upstream_breaker",
+          "le"}
+
+
+def test_a_known_set_of_operations_is_counted_by_name_outcome_vendor_route_and_status(
+        observed: GatewayProcess, sandbox: SandboxProcess) -> None:
+    netid = linked_student()
+    assert netid != "d59951y"
+    observed.query(CARD, {"n": "warm-up-tokens"})
+    sandbox.reset()
+    before = scrape(observed)
+
+    assert "errors" not in observed.query(CARD, {"n": "d59951y"})
+    assert "errors" not in observed.query(CARD, {"n": "d59951y"})  # the same again: from the cache
+    assert observed.post("query Broken { student(netid: \"d59951y\") { nope } }").json()["data"] is None
+    sandbox.faults("dartmouth", route=STUDENT_ROUTE, fail_next=3, error_status=503)  # the first try and 2 retries
+    partial = observed.query(CARD, {"n": netid})
+    assert partial["data"]["student"] is not None and partial["errors"]
+
+    after = scrape(observed)
+
+    def delta(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    ops = "campusgraph_graphql_operations_total"
+    assert delta(ops, operation="StudentCard", type="query", outcome="ok") == 2
+    assert delta(ops, operation="StudentCard", type="query", outcome="partial") == 1
+    assert delta(ops, operation="Broken", type="query", outcome="error") == 1
+    assert delta("campusgraph_graphql_operation_duration_seconds_count", operation="StudentCard", type="query") == 3
+    assert delta("campusgraph_graphql_operation_duration_seconds_sum", operation="StudentCard", type="query") > 0
+
+    calls = "campusgraph_upstream_requests_total"
+    assert delta(calls, vendor="dartmouth", route=STUDENT_ROUTE, status="503") == 3
+    assert delta(calls, vendor="dartmouth", route=STUDENT_ROUTE, status="200") == 1  # d59951y, once
+    assert delta("campusgraph_upstream_retries_total", vendor="dartmouth") == 2
+    assert delta("campusgraph_upstream_request_duration_seconds_count", vendor="dartmouth", route=STUDENT_ROUTE) == 4
+    # What the gateway counts is what the vendor saw.
+    assert sandbox.requests("dartmouth")["by_route"][STUDENT_ROUTE] == 4
+    assert delta("campusgraph_cache_requests_total", vendor="dartmouth", result="hit") >= 2  # student and person
+    assert delta("campusgraph_cache_requests_total", vendor="dartmouth", result="miss") >= 2
+
+    # Read at scrape time: each vendor's breaker as a state set, and the HUBmis rate budget.
+    for vendor in ("stellic", "hubmis", "dartmouth"):
+        assert value(after, "campusgraph_upstream_breaker", vendor=vendor, campusgraph_upstream_breaker="closed") == 1
+        assert value(after, "campusgraph_upstream_breaker", vendor=vendor, campusgraph_upstream_breaker="open") == 0
+    assert 0 < value(after, "campusgraph_upstream_rate_remaining", vendor="hubmis") <= 500
+    assert ("campusgraph_upstream_rate_remaining", frozenset({("vendor", "stellic")})) not in after
+
+    for name, labels in after:
+        assert {k for k, _ in labels} <= LABELS, (name, labels)
+        for _, label_value in labels:
+            assert netid not in label_value and "d59951y" not in label_value and "{ " not in label_value
+
+
+def test_a_429_is_counted_per_vendor(observed: GatewayProcess, sandbox: SandboxProcess) -> None:
+    observed.query(CARD, {"n": "warm-up-tokens"})
+    before = scrape(observed)
+    sandbox.faults("dartmouth", route=STUDENT_ROUTE, fail_next=1, error_status=429, retry_after_s=0.2)
+    assert "errors" not in observed.query(CARD, {"n": linked_student()})  # retried after the 429's wait
+    after = scrape(observed)
+    name = "campusgraph_upstream_rate_limited_total"
+    assert value(after, name, vendor="dartmouth") - value(before, name, vendor="dartmouth") == 1
+
+
+def test_client_chosen_operation_names_are_capped() -> None:
+    names = OperationNames()
+    labels = [names.label(f"Op{i}") for i in range(MAX_OPERATION_NAMES + 5)]
+    assert labels[:MAX_OPERATION_NAMES] == [f"Op{i}" for i in range(MAX_OPERATION_NAMES)]
+    assert set(labels[MAX_OPERATION_NAMES:]) == {"other"}
+    assert names.label("Op3") == "Op3" and names.label(None) == "anonymous"
+
+
+def test_tasks_are_counted_by_kind_and_status() -> None:
+    metrics, stats = GatewayMetrics(), UpstreamStats()
+    metrics.attach(stats)
+    record_task(stats, "dartmouth_enrollment_patch", "accepted")
+    record_task(stats, "dartmouth_enrollment_patch", "complete")
+    record_task(stats, "dartmouth_enrollment_patch", "complete")
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for f in text_string_to_metric_families(generate_latest(metrics.registry).decode()) for s in f.samples}
+    assert samples[("campusgraph_tasks_total", (("kind", "dartmouth_enrollment_patch"), ("status", "complete")))] == 2
+    assert samples[("campusgraph_tasks_total", (("kind", "dartmouth_enrollment_patch"), ("status", "accepted")))] == 1

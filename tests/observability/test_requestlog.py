@@ -1,0 +1,72 @@
+"""One JSON line per request with its id, caller, operation, outcome, error codes, duration and upstream calls;
+the id reaches the client in X-Request-ID and in error extensions, and tags the request's upstream lines."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import httpx
+
+from tests.gatewayproc import GatewayProcess
+from tests.observability.test_metrics import CARD
+from tests.sandboxproc import SandboxProcess
+
+
+def log_lines(gateway: GatewayProcess, request_id: str, logger: str) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 5
+    while True:  # the line is written as the response ends, a moment after the client has it
+        found = [line for line in map(_json, gateway.logs().splitlines())
+                 if line and line.get("request_id") == request_id and line.get("logger") == logger]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def _json(text: str) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None  # uvicorn's own plain lines
+    return parsed if isinstance(parsed, dict) else None
+
+
+def test_each_request_is_one_line_with_its_operation_calls_and_codes(observed: GatewayProcess,
+                                                                     sandbox: SandboxProcess) -> None:
+    observed.query(CARD, {"n": "warm-up-tokens"})
+    sandbox.faults("stellic", outage=True)
+    response = observed.post('query Card { student(netid: "d59951y") { netid stellic { engagementScore } } }')
+    request_id = response.headers["x-request-id"]
+    errors = response.json()["errors"]
+    assert {e["extensions"]["requestId"] for e in errors} == {request_id}
+
+    [line] = log_lines(observed, request_id, "campusgraph.request")
+    record = line["request"]
+    assert line["level"] == "info" and record["method"] == "POST" and record["path"] == "/graphql"
+    assert record["status"] == 200 and record["ms"] > 0
+    assert record["operation"] == "Card" and record["operation_type"] == "query" and record["outcome"] == "partial"
+    assert record["errors"] == ["VENDOR_UNAVAILABLE"]
+    assert record["upstream_calls"] == sum(record["upstream"].values()) and record["upstream"]["stellic"] >= 1
+    assert "caller" in record and record["client"] == "127.0.0.1"
+    # Each upstream call of the request is a line of its own, tagged with the same request id.
+    upstream = log_lines(observed, request_id, "campusgraph.upstream")
+    assert {u["upstream"]["vendor"] for u in upstream} >= {"stellic"}
+    assert all({"route", "status", "ms", "attempt", "cache"} <= u["upstream"].keys() for u in upstream)
+
+
+def test_a_callers_request_id_is_kept_and_a_malformed_one_replaced(observed: GatewayProcess) -> None:
+    mine = observed.post("{ __typename }", headers={**_auth(observed), "X-Request-ID": "client-42.a"})
+    assert mine.headers["x-request-id"] == "client-42.a"
+    assert log_lines(observed, "client-42.a", "campusgraph.request")[0]["request"]["operation"] == "anonymous"
+    for odd in ("a b {\"forged\": 1}", "x" * 500):
+        answer = observed.post("{ __typename }", headers={**_auth(observed), "X-Request-ID": odd})
+        assert answer.headers["x-request-id"] != odd and len(answer.headers["x-request-id"]) == 32
+    health = httpx.get(f"{observed.url}/healthz")
+    assert health.status_code == 200 and len(health.headers["x-request-id"]) == 32
+
+
+def _auth(gateway: GatewayProcess) -> dict[str, str]:
+    """The caller's credentials, where the gateway asks for them (access control)."""
+    bearer = getattr(gateway, "bearer", None)
+    return bearer() if bearer is not None else {}
