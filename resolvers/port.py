@@ -17,6 +17,7 @@ from resolvers.crosswalk import Crosswalk, HubmisIndex
 from resolvers.loaders import Loaders
 from resolvers.mapping import academic, people
 from resolvers.paging import dartmouth_page, encode_cursor
+from resolvers.permissions import FIELD_SCOPES
 from schema.detail import (
     AttendanceMark,
     DartmouthStudentRecord,
@@ -53,7 +54,7 @@ class Port:
 
     def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk, batching: bool = True,
                  viewer: Viewer | None = None) -> None:
-        self.up, self.rules = upstreams, crosswalk.rules
+        self.up, self.rules, self.viewer = upstreams, crosswalk.rules, viewer
         # Without people:private, Dartmouth is read as such a caller would read it, and FERPA-protected
         # people are hidden entirely (not blanked), as Dartmouth hides them.
         self.private = viewer is None or viewer.has("people:private")
@@ -319,8 +320,13 @@ class Port:
 
     # ---- any entity by type and key: node(id:) and federation's _entities -------------------------
     async def entity(self, type_name: str, key: str) -> Any:
+        """The object ``node(id:)`` finds. Federation's ``_entities`` (added by Strawberry, so outside the
+        scope table's reach) arrives here too, and needs the same scope as ``node``."""
         from resolvers import lists  # lists builds on this module
 
+        scope = FIELD_SCOPES[("Query", "node")]
+        if self.viewer is not None and not self.viewer.has(scope):
+            raise GatewayError(f"Query._entities requires the {scope} scope", "FORBIDDEN", scope=scope)
         if type_name == "Student":
             return await self.resolve_student(key=key)
         if type_name == "Staff":

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.federation.library_subgraph import BORROWERS
+from tests.federation.library_subgraph import BORROWERS, student_id
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess, free_port
 
@@ -53,12 +53,6 @@ def wait_until_answers(url: str, proc: subprocess.Popen[str], what: str, timeout
     raise AssertionError(f"{what} did not start in {timeout}s")
 
 
-def auth_headers(gateway: GatewayProcess) -> dict[str, str]:
-    """The caller's credentials, where the gateway asks for them (access control)."""
-    bearer = getattr(gateway, "bearer", None)
-    return bearer() if bearer is not None else {}
-
-
 @pytest.fixture(scope="module")
 def campusgraph(sandbox_process: SandboxProcess) -> Iterator[GatewayProcess]:
     proc = GatewayProcess(sandbox_env(sandbox_process)).start()
@@ -86,7 +80,7 @@ def supergraph(campusgraph: GatewayProcess, library: str) -> Iterator[tuple[str,
     """(supergraph SDL, the Hive gateway's URL, the headers a caller sends)."""
     binary = node()
     work = Path(tempfile.mkdtemp(prefix="cg-supergraph-"))
-    headers = auth_headers(campusgraph)
+    headers = campusgraph.bearer()  # the router passes the caller's Authorization on to campusgraph
     composed = subprocess.run(
         [binary, "compose.mjs", str(work / "supergraph.graphql"), f"campusgraph={campusgraph.url}/graphql",
          f"library={library}"], cwd=HERE, capture_output=True, text=True, timeout=60,
@@ -142,3 +136,14 @@ def test_a_query_through_the_gateway_joins_both_subgraphs_both_ways(
     assert [b["netid"] for b in data["borrowers"]] == list(BORROWERS)
     assert all(b["firstName"] and b["libraryLoans"] for b in data["borrowers"])
     assert data["borrowers"][0]["dartmouth"]["gradTerm"]
+
+
+def test_entities_need_the_same_scope_as_node(campusgraph: GatewayProcess) -> None:
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { netid lastName } } }"
+    representations = {"r": [{"__typename": "Student", "id": student_id("d59951y")}]}
+    allowed = campusgraph.post(query, representations, headers=campusgraph.bearer(["students:read"])).json()
+    assert allowed["data"]["_entities"][0]["netid"] == "d59951y" and "errors" not in allowed
+    refused = campusgraph.post(query, representations, headers=campusgraph.bearer(["exports:run"])).json()
+    assert refused["data"]["_entities"] == [None]
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    assert refused["errors"][0]["extensions"]["scope"] == "students:read"

@@ -56,17 +56,11 @@ def test_each_request_is_one_line_with_its_operation_calls_and_codes(observed: G
 
 
 def test_a_callers_request_id_is_kept_and_a_malformed_one_replaced(observed: GatewayProcess) -> None:
-    mine = observed.post("{ __typename }", headers={**_auth(observed), "X-Request-ID": "client-42.a"})
+    mine = observed.post("{ __typename }", headers={**observed.bearer(), "X-Request-ID": "client-42.a"})
     assert mine.headers["x-request-id"] == "client-42.a"
     assert log_lines(observed, "client-42.a", "campusgraph.request")[0]["request"]["operation"] == "anonymous"
     for odd in ("a b {\"forged\": 1}", "x" * 500):
-        answer = observed.post("{ __typename }", headers={**_auth(observed), "X-Request-ID": odd})
+        answer = observed.post("{ __typename }", headers={**observed.bearer(), "X-Request-ID": odd})
         assert answer.headers["x-request-id"] != odd and len(answer.headers["x-request-id"]) == 32
     health = httpx.get(f"{observed.url}/healthz")
     assert health.status_code == 200 and len(health.headers["x-request-id"]) == 32
-
-
-def _auth(gateway: GatewayProcess) -> dict[str, str]:
-    """The caller's credentials, where the gateway asks for them (access control)."""
-    bearer = getattr(gateway, "bearer", None)
-    return bearer() if bearer is not None else {}

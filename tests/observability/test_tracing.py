@@ -97,7 +97,7 @@ def test_an_operation_is_one_span_with_one_child_per_upstream_call(traced: tuple
         netid firstName lastName email status classYear dartmouth { gradTerm } stellic { engagementScore } } }"""
     gateway.post("{ __typename }")  # credentials obtained before the traced request
     sandbox.reset()
-    auth = getattr(gateway, "bearer", lambda: {})()  # access control, where the gateway asks for it
+    auth = gateway.bearer()
     response = gateway.post(query, headers={**auth, "traceparent": f"00-{CALLER_TRACE}-{CALLER_SPAN}-01"})
     assert "errors" not in response.json()
 
@@ -131,7 +131,7 @@ def test_a_failing_upstream_call_is_an_error_span(traced: tuple[GatewayProcess, 
     gateway.post("{ __typename }")
     sandbox.faults("stellic", outage=True)
     trace_id = "0af7651916cd43dd8448eb211c80319c"
-    auth = getattr(gateway, "bearer", lambda: {})()
+    auth = gateway.bearer()
     response = gateway.post("query Down($n: String) { student(netid: $n) { netid stellic { engagementScore } } }",
                             {"n": linked_student()},  # not cached by the test before
                             headers={**auth, "traceparent": f"00-{trace_id}-b7ad6b7169203331-01"})
