@@ -182,7 +182,7 @@ class VendorClient:
     async def _call(self, route: Route, path: Mapping[str, Any] | None, params: Params | None,
                     json_body: Any = None) -> Reply:
         url = self.base_url + route.url(**dict(path or {}))
-        retryable = route.method == "GET"
+        retryable = route.method == "GET" and route.repeatable
         self._retry_tokens = min(10.0, self._retry_tokens + self.http.retry_budget_ratio)
         attempt, renewed = 0, False
         while True:
@@ -199,12 +199,14 @@ class VendorClient:
             except _Transport as exc:
                 self.breaker.record_failure()
                 self._log(route, 0, started, attempt, error=str(exc))
+                # A write is sent again only where repeating it cannot change the outcome (PUT or DELETE of a
+                # named record); any other write whose answer was lost may or may not have been applied.
+                if await self._may_retry(route, attempt, retryable or route.idempotent):
+                    continue
                 if not retryable and exc.sent:
                     raise WriteOutcomeUnknown(self.vendor, "the write was sent but its answer was lost "
                                               f"({exc}); it may or may not have been applied",
                                               route=route.key) from None
-                if await self._may_retry(route, attempt, retryable):
-                    continue
                 raise VendorUnavailable(self.vendor, str(exc), route=route.key) from None
             except VendorError:
                 self.breaker.release_probe()
@@ -328,7 +330,7 @@ class VendorClient:
         if status == 403:
             return VendorForbidden(self.vendor, "the gateway's credential lacks the privilege", **kw)  # type: ignore[arg-type]
         if status == 404:
-            return VendorNotFound(self.vendor, "no such record", **kw)  # type: ignore[arg-type]
+            return VendorNotFound(self.vendor, "no such record", detail=reply.body, **kw)
         if status in (400, 409, 413, 422):
             return VendorBadRequest(self.vendor, _vendor_message(reply.body), detail=reply.body, **kw)
         return VendorProtocolError(self.vendor, f"unexpected HTTP {status}", **kw)  # type: ignore[arg-type]

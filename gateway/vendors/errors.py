@@ -74,9 +74,14 @@ class VendorForbidden(VendorError):
 
 
 class VendorNotFound(VendorError):
-    """Raised on 404: the record does not exist (or is hidden from the gateway's credential)."""
+    """Raised on 404: the record does not exist (or is hidden from the gateway's credential); ``detail`` is the
+    vendor's parsed body (which field named the missing record, where the vendor says)."""
 
     code = "NOT_FOUND"
+
+    def __init__(self, vendor: str, message: str, *, detail: object = None, **kw: object) -> None:
+        super().__init__(vendor, message, **kw)  # type: ignore[arg-type]
+        self.detail = detail
 
 
 class VendorBadRequest(VendorError):

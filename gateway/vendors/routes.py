@@ -33,6 +33,7 @@ class Route:
     path: str
     provenance: Provenance
     note: str = ""
+    repeatable: bool = True  # False for a GET that starts work (a Stellic export): never repeated automatically
     params: tuple[str, ...] = field(init=False)
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
@@ -50,7 +51,7 @@ class Route:
     @property
     def idempotent(self) -> bool:
         """True where repeating the call cannot change the outcome (GET, PUT and DELETE of a named record)."""
-        return self.method in {"GET", "HEAD", "PUT", "DELETE"}
+        return self.repeatable and self.method in {"GET", "HEAD", "PUT", "DELETE"}
 
     def url(self, **params: object) -> str:
         """The concrete path, each parameter percent-encoded as one path segment."""

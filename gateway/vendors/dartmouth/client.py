@@ -151,6 +151,12 @@ class DartmouthClient(VendorClient):
                                       status=reply.status, route=routes.PATCH_ENROLLMENT.key)
         return unquote(task_id)
 
+    async def invalidate_enrollment(self, enrollment_id: str) -> None:
+        """Forget the cached reads a completed PATCH changed: the enrollment itself and every enrollment list
+        (lists are cached by filter, so the whole route's answers are retired)."""
+        await self.invalidate(routes.GET_ENROLLMENT, path={"id": enrollment_id})
+        await self.invalidate_route(routes.LIST_ENROLLMENTS)
+
     async def get_task(self, task_id: str) -> DartmouthTask:
         """``GET /api/tasks/{id}``; never cached, since it is polled."""
         return DartmouthTask.from_payload(await self.fetch(routes.GET_TASK, path={"id": task_id}, ttl=0))

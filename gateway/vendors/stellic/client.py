@@ -34,6 +34,13 @@ from gateway.vendors.stellic.models import (
 )
 
 TTL_READS_S = 300.0  # engagement score, audit, planner: recomputed by Stellic, not pushed
+# The documented path values of the student reads (#15-#18), so a write can forget every cached variant.
+PROPERTIES = ("engagement_score",)
+AUDIT_COURSE_FILTERS = ("planned", "registered")
+AUDIT_PROGRAM_FILTERS = ("planned", "registered", "all")
+AUDIT_PROPERTIES = ("unmatched", "progress")
+PLANNER_COURSE_FILTERS = ("planned", "registered", "all")
+_STUDENT_READS = ("get_student_property", "get_student_audit", "get_student_custom_audit", "get_student_planner")
 
 R = routes.ROUTES
 Body = Mapping[str, Any]
@@ -133,6 +140,30 @@ class StellicClient(VendorClient):
             await asyncio.sleep(interval_s)
             status = await self.get_export_url(file_name)
         return status
+
+    # ---- cache coherence after writes ----------------------------------------------------------------
+    async def invalidate_student_reads(self, username: str | None) -> None:
+        """Forget one student's cached engagement score, audits and planner (every documented filter and
+        property); with no username, every student's (a write that does not say whose record it changed)."""
+        if username is None:
+            await asyncio.gather(*(self.invalidate_route(R[name]) for name in _STUDENT_READS))
+            return
+        who = {"student_username": username}
+        reads = [(R["get_student_property"], {**who, "property": p}) for p in PROPERTIES]
+        for course_filter in AUDIT_COURSE_FILTERS:
+            for prop in AUDIT_PROPERTIES:
+                reads.append((R["get_student_audit"], {**who, "course_filter": course_filter, "property": prop}))
+                reads += [(R["get_student_custom_audit"], {**who, "course_filter": course_filter,
+                                                            "program_filter": f, "property": prop})
+                          for f in AUDIT_PROGRAM_FILTERS]
+        reads += [(R["get_student_planner"], {**who, "course_filter": f, "property": "future"})
+                  for f in PLANNER_COURSE_FILTERS]
+        await asyncio.gather(*(self.invalidate(route, path=path) for route, path in reads))
+
+    async def invalidate_students_export(self, prop: str = "engagement_score") -> None:
+        """Forget the cached ``export_students_by_property`` CSV (the crosswalk's list of usernames)."""
+        await self.invalidate(R["export_students_by_property"], path={"property": prop},
+                              params={"output_format": "csv", "delivery_channel": "http_file"})
 
     # ---- students: programs, profile, tags, schools, departments (#1, #19-#25) -----------------------
     async def create_program_enrollment(self, username: str, program_id: str, body: Body) -> StellicStatusResult:

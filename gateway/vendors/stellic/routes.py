@@ -78,7 +78,7 @@ _PARTNER_API = [
 
 _EXPORTS = [
     Route("export_data", "GET", "/exports/export_data/{data_type}", SEED,
-          "E1/E3/E4 Run an export: sync CSV (http_file) or async (s3); the method is inferred"),
+          "E1/E3/E4 Run an export: sync CSV (http_file) or async (s3); the method is inferred", repeatable=False),
     Route("get_export_url", "GET", "/exports/get_export_url/", SEED, "E2 Poll an async export for its download URL"),
     Route("download_export_file", "GET", "/_files/{file_name}", INFERRED,
           "The pre-signed URL get_export_url hands out (S3 on the real vendor); fetched without the PAT"),
