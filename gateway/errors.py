@@ -31,7 +31,10 @@ ERROR_CODES: dict[str, str] = {
     "NOT_FOUND": "no such record",
     "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost: it may or may not have been applied",
     "UPSTREAM_BUDGET_EXCEEDED": "the request needed more upstream calls than its budget allows",
-    "BAD_USER_INPUT": "an argument is malformed (e.g. an ID this gateway did not issue)",
+    "BAD_USER_INPUT": "an argument is malformed (e.g. an ID this gateway did not issue, or a variable of the wrong "
+                      "type)",
+    "IDEMPOTENCY_KEY_REUSED": "the Idempotency-Key was first used with another operation or other variables",
+    "IDEMPOTENCY_KEY_IN_PROGRESS": "the first request with this Idempotency-Key is still running; ask again later",
     "UNAUTHENTICATED": "no valid bearer token or API key came with the request (HTTP 401)",
     "FORBIDDEN": "the caller lacks the scope the field or mutation needs (`extensions.scope` names it)",
     "QUERY_TOO_DEEP": "the operation nests deeper than allowed (counted through fragments)",
@@ -69,9 +72,9 @@ def vendor_extensions(exc: VendorError) -> dict[str, Any]:
 def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """The client-safe form of one error."""
     original = error.original_error
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):  # validation, or variables that do not fit
         default = "TOO_MANY_TOKENS" if "Document contains more than" in error.message else \
-            "GRAPHQL_VALIDATION_FAILED"
+            "GRAPHQL_VALIDATION_FAILED" if original is None else "BAD_USER_INPUT"
         extensions = {"code": (error.extensions or {}).get("code", default)}
         return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
                             path=error.path, extensions={**(error.extensions or {}), **extensions,
@@ -98,3 +101,10 @@ class ErrorFormatter(SchemaExtension):
             return
         request_id = getattr(self.execution_context.context, "request_id", "-")
         result.errors = [format_error(e, request_id) for e in result.errors]
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each result a subscription streams is formatted the same way."""
+        if getattr(result, "errors", None):
+            request_id = getattr(self.execution_context.context, "request_id", "-")
+            result.errors = [format_error(e, request_id) for e in result.errors]
+        yield
