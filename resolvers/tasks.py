@@ -1,0 +1,246 @@
+"""Tasks: reading, polling and following vendor work that ends after its mutation.
+
+A Dartmouth course-assessment PATCH answers 202 with a task (``GET /api/tasks/{id}``); a Stellic async
+export answers with a file name polled through ``get_export_url``. Both become a ``Task`` whose opaque id
+carries the kind and the vendor's id, so any replica can answer for it. The gateway follows every
+course-assessment task it accepts in the background, so the enrollment's cached reads are forgotten when
+the task completes even if nobody asks; ``wait: true`` and ``taskUpdates`` ride on the same follower, so a
+task is polled once per process however many clients watch it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.errors import GatewayError
+from gateway.upstreams import Upstreams
+from gateway.vendors.errors import VendorError, VendorNotFound
+from resolvers.taskstore import (
+    COMPLETE,
+    COURSE_ASSESSMENT,
+    EXPORT,
+    FAILED,
+    PENDING,
+    RUNNING,
+    TaskRecord,
+    TaskStore,
+)
+from schema.enums import TaskKind, TaskStatus, Vendor
+from schema.node import decode_id, encode_id
+from schema.tasks import Task
+
+log = logging.getLogger("campusgraph.tasks")
+
+FOLLOW_S = 3600.0  # a follower gives up on a task that has not ended after this long
+MAX_POLL_S = 10.0  # the poll interval grows by half each time, up to this
+GONE = "The vendor no longer knows this task."
+
+
+def task_id(kind: str, vendor_id: str) -> strawberry.ID:
+    return encode_id("Task", f"{kind}:{vendor_id}")
+
+
+def parse_task_id(global_id: str) -> tuple[str, str]:
+    """(kind, vendor id); raises BAD_USER_INPUT for an id this gateway did not issue."""
+    decoded = decode_id(global_id)
+    if decoded is not None and decoded[0] == "Task":
+        kind, _, vendor_id = decoded[1].partition(":")
+        if kind in (COURSE_ASSESSMENT, EXPORT) and vendor_id:
+            return kind, vendor_id
+    raise GatewayError("not a task id this gateway issued", "BAD_USER_INPUT", argument="id")
+
+
+SCOPE_OF_KIND = {COURSE_ASSESSMENT: "enrollments:write", EXPORT: "exports:run"}  # the scope that starts it
+
+
+def require_scope(info: Info[Any, Any], kind: str) -> None:
+    """A task is followed with the scope of the write that started it: an export's result is every student's
+    data, and a course-assessment task names the enrollment. Raises FORBIDDEN without it."""
+    viewer = getattr(info.context, "viewer", None)
+    scope = SCOPE_OF_KIND[kind]
+    if viewer is not None and not viewer.has(scope):
+        raise GatewayError(f"following a {kind} task requires the {scope} scope", "FORBIDDEN", scope=scope)
+
+
+def task_from_record(record: TaskRecord) -> Task:
+    return Task(id=task_id(record.kind, record.vendor_id), kind=TaskKind(record.kind),
+                status=TaskStatus(record.status), message=record.message, result_url=record.result_url,
+                created_at=datetime.fromtimestamp(record.created_at, UTC),
+                updated_at=datetime.fromtimestamp(record.updated_at, UTC), vendor=Vendor(record.vendor),
+                vendor_id=record.vendor_id, subject=record.subject)
+
+
+class _Follow:
+    """One poller of one task in this process, and whoever waits on it."""
+
+    def __init__(self) -> None:
+        self.record: TaskRecord | None = None
+        self.version = 0
+        self.finished = False
+        self.changed = asyncio.Condition()
+        self.runner: asyncio.Task[None] | None = None
+
+    async def publish(self, record: TaskRecord | None, *, finished: bool = False) -> None:
+        async with self.changed:
+            self.record = record if record is not None else self.record
+            self.version += 1
+            self.finished = self.finished or finished
+            self.changed.notify_all()
+
+    async def next_after(self, version: int) -> tuple[int, TaskRecord | None]:
+        async with self.changed:
+            await self.changed.wait_for(lambda: self.version > version or self.finished)
+            return self.version, self.record
+
+
+class TaskTracker:
+    """Task state for every request of this process; shared with other replicas through the store."""
+
+    def __init__(self, upstreams: Upstreams, store: TaskStore, *, wait_s: float, poll_s: float,
+                 follow_s: float = FOLLOW_S) -> None:
+        self.up, self.store = upstreams, store
+        self.wait_s, self.poll_s, self.follow_s = wait_s, poll_s, follow_s
+        self._follows: dict[tuple[str, str], _Follow] = {}
+
+    # ---- starting, reading ------------------------------------------------------------------------------------
+    async def accepted(self, kind: str, vendor_id: str, status: str = PENDING, *,
+                       subject: str | None = None) -> TaskRecord:
+        """Record work a vendor just accepted. A course assessment is followed at once, so the enrollment's
+        cached reads are forgotten when it completes even if nobody asks about the task."""
+        record = TaskRecord.new(kind, vendor_id, status, subject=subject)
+        await self.store.put(record)
+        if kind == COURSE_ASSESSMENT:
+            self.follow(kind, vendor_id)
+        return record
+
+    async def get(self, kind: str, vendor_id: str) -> TaskRecord | None:
+        """The task as it now stands: a finished one from the store, else one call to the vendor. None when
+        neither the store nor the vendor knows it."""
+        record = await self.store.get(kind, vendor_id)
+        if record is not None and record.terminal:
+            return record
+        return await self._poll(kind, vendor_id, record)
+
+    async def _poll(self, kind: str, vendor_id: str, record: TaskRecord | None) -> TaskRecord | None:
+        try:
+            status, message, url, subject = await self._vendor_state(kind, vendor_id)
+        except VendorNotFound:
+            if record is None:
+                return None
+            status, message, url, subject = FAILED, GONE, None, None
+        changed = record is None or (record.status, record.message, record.result_url) != (status, message, url)
+        if record is None:
+            record = TaskRecord.new(kind, vendor_id, status, message=message, result_url=url, subject=subject)
+        elif changed:
+            record.status, record.message, record.result_url = status, message, url
+            record.subject = record.subject or subject
+            record.updated_at = time.time()
+        if kind == COURSE_ASSESSMENT and status == COMPLETE and not record.invalidated and record.subject:
+            # Before anyone hears it completed; under every Dartmouth credential the reads were cached with.
+            for client in {id(c): c for c in (self.up.dartmouth, self.up.dartmouth_public) if c}.values():
+                await client.invalidate_enrollment(record.subject)
+            record.invalidated, changed = True, True
+        if changed:
+            await self.store.put(record)
+            follow = self._follows.get((kind, vendor_id))
+            if follow is not None:
+                await follow.publish(record)
+        return record
+
+    async def _vendor_state(self, kind: str, vendor_id: str) -> tuple[str, str | None, str | None, str | None]:
+        """(status, message, result URL, subject) as the vendor reports them now."""
+        if kind == COURSE_ASSESSMENT:
+            task = await self.up.dartmouth.get_task(vendor_id)
+            # Statuses beyond accepted/complete/error are undocumented (contracts 5.4): treat them as running.
+            status = {"accepted": PENDING, "complete": COMPLETE, "error": FAILED}.get(task.status, RUNNING)
+            return status, task.message, task.path if task.done else None, task.resource_id
+        export = await self.up.stellic.get_export_url(vendor_id)
+        if not export.success or export.status in ("failed", "error"):
+            return FAILED, "Stellic reports the export failed.", None, None
+        if export.ready:
+            return COMPLETE, None, export.url, None
+        return (RUNNING if export.status in ("started", "completed") else PENDING), None, None, None
+
+    # ---- following --------------------------------------------------------------------------------------------
+    def follow(self, kind: str, vendor_id: str) -> _Follow:
+        """This process's poller of a task, started if none runs."""
+        key = (kind, vendor_id)
+        follow = self._follows.get(key)
+        if follow is None:
+            follow = self._follows[key] = _Follow()
+            # A fresh context: the poller must not spend the budget of the request that started it.
+            follow.runner = asyncio.get_running_loop().create_task(self._run(key, follow),
+                                                                   name=f"task-follow-{kind}",
+                                                                   context=contextvars.Context())
+        return follow
+
+    async def _run(self, key: tuple[str, str], follow: _Follow) -> None:
+        interval, deadline = self.poll_s, time.monotonic() + self.follow_s
+        record: TaskRecord | None = None
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    record = await self.get(*key)
+                except VendorError as exc:
+                    log.warning("polling %s task %s failed: %s", key[0], key[1], exc)
+                else:
+                    await follow.publish(record)
+                    if record is None or record.terminal:
+                        return
+                await asyncio.sleep(interval)
+                interval = min(MAX_POLL_S, interval * 1.5)
+        finally:
+            self._follows.pop(key, None)
+            with contextlib.suppress(RuntimeError):
+                await follow.publish(record, finished=True)
+
+    async def wait(self, kind: str, vendor_id: str, timeout_s: float | None = None) -> TaskRecord | None:
+        """The task once it ends, or as it stands after ``timeout_s`` (the configured wait by default)."""
+        follow = self.follow(kind, vendor_id)
+        deadline = time.monotonic() + (self.wait_s if timeout_s is None else timeout_s)
+        version, record = 0, None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                version, record = await asyncio.wait_for(follow.next_after(version), remaining)
+            except TimeoutError:
+                break
+            if follow.finished or (record is not None and record.terminal):
+                break
+        return record or await self.store.get(kind, vendor_id)
+
+    async def updates(self, kind: str, vendor_id: str) -> AsyncIterator[TaskRecord]:
+        """The task now, then each change of its status, until it ends."""
+        follow = self.follow(kind, vendor_id)
+        version, last = 0, None
+        while True:
+            version, record = await follow.next_after(version)
+            if record is None:
+                if last is None:
+                    raise GatewayError("no such task", "NOT_FOUND", argument="id")
+                return
+            if record.status != last:
+                last = record.status
+                yield record
+            if record.terminal or follow.finished:
+                return
+
+    async def close(self) -> None:
+        runners = [f.runner for f in self._follows.values() if f.runner is not None]
+        for runner in runners:
+            runner.cancel()
+        for runner in runners:
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
