@@ -18,14 +18,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.auth.audit import AuditExtension, AuditTrail
 from gateway.auth.authenticator import Authenticator
+from gateway.auth.tokens import AuthError
 from gateway.auth.viewer import ANONYMOUS, Viewer
 from gateway.context import Context
 from gateway.errors import ErrorFormatter
+from gateway.idempotency import Idempotency, IdempotencyStore
 from gateway.observability.health import readiness
 from gateway.observability.metrics import CONTENT_TYPE_LATEST, GatewayMetrics
 from gateway.observability.operation import OperationObserver
@@ -38,9 +42,13 @@ from gateway.settings import AccessSettings, Settings
 from gateway.upstreams import Upstreams
 from gateway.vendors.budget import CallBudget, current_budget
 from resolvers.crosswalk import Crosswalk, IdentityRules
+from resolvers.mutation import Mutation
 from resolvers.permissions import apply_field_scopes, schema_types
 from resolvers.port import Port
 from resolvers.query import Query
+from resolvers.subscription import Subscription
+from resolvers.tasks import TaskTracker
+from resolvers.taskstore import TaskStore
 
 log = logging.getLogger("campusgraph.app")
 FEDERATION_VERSION = "2.5"
@@ -55,10 +63,11 @@ def build_schema(access: AccessSettings | None = None,
     # A federation schema: also an Apollo Federation v2 subgraph (_service, _entities, @key on the entities),
     # linking a federation version every current composer accepts (Strawberry's default, 2.11, is too new for some).
     return strawberry.federation.Schema(
-        query=Query, federation_version=FEDERATION_VERSION,
+        query=Query, mutation=Mutation, subscription=Subscription, federation_version=FEDERATION_VERSION,
         extensions=[*([observer] if observer else []),
                     OperationVariables, MaxTokensLimiter(access.limits.max_tokens), AddValidationRules(rules),
-                    ErrorFormatter, AuditExtension],
+                    # Idempotency before ErrorFormatter: its operation hook then runs last, keeping the result as sent.
+                    Idempotency, ErrorFormatter, AuditExtension],
         config=StrawberryConfig(disable_field_suggestions=access.production,
                                 batching_config={"max_operations": access.max_batch}))
 
@@ -72,6 +81,10 @@ class CampusGraphQL(GraphQL[Context, None]):
         self.upstreams, self.crosswalk = upstreams, crosswalk
         self._graphiql_headers = graphiql_headers
         self.call_budget, self.batching = settings.call_budget, settings.batching_enabled
+        self.tasks = TaskTracker(upstreams, TaskStore(upstreams.redis), wait_s=settings.task_wait_s,
+                                 poll_s=settings.task_poll_s)
+        self.idempotency = IdempotencyStore(upstreams.redis)
+        self.authenticator: Authenticator | None = None  # WebSocket callers authenticate in connection_init
 
     @property
     def graphql_ide_html(self) -> str:
@@ -95,7 +108,23 @@ class CampusGraphQL(GraphQL[Context, None]):
             record.budget = budget
         return Context(request=request, response=response, request_id=request_id, upstreams=self.upstreams,
                        budget=budget, port=Port(self.upstreams, self.crosswalk, self.batching, viewer),
-                       viewer=viewer, audit=AuditTrail())
+                       viewer=viewer, audit=AuditTrail(), tasks=self.tasks, idempotency=self.idempotency,
+                       idempotency_key=request.headers.get("idempotency-key"))
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A WebSocket (subscriptions) authenticates once, when it opens: credentials in the connection_init
+        payload (``{"Authorization": "Bearer ..."}``, as browsers cannot set headers) or the handshake's headers."""
+        if self.authenticator is None:
+            return UNSET
+        params = {str(k).lower(): str(v) for k, v in (context.connection_params or {}).items()}
+        try:
+            viewer = self.authenticator.authenticate({**{k.lower(): v for k, v in context.request.headers.items()},
+                                                      **params})
+        except AuthError:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"}) from None
+        current_viewer.set(viewer)
+        context.viewer, context.port = viewer, Port(self.upstreams, self.crosswalk, self.batching, viewer)
+        return UNSET
 
 
 def create_app(settings: Settings, graphiql_headers: dict[str, str] | None = None) -> Starlette:
@@ -120,6 +149,7 @@ def create_app(settings: Settings, graphiql_headers: dict[str, str] | None = Non
         authenticator=Authenticator(access.tokens, access.api_keys), max_body_bytes=access.max_body_bytes,
         limiter=CallerLimiter(access.caller_rate_per_min, access.caller_burst, upstreams.redis),
         max_batch=access.max_batch, max_tokens=access.limits.max_tokens, persisted=access.persisted)
+    graphql.authenticator = guard.authenticator
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -131,6 +161,7 @@ def create_app(settings: Settings, graphiql_headers: dict[str, str] | None = Non
             indexes.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await indexes
+            await graphql.tasks.close()
             await upstreams.close()
             if tracing is not None:
                 await asyncio.to_thread(tracing.shutdown)  # exports the spans still queued

@@ -7,6 +7,7 @@ from typing import Any
 
 from gateway.auth.audit import AuditTrail
 from gateway.auth.viewer import Viewer
+from gateway.idempotency import IdempotencyStore
 from gateway.upstreams import Upstreams
 from gateway.vendors.budget import CallBudget
 
@@ -21,3 +22,7 @@ class Context:
     port: Any  # resolvers.port.Port, built fresh for this request (its loaders hold no state across requests)
     viewer: Viewer
     audit: AuditTrail
+    tasks: Any = None  # resolvers.tasks.TaskTracker, shared by every request of this process
+    idempotency: IdempotencyStore | None = None
+    idempotency_key: str | None = None  # the request's Idempotency-Key header
+    connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload (its credentials)

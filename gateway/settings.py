@@ -29,7 +29,7 @@ HTTP_SETTING_DOCS = {
     "connect_timeout_s": "seconds to open a connection",
     "timeout_s": "seconds for a whole call, answer included",
     "max_connections": "open connections at most",
-    "retries": "extra attempts for a failed read (writes are never retried)",
+    "retries": "extra attempts for a failed read, or a PUT/DELETE whose answer was lost (other writes never)",
     "backoff_base_s": "first retry waits up to this long (doubling, with jitter)",
     "backoff_max_s": "longest wait between retries",
     "max_retry_wait_s": "longest wait for a rate-limit slot or a 429's retry-after before failing",
@@ -87,6 +87,8 @@ class Settings:
     hubmis_index_refresh_s: float = 900.0
     hubmis_index_share: float = 0.25  # share of HUBmis' refill rate a background index refresh may spend
     access: AccessSettings = field(default_factory=AccessSettings)
+    task_wait_s: float = 10.0  # longest a `wait: true` mutation waits for its task before answering
+    task_poll_s: float = 0.5  # first interval between polls of a vendor task (it grows while the task runs)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -211,7 +213,9 @@ class _Reader:
             stellic_username_template=self.get("CROSSWALK_STELLIC_USERNAME", _template, "{key}"),
             crosswalk_case_insensitive=self.get("CROSSWALK_CASE_INSENSITIVE", _bool, True),
             hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", _positive(float), 900.0),
-            hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", _share, 0.25), access=self.access())
+            hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", _share, 0.25), access=self.access(),
+            task_wait_s=self.get("TASK_WAIT_S", _positive(float), 10.0),
+            task_poll_s=self.get("TASK_POLL_S", _poll_interval, 0.5))
         if self.problems:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
         return settings
@@ -281,6 +285,13 @@ def _endpoint(raw: str) -> str:
     if urlsplit(raw).scheme not in ("http", "https"):
         raise ValueError("must be an http(s) URL")
     return raw.rstrip("/")
+
+
+def _poll_interval(raw: str) -> float:
+    value = float(raw)
+    if not 0 < value <= 60:
+        raise ValueError("must be above 0 and at most 60")
+    return value
 
 
 def _bool(raw: str) -> bool:

@@ -37,6 +37,17 @@ FIELD_SCOPES: dict[tuple[str, str], str] = {
     ("Enrollment", "finalGrade"): "enrollments:read.grades",
     ("HubmisStudentRecord", "attendance"): "hubmis:read.sensitive",
     ("HubmisStudentRecord", "dateOfBirth"): "hubmis:read.sensitive",
+    # Writes; a task is read with the scope of the write that started it (resolvers/tasks.py).
+    **{("Mutation", name): "stellic:write" for name in (
+        "createStudentProfile", "addStudentTag", "removeStudentTag", "addStudentSchool", "removeStudentSchool",
+        "addStudentDepartment", "removeStudentDepartment", "createProgramEnrollment", "replaceCourseEnrollments",
+        "createSectionEnrollment", "updateSectionEnrollment", "patchSectionEnrollment", "deleteSectionEnrollment",
+        "createSection", "updateSectionSeats", "bulkUpdateSectionSeats", "replaceSectionTimings",
+        "bulkReplaceSectionTimings", "createSectionRestriction", "deleteSectionRestriction", "placeHold",
+        "updateHold", "releaseHold", "createRegistrationTime", "updateRegistrationTime", "deleteRegistrationTime")},
+    ("Mutation", "startExport"): "exports:run",
+    ("Mutation", "setCourseAssessment"): "enrollments:write",
+    ("CourseAssessmentPayload", "enrollment"): "students:read.sensitive",  # as Query.enrollment
 }
 
 # Scopes whose use is written to the audit trail (reads of them, and every write).
@@ -89,10 +100,11 @@ def apply_field_scopes(types: Iterable[type]) -> None:
 
 def schema_types() -> list[type]:
     """Every object type of the schema the table may name (the roots and the types under them)."""
+    from resolvers.mutation import Mutation
     from resolvers.query import Query
-    from schema import detail, types
+    from schema import detail, mutations, types
 
-    modules = (types, detail)
-    found = [Query] + [obj for m in modules for obj in vars(m).values()
+    modules = (types, detail, mutations)
+    found = [Query, Mutation] + [obj for m in modules for obj in vars(m).values()
                        if isinstance(obj, type) and get_object_definition(obj) is not None]
     return list(dict.fromkeys(found))

@@ -11,9 +11,11 @@ from gateway.errors import GatewayError
 from resolvers import lists
 from resolvers.mapping import academic
 from resolvers.port import Port
+from resolvers.tasks import TaskTracker, parse_task_id, require_scope, task_from_record
 from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
 from schema.node import Node, decode_id
+from schema.tasks import Task
 from schema.types import (
     Enrollment,
     HoldType,
@@ -48,6 +50,14 @@ def _key(global_or_raw: str, type_name: str) -> str:
     return global_or_raw
 
 
+async def _task(info: Info[Any, Any], global_id: str) -> Task | None:
+    tracker: TaskTracker = info.context.tasks
+    kind, vendor_id = parse_task_id(global_id)
+    require_scope(info, kind)
+    record = await tracker.get(kind, vendor_id)
+    return None if record is None else task_from_record(record)
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Any object by its global ID.")
@@ -55,6 +65,8 @@ class Query:
         decoded = decode_id(id)
         if decoded is None:
             raise GatewayError("not an ID this gateway issued", "BAD_USER_INPUT", argument="id")
+        if decoded[0] == "Task":
+            return await _task(info, id)
         result: Node | None = await _port(info).entity(*decoded)
         return result
 
@@ -115,6 +127,11 @@ class Query:
     async def terms(self, info: Info[Any, Any], current_term_offset: int | None = None) -> list[Term]:
         rows = await _port(info).up.dartmouth.list_terms(current_term_offset=current_term_offset)
         return [academic.term_from_dartmouth(t) for t in rows]
+
+    @strawberry.field(description="A task started by a mutation (setCourseAssessment, startExport), as it stands "
+                                  "now; null when no vendor knows it. Sources: Dartmouth tasks, Stellic exports.")
+    async def task(self, info: Info[Any, Any], id: strawberry.ID) -> Task | None:
+        return await _task(info, id)
 
     @strawberry.field(description="Health of each upstream as this gateway sees it: circuit state, rate budget.")
     async def vendors(self, info: Info[Any, Any]) -> list[VendorStatus]:

@@ -1,0 +1,65 @@
+"""Dartmouth ``PATCH /api/academic/enrollments/{id}``: an enrollment's course assessment, carried out by a task.
+
+Seed 004's rule is checked before sending: both dates may be null (that clears the assessment), at most one
+may be set. Dartmouth answers 202 and a task in ``Location``; the gateway follows the task, and when it
+completes the enrollment's cached reads are forgotten, so the next read shows the new assessment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.vendors.errors import VendorBadRequest, VendorError, VendorNotFound
+from resolvers import lists
+from resolvers.mutations.common import Checks, error, upstreams
+from resolvers.tasks import TaskTracker, task_from_record
+from resolvers.taskstore import COMPLETE, COURSE_ASSESSMENT
+from schema.mutations import CourseAssessmentPayload, UserError
+from schema.node import decode_id
+from schema.types import Enrollment
+
+
+def enrollment_key(value: str) -> str:
+    """The Dartmouth enrollment id from a global Enrollment id or the id itself."""
+    decoded = decode_id(value)
+    return decoded[1] if decoded is not None and decoded[0] == "Enrollment" else value
+
+
+def _refused(errors: list[UserError]) -> CourseAssessmentPayload:
+    return CourseAssessmentPayload(success=False, task=None, enrollment=None, user_errors=errors)
+
+
+async def set_course_assessment(info: Info[Any, Any], enrollment_id: strawberry.ID,
+                                submit_date: datetime | None = None, opt_out_date: datetime | None = None,
+                                wait: bool | None = False) -> CourseAssessmentPayload:
+    """Sets (or with both dates null, clears) the course assessment; ``wait`` follows the task until it ends
+    or the configured wait passes, and answers the task as it then stands."""
+    key = enrollment_key(enrollment_id)
+    checks = Checks()
+    checks.text(["enrollmentId"], key)
+    if submit_date is not None and opt_out_date is not None:
+        checks.add(["optOutDate"], "give submitDate or optOutDate, not both (both null clears the assessment)")
+    if not checks.ok:
+        return _refused(checks.errors)
+    try:
+        task_id = await upstreams(info).dartmouth.patch_enrollment(key, submit_date, opt_out_date)
+    except VendorNotFound:
+        return _refused([error(["enrollmentId"], "Dartmouth has no such enrollment", "NOT_FOUND")])
+    except VendorBadRequest as exc:
+        return _refused([error(None, exc.message, "REFUSED")])
+    tracker: TaskTracker = info.context.tasks
+    record = await tracker.accepted(COURSE_ASSESSMENT, task_id, subject=key)
+    if wait:
+        record = await tracker.wait(COURSE_ASSESSMENT, task_id) or record
+    enrollment: Enrollment | None = None
+    if record.status == COMPLETE:
+        try:
+            enrollment = await lists.enrollment(info.context.port, key)
+        except VendorError:
+            enrollment = None  # the change is made; only reading it back failed
+    return CourseAssessmentPayload(success=True, task=task_from_record(record), enrollment=enrollment,
+                                   user_errors=[])

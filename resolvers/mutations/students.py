@@ -1,0 +1,121 @@
+"""Stellic student writes: profile (#19), program enrollment (#1), tags (#20-#21), schools and departments
+(#22-#25). Each changes what Stellic computes for the student, so their cached audit, planner and score
+reads are forgotten; a new profile also retires the cached username list the crosswalk reads."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from strawberry.types import Info
+
+from gateway.vendors.stellic.models import StellicStatusResult
+from resolvers.mutations.common import Checks, as_json, attempt, body_of, upstreams
+from resolvers.port import Port
+from schema.inputs_write import ProgramEnrollmentInput, StudentProfileInput
+from schema.mutations import StellicWritePayload, StudentProfilePayload, UserError
+
+USERNAME = {"student_username": ["username"], "username": ["username"]}
+
+
+def _payload(result: StellicStatusResult | None, errors: list[UserError]) -> StellicWritePayload:
+    if result is None:
+        return StellicWritePayload(success=False, status=None, state=None, user_errors=errors)
+    return StellicWritePayload(success=result.ok, status=result.status, state=as_json(result.state),
+                               user_errors=errors)
+
+
+async def _changed(info: Info[Any, Any], username: str, result: StellicStatusResult | None) -> None:
+    if result is not None and result.ok:
+        await upstreams(info).stellic.invalidate_student_reads(username)
+
+
+async def create_student_profile(info: Info[Any, Any], username: str,
+                                 input: StudentProfileInput) -> StudentProfilePayload:
+    """``POST .../students/{student_username}`` (#19)."""
+    checks = Checks()
+    checks.text(["username"], username)
+    checks.texts(["input"], input, ("first_name", "last_name", "email", "class_level_id", "term_joined"))
+    if input.email.strip() and "@" not in input.email:
+        checks.add(["input", "email"], "must be an email address")
+    checks.not_negative(["input", "cgpa"], input.cgpa)
+    if not checks.ok:
+        return StudentProfilePayload(success=False, username=username, state=None, student=None,
+                                     user_errors=checks.errors)
+    stellic = upstreams(info).stellic
+    result, errors = await attempt(stellic.create_student_profile(username, body_of(input)), root=["input"],
+                                   renames=USERNAME)
+    student = None
+    if result is not None and result.ok:
+        await stellic.invalidate_students_export()  # the crosswalk learns Stellic's usernames from it
+        await stellic.invalidate_student_reads(username)
+        port: Port = info.context.port
+        student = port.student(port.rules.key_for_username(username), stellic=username)
+    return StudentProfilePayload(success=result is not None and result.ok, username=username,
+                                 state=None if result is None else as_json(result.state), student=student,
+                                 user_errors=errors)
+
+
+async def create_program_enrollment(info: Info[Any, Any], username: str, program_id: str,
+                                    input: ProgramEnrollmentInput) -> StellicWritePayload:
+    """``POST .../students/{username}/programs/{program_id}`` (#1); enrolling again replaces the record."""
+    checks = Checks()
+    checks.text(["username"], username)
+    checks.text(["programId"], program_id)
+    checks.text(["input", "catalogTerm"], input.catalog_term)
+    checks.not_negative(["input", "order"], input.order)
+    for i, concentration in enumerate(input.concentration_ids):
+        checks.text(["input", "concentrationIds", i], concentration)
+    if not checks.ok:
+        return _payload(None, checks.errors)
+    result, errors = await attempt(upstreams(info).stellic.create_program_enrollment(
+        username, program_id, body_of(input)), root=["input"], renames=USERNAME)
+    await _changed(info, username, result)
+    return _payload(result, errors)
+
+
+async def _membership(info: Info[Any, Any], method: str, username: str, argument: str, value: str,
+                      vendor_param: str) -> StellicWritePayload:
+    """One of the profile's lists (tags, schools, departments) gains or loses an entry named in the path."""
+    checks = Checks()
+    checks.text(["username"], username)
+    checks.text([argument], value)
+    if not checks.ok:
+        return _payload(None, checks.errors)
+    call: Callable[[str, str], Awaitable[StellicStatusResult]] = getattr(upstreams(info).stellic, method)
+    result, errors = await attempt(call(username, value), renames={**USERNAME, vendor_param: [argument]})
+    await _changed(info, username, result)
+    return _payload(result, errors)
+
+
+async def add_student_tag(info: Info[Any, Any], username: str, tag: str) -> StellicWritePayload:
+    """``POST .../students/{student_username}/tags/{tag_name}`` (#20): the tag must exist and not be on the profile."""
+    return await _membership(info, "add_student_tag", username, "tag", tag, "tag_name")
+
+
+async def remove_student_tag(info: Info[Any, Any], username: str, tag: str) -> StellicWritePayload:
+    """``DELETE .../students/{student_username}/tags/{tag_name}`` (#21): the tag must be on the profile."""
+    return await _membership(info, "remove_student_tag", username, "tag", tag, "tag_name")
+
+
+async def add_student_school(info: Info[Any, Any], username: str, school_id: str) -> StellicWritePayload:
+    """``POST .../students/{student_username}/schools/{school_id}`` (#22); the school's short name."""
+    return await _membership(info, "create_school_enrollment", username, "schoolId", school_id, "school_id")
+
+
+async def remove_student_school(info: Info[Any, Any], username: str, school_id: str) -> StellicWritePayload:
+    """``DELETE .../students/{student_username}/schools/{school_id}`` (#23)."""
+    return await _membership(info, "delete_school_enrollment", username, "schoolId", school_id, "school_id")
+
+
+async def add_student_department(info: Info[Any, Any], username: str, department_id: str) -> StellicWritePayload:
+    """``POST .../students/{student_username}/departments/{dept_id}`` (#24); the department's short name."""
+    return await _membership(info, "create_department_enrollment", username, "departmentId", department_id,
+                             "dept_id")
+
+
+async def remove_student_department(info: Info[Any, Any], username: str,
+                                    department_id: str) -> StellicWritePayload:
+    """``DELETE .../students/{student_username}/departments/{dept_id}`` (#25)."""
+    return await _membership(info, "delete_department_enrollment", username, "departmentId", department_id,
+                             "dept_id")

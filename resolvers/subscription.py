@@ -1,0 +1,24 @@
+"""Root subscription fields (graphql-transport-ws over WebSocket at /graphql)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers.tasks import TaskTracker, parse_task_id, require_scope, task_from_record
+from schema.tasks import Task
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Streams a task's status until it is COMPLETE or FAILED: the task as it "
+                                         "stands, then each change.")
+    async def task_updates(self, info: Info[Any, Any], id: strawberry.ID) -> AsyncGenerator[Task, None]:
+        kind, vendor_id = parse_task_id(id)
+        require_scope(info, kind)
+        tracker: TaskTracker = info.context.tasks
+        async for record in tracker.updates(kind, vendor_id):
+            yield task_from_record(record)

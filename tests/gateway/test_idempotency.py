@@ -1,0 +1,139 @@
+"""Never doubled, never lost: Idempotency-Key replays, concurrent duplicates, replicas, and answers lost in flight."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from gateway.idempotency import IdempotencyStore
+from tests.gateway.test_mutations_assessment import ENROLLMENT, SET
+from tests.gateway.writes import USER_ERRORS, codes, replica, writes
+from tests.gatewayproc import GatewayProcess, sandbox_env
+from tests.redisproc import RedisProcess
+from tests.sandboxproc import SandboxProcess
+
+__all__ = ["replica"]  # the fixture
+
+PLACE = f"""mutation($sis: ID!, $note: String) {{ placeHold(input: {{sisId: $sis, studentId: "mabbott", holdCode: "AR",
+  note: $note}}) {{ success sisId title note {USER_ERRORS} }} }}"""
+HOLDS = "POST /partnerapi/v1/holds"
+TIMINGS = "PUT /partnerapi/v1/catalog/section/{id}/timings"
+PATCH = "PATCH /api/academic/enrollments/{id}"
+
+
+def post(gateway: GatewayProcess, key: str | None, variables: dict[str, Any], query: str = PLACE) -> dict[str, Any]:
+    response = gateway.post(query, variables, headers={**gateway.bearer(), **({"Idempotency-Key": key} if key else {})})
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def sent(sandbox: SandboxProcess, vendor: str, route: str) -> int:
+    return int(sandbox.requests(vendor)["by_route"].get(route, 0))
+
+
+def test_a_replayed_key_returns_the_first_result_without_a_second_call(gateway: GatewayProcess,
+                                                                       sandbox: SandboxProcess) -> None:
+    first = post(gateway, "k-1", {"sis": "H-10", "note": "first"})
+    assert first["data"]["placeHold"]["success"]
+    replay = post(gateway, "k-1", {"note": "first", "sis": "H-10"})  # same variables, another order
+    assert replay == first
+    assert sent(sandbox, "stellic", HOLDS) == 1
+    without_key = post(gateway, None, {"sis": "H-10", "note": "first"})  # the same write sent again for real
+    assert codes(without_key["data"]["placeHold"]) == [(["input", "sisId"], "REFUSED")]
+    assert sent(sandbox, "stellic", HOLDS) == 2
+
+
+def test_a_key_reused_for_another_request_is_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    post(gateway, "k-2", {"sis": "H-11", "note": "first"})
+    other = post(gateway, "k-2", {"sis": "H-11", "note": "second"})
+    assert other["data"] is None and other["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    other_operation = post(gateway, "k-2", {"e": ENROLLMENT}, SET)
+    assert other_operation["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert len(writes(sandbox, "stellic")) == 1 and writes(sandbox, "dartmouth") == []
+    query = post(gateway, "k-2", {}, '{ holdTypes { id } }')  # a query is not a write: the key is ignored
+    assert "errors" not in query
+
+
+def test_concurrent_duplicates_reach_the_vendor_once(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", route=HOLDS, latency_ms=400)  # the first is still running when the others arrive
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(lambda _: post(gateway, "k-3", {"sis": "H-12", "note": "once"}), range(6)))
+    assert all(r == results[0] for r in results) and results[0]["data"]["placeHold"]["success"]
+    assert sent(sandbox, "stellic", HOLDS) == 1
+
+
+def test_a_replica_replays_a_key_another_replica_answered(gateway: GatewayProcess, replica: GatewayProcess,
+                                                          sandbox: SandboxProcess) -> None:
+    first = post(gateway, "k-4", {"sis": "H-13", "note": None})
+    assert post(replica, "k-4", {"sis": "H-13", "note": None}) == first
+    assert sent(sandbox, "stellic", HOLDS) == 1
+
+
+def test_a_write_that_was_never_sent_frees_its_key(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", route=HOLDS, fail_next=1, error_status=503)
+    failed = post(gateway, "k-5", {"sis": "H-14", "note": None})
+    assert failed["errors"][0]["extensions"]["code"] == "VENDOR_UNAVAILABLE"
+    retried = post(gateway, "k-5", {"sis": "H-14", "note": None})
+    assert retried["data"]["placeHold"]["success"]
+    assert sent(sandbox, "stellic", HOLDS) == 2  # a 503 is never retried by the gateway itself
+
+
+async def test_the_in_memory_store_without_redis() -> None:
+    store = IdempotencyStore(None, wait_s=0.2)
+    assert (await store.claim("k", "fp-a")).outcome == "run"
+    assert (await store.claim("k", "fp-b")).outcome == "mismatch"
+    assert (await store.claim("k", "fp-a")).outcome == "busy"  # the first has not finished within the wait
+    await store.complete("k", "fp-a", {"data": {"x": 1}})
+    replay = await store.claim("k", "fp-a")
+    assert (replay.outcome, replay.result) == ("replay", {"data": {"x": 1}})
+    await store.release("k")
+    assert (await store.claim("k", "fp-b")).outcome == "run"
+
+
+# ---- answers lost in flight ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def impatient(sandbox_process: SandboxProcess, gateway_redis: RedisProcess) -> Iterator[GatewayProcess]:
+    """A gateway that gives Stellic and Dartmouth 0.5 s to answer."""
+    proc = GatewayProcess(sandbox_env(sandbox_process, redis_url=gateway_redis.url, stellic_timeout_s=0.5,
+                                      dartmouth_timeout_s=0.5, stellic_backoff_base_s=0.05,
+                                      stellic_breaker_failures=50, dartmouth_breaker_failures=50)).start()
+    yield proc
+    proc.stop()
+
+
+def test_a_write_whose_answer_is_lost_says_so_and_is_not_sent_again(
+        gateway: GatewayProcess, impatient: GatewayProcess, sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", route=HOLDS, latency_ms=1200)
+    lost = post(impatient, "k-6", {"sis": "H-15", "note": None})
+    error = lost["errors"][0]
+    assert lost["data"] is None and error["extensions"]["code"] == "WRITE_OUTCOME_UNKNOWN"
+    assert error["extensions"]["vendor"] == "stellic" and "may or may not have been applied" in error["message"]
+    replay = post(impatient, "k-6", {"sis": "H-15", "note": None})  # the client's retry with its key
+    assert replay == lost
+    time.sleep(1.0)  # the abandoned request finishes at the sandbox
+    assert sent(sandbox, "stellic", HOLDS) == 1
+
+
+def test_a_dartmouth_patch_whose_answer_is_lost(gateway: GatewayProcess, impatient: GatewayProcess,
+                                                sandbox: SandboxProcess) -> None:
+    sandbox.faults("dartmouth", route=PATCH, latency_ms=1200)
+    lost = post(impatient, None, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"}, SET)
+    assert lost["errors"][0]["extensions"]["code"] == "WRITE_OUTCOME_UNKNOWN"
+    time.sleep(1.0)
+    assert sent(sandbox, "dartmouth", PATCH) == 1
+
+
+def test_a_put_of_a_named_record_is_sent_again_after_a_lost_answer(
+        gateway: GatewayProcess, impatient: GatewayProcess, sandbox: SandboxProcess) -> None:
+    section = sandbox.records("stellic", "sections")["ids"][0]
+    sandbox.faults("stellic", route=TIMINGS, latency_ms=1200)
+    lost = post(impatient, None, {"id": section}, """mutation($id: ID!) { replaceSectionTimings(sectionId: $id,
+        timings: []) { success } }""")
+    assert lost["errors"][0]["extensions"]["code"] == "WRITE_OUTCOME_UNKNOWN"  # every attempt timed out
+    time.sleep(1.2)
+    assert sent(sandbox, "stellic", TIMINGS) == 3  # first try and two retries: repeating a PUT changes nothing

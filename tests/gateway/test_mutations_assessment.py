@@ -1,0 +1,130 @@
+"""Dartmouth setCourseAssessment through the real gateway: the seed's rule, the 202 task followed to its end by
+polling and by ``wait: true``, the failed task, and the enrollment read after the task completes."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from gateway.sandbox import credentials as creds
+from schema.node import encode_id
+from tests.gateway.writes import USER_ERRORS, calls, codes, mutate
+from tests.gatewayproc import GatewayProcess
+from tests.sandboxproc import SandboxProcess
+
+ENROLLMENT = "AAAS.010.01-202001-U-10188-f002qt1-student"
+TASK = "id kind status message resultUrl createdAt updatedAt vendor vendorId subject"
+SET = f"""mutation($e: ID!, $s: DateTime, $o: DateTime, $w: Boolean) {{
+  setCourseAssessment(enrollmentId: $e, submitDate: $s, optOutDate: $o, wait: $w) {{
+    success task {{ {TASK} }} enrollment {{ courseAssessment {{ submitDate optOutDate }} }} {USER_ERRORS} }} }}"""
+READ_TASK = f"query($id: ID!) {{ task(id: $id) {{ {TASK} }} }}"
+READ_ENROLLMENT = "query($e: ID!) { enrollment(id: $e) { courseAssessment { submitDate optOutDate } } }"
+SEED_FAILURE = "['Payload is invalid, contains values for both submit_date and opt_out_date.']"
+
+
+def poll(gateway: GatewayProcess, task_id: str, timeout: float = 10.0) -> list[dict[str, Any]]:
+    """``task(id:)`` until it ends: every answer, in order."""
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = gateway.query(READ_TASK, {"id": task_id})
+        assert "errors" not in result, result["errors"]
+        seen.append(result["data"]["task"])
+        if seen[-1]["status"] in ("COMPLETE", "FAILED"):
+            return seen
+        time.sleep(0.1)
+    raise AssertionError(f"task never ended: {seen[-1]}")
+
+
+def test_followed_by_polling_from_pending_to_complete(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    before = gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"]  # now cached for 30 min
+    assert before == {"courseAssessment": None}
+    payload = mutate(gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"})
+    assert payload["success"] and payload["userErrors"] == [] and payload["enrollment"] is None
+    task = payload["task"]
+    assert (task["kind"], task["status"], task["vendor"], task["subject"]) == (
+        "COURSE_ASSESSMENT", "PENDING", "DARTMOUTH", ENROLLMENT)
+    assert task["message"] is None and task["resultUrl"] is None
+    patches = calls(sandbox, "dartmouth", "PATCH")
+    assert len(patches) == 1 and patches[0]["status"] == 202
+    seen = poll(gateway, task["id"])
+    assert seen[0]["status"] == "PENDING" and seen[-1]["status"] == "COMPLETE"
+    done = seen[-1]
+    assert done["message"] == "Enrollment updated successfully."
+    assert done["resultUrl"].endswith("/api/academic/enrollments/" + ENROLLMENT)
+    assert done["createdAt"] == task["createdAt"] and done["updatedAt"] >= done["createdAt"]
+    # The cached read was forgotten when the task completed: the next read shows the new assessment.
+    after = gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"]
+    assert after == {"courseAssessment": {"submitDate": "2020-03-05T17:53:46+00:00", "optOutDate": None}}
+    assert sandbox.records("dartmouth", "enrollments", ENROLLMENT)["course_assessment"] == {
+        "submit_date": "2020-03-05T17:53:46Z", "opt_out_date": None}
+
+
+def test_wait_answers_the_completed_task_and_the_new_enrollment(gateway: GatewayProcess,
+                                                                sandbox: SandboxProcess) -> None:
+    gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})  # cached before the write
+    started = time.monotonic()
+    payload = mutate(gateway, SET, {"e": ENROLLMENT, "o": "2020-03-06T10:00:00Z", "w": True})
+    assert time.monotonic() - started < 5
+    assert payload["task"]["status"] == "COMPLETE"
+    opted_out = {"submitDate": None, "optOutDate": "2020-03-06T10:00:00+00:00"}
+    assert payload["enrollment"] == {"courseAssessment": opted_out}
+    assert gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"] == payload["enrollment"]
+    cleared = mutate(gateway, SET, {"e": ENROLLMENT, "w": True})  # both null clears it
+    assert cleared["task"]["status"] == "COMPLETE" and cleared["enrollment"] == {"courseAssessment": None}
+    assert len(calls(sandbox, "dartmouth", "PATCH")) == 2
+
+
+def test_the_enrollment_read_changes_when_the_task_completes_even_if_nobody_asks(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    mutate(gateway, SET, {"e": ENROLLMENT, "s": "2021-01-01T00:00:00Z"})
+    pending = gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"]  # read (and cached) meanwhile
+    assert pending == {"courseAssessment": None}
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        shown = gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"]["courseAssessment"]
+        if shown is not None:
+            assert shown["submitDate"] == "2021-01-01T00:00:00+00:00"
+            return
+        time.sleep(0.2)
+    raise AssertionError("the cached enrollment was never forgotten")
+
+
+def test_both_dates_are_refused_before_any_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    payload = mutate(gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z", "o": "2020-03-06T10:00:00Z"})
+    assert not payload["success"] and payload["task"] is None
+    assert codes(payload) == [(["optOutDate"], "INVALID")]
+    assert calls(sandbox, "dartmouth", "PATCH") == []
+    bad_date = gateway.query(SET, {"e": ENROLLMENT, "s": "last spring"})
+    assert bad_date["data"] is None and bad_date["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert calls(sandbox, "dartmouth", "PATCH") == []
+
+
+def test_an_unknown_enrollment_is_a_user_error(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    payload = mutate(gateway, SET, {"e": "NOPE.000.01-202001-U-1-nobody-student", "s": "2020-03-05T17:53:46Z"})
+    assert not payload["success"] and codes(payload) == [(["enrollmentId"], "NOT_FOUND")]
+    by_global_id = mutate(gateway, SET, {"e": encode_id("Enrollment", ENROLLMENT), "w": True})
+    assert by_global_id["task"]["status"] == "COMPLETE"
+
+
+def dartmouth_patch(sandbox: SandboxProcess, body: dict[str, Any]) -> str:
+    """A PATCH sent to Dartmouth by another client; the task id from its Location."""
+    base = sandbox.url("dartmouth")
+    jwt = httpx.post(f"{base}/api/jwt", params={"scope": " ".join(creds.DARTMOUTH_ALL_SCOPES)},
+                     headers={"Authorization": creds.DARTMOUTH_API_KEY}).json()["jwt"]
+    answer = httpx.patch(f"{base}/api/academic/enrollments/{ENROLLMENT}", json=body,
+                         headers={"Authorization": f"Bearer {jwt}"})
+    assert answer.status_code == 202
+    return str(answer.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_a_failed_task_carries_dartmouths_message(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    # The gateway never sends both dates; another client does, and the gateway reports the task it started.
+    vendor_id = dartmouth_patch(sandbox, {"course_assessment": {"submit_date": "2020-03-05T17:53:46Z",
+                                                                "opt_out_date": "2020-03-06T10:00:00Z"}})
+    seen = poll(gateway, encode_id("Task", f"course_assessment:{vendor_id}"))
+    failed = seen[-1]
+    assert (failed["status"], failed["message"], failed["vendorId"]) == ("FAILED", SEED_FAILURE, vendor_id)
+    assert failed["subject"] == ENROLLMENT
+    assert gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"] == {"courseAssessment": None}

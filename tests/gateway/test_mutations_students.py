@@ -1,0 +1,119 @@
+"""Stellic student writes through the real gateway: profile, program enrollment, tags, schools and departments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.gateway.writes import USER_ERRORS, calls, codes, mutate, writes
+from tests.gatewayproc import GatewayProcess
+from tests.sandboxproc import SandboxProcess
+
+PROFILE = f"""mutation($u: String!, $input: StudentProfileInput!) {{
+  createStudentProfile(username: $u, input: $input) {{ success username state student {{ stellicUsername
+    stellic {{ engagementScore }} }} {USER_ERRORS} }} }}"""
+NEW_PROFILE: dict[str, Any] = {"firstName": "Ada", "lastName": "Quill", "email": "ada.quill@example.edu",
+                               "classLevelId": "FR", "termJoined": "20263", "schoolIds": ["UG"],
+                               "departmentIds": ["COSC"], "cgpa": 3.5}
+TAG = f"""mutation($u: String!, $t: String!) {{ addStudentTag(username: $u, tag: $t) {{
+  success status state {USER_ERRORS} }} }}"""
+
+
+def test_a_new_profile_is_created_and_the_crosswalk_finds_it(gateway: GatewayProcess,
+                                                             sandbox: SandboxProcess) -> None:
+    # The crosswalk's username list is cached before the write; the new student must still be found after it.
+    before = gateway.query('{ student(stellicUsername: "qada1") { stellicUsername } }')
+    assert before["data"]["student"] is None
+    payload = mutate(gateway, PROFILE, {"u": "qada1", "input": NEW_PROFILE})
+    assert payload["success"] and payload["userErrors"] == []
+    assert payload["state"]["username"] == "qada1" and payload["state"]["school_ids"] == ["UG"]
+    assert payload["student"] == {"stellicUsername": "qada1", "stellic": {"engagementScore": 0.0}}
+    record = sandbox.records("stellic", "students", "qada1")
+    assert (record["first_name"], record["email"], record["cgpa"]) == ("Ada", "ada.quill@example.edu", 3.5)
+    after = gateway.query('{ student(stellicUsername: "qada1") { stellicUsername sources { vendor id } } }')
+    assert after["data"]["student"]["sources"] == [{"vendor": "STELLIC", "id": "qada1"}]
+
+
+def test_profile_input_errors_are_caught_before_any_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    bad = {**NEW_PROFILE, "firstName": " ", "email": "not-an-address", "cgpa": -1.0}
+    payload = mutate(gateway, PROFILE, {"u": "", "input": bad})
+    assert not payload["success"]
+    assert sorted(codes(payload)) == sorted([(["username"], "REQUIRED"), (["input", "firstName"], "REQUIRED"),
+                                             (["input", "email"], "INVALID"), (["input", "cgpa"], "OUT_OF_RANGE")])
+    assert calls(sandbox, "stellic") == []
+
+
+def test_a_missing_required_field_fails_graphql_validation_before_any_call(gateway: GatewayProcess,
+                                                                          sandbox: SandboxProcess) -> None:
+    partial = {k: v for k, v in NEW_PROFILE.items() if k != "lastName"}
+    result = gateway.query(PROFILE, {"u": "qada2", "input": partial})
+    assert result["data"] is None and "lastName" in result["errors"][0]["message"]
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert calls(sandbox, "stellic") == []
+
+
+def test_a_profile_stellic_refuses_is_a_user_error(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    taken = mutate(gateway, PROFILE, {"u": "mabbott", "input": NEW_PROFILE})
+    assert not taken["success"]
+    assert codes(taken) == [(["username"], "REFUSED")] and "already exists" in taken["userErrors"][0]["message"]
+    unknown = mutate(gateway, PROFILE, {"u": "qada3", "input": {**NEW_PROFILE, "classLevelId": "ZZ"}})
+    assert codes(unknown) == [(["input", "classLevelId"], "NOT_FOUND")]
+    assert len(writes(sandbox, "stellic")) == 2
+
+
+def test_tags_are_added_and_removed_and_a_repeat_is_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    added = mutate(gateway, TAG, {"u": "mabbott", "t": "honors"})
+    assert added["success"] and added["status"] == "success" and added["state"]["tags"] == ["honors"]
+    assert sandbox.records("stellic", "students", "mabbott")["tags"] == ["honors"]
+    again = mutate(gateway, TAG, {"u": "mabbott", "t": "honors"})
+    assert not again["success"] and codes(again) == [(["tag"], "REFUSED")]
+    removed = mutate(gateway, TAG.replace("addStudentTag", "removeStudentTag"), {"u": "mabbott", "t": "honors"})
+    assert removed["success"] and sandbox.records("stellic", "students", "mabbott")["tags"] == []
+    nobody = mutate(gateway, TAG, {"u": "no-such-user", "t": "honors"})
+    assert codes(nobody) == [(None, "NOT_FOUND")] and "no-such-user" in nobody["userErrors"][0]["message"]
+
+
+def test_schools_and_departments(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    school = mutate(gateway, f"""mutation {{ addStudentSchool(username: "mabbott", schoolId: "TH") {{
+        success {USER_ERRORS} }} }}""")
+    assert school["success"] and sandbox.records("stellic", "students", "mabbott")["school_ids"] == ["UG", "TH"]
+    dropped = mutate(gateway, f"""mutation {{ removeStudentSchool(username: "mabbott", schoolId: "UG") {{
+        success {USER_ERRORS} }} }}""")
+    assert dropped["success"] and sandbox.records("stellic", "students", "mabbott")["school_ids"] == ["TH"]
+    department = mutate(gateway, f"""mutation {{ addStudentDepartment(username: "mabbott", departmentId: "MATH") {{
+        success {USER_ERRORS} }} }}""")
+    assert department["success"]
+    gone = mutate(gateway, f"""mutation {{ removeStudentDepartment(username: "mabbott", departmentId: "AAAS") {{
+        success {USER_ERRORS} }} }}""")
+    assert gone["success"] and sandbox.records("stellic", "students", "mabbott")["department_ids"] == ["MATH"]
+    unknown = mutate(gateway, f"""mutation {{ addStudentDepartment(username: "mabbott", departmentId: "XXXX") {{
+        success {USER_ERRORS} }} }}""")
+    assert codes(unknown) == [(None, "NOT_FOUND")]
+
+
+def test_a_program_enrollment_changes_the_audit_read_at_once(gateway: GatewayProcess,
+                                                             sandbox: SandboxProcess) -> None:
+    audit = """{ student(stellicUsername: "mabbott") { stellic {
+        audit(courseFilter: "registered", property: "progress") } } }"""
+    before = gateway.query(audit)["data"]["student"]["stellic"]["audit"]  # cached from here on
+    assert "COSC-MAJ" not in [p["program"] for p in before["counts_for"]]
+    payload = mutate(gateway, f"""mutation($input: ProgramEnrollmentInput!) {{
+        createProgramEnrollment(username: "mabbott", programId: "COSC-MAJ", input: $input) {{
+          success status state {USER_ERRORS} }} }}""",
+                     {"input": {"concentrationIds": ["COSC-MAJ-GEN"], "certificationStatus": False,
+                                "certificationDate": "2027-06-01", "order": 2, "catalogTerm": "20263"}})
+    assert payload["success"] and payload["state"]["program_id"] == "COSC-MAJ"
+    assert "COSC-MAJ" in sandbox.records("stellic", "students", "mabbott")["programs"]
+    after = gateway.query(audit)["data"]["student"]["stellic"]["audit"]
+    assert "COSC-MAJ" in [p["program"] for p in after["counts_for"]]  # the cached answer was forgotten
+
+
+def test_a_program_enrollment_with_an_unknown_concentration(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    payload = mutate(gateway, f"""mutation {{ createProgramEnrollment(username: "mabbott", programId: "COSC-MAJ",
+        input: {{concentrationIds: ["NOPE"], certificationStatus: false, certificationDate: "2027-06-01", order: 1,
+                 catalogTerm: "20263"}}) {{ success {USER_ERRORS} }} }}""")
+    assert codes(payload) == [(["input", "concentrationIds"], "NOT_FOUND")]
+    bad = mutate(gateway, f"""mutation {{ createProgramEnrollment(username: "mabbott", programId: " ",
+        input: {{concentrationIds: [], certificationStatus: false, certificationDate: "2027-06-01", order: -1,
+                 catalogTerm: "20263"}}) {{ success {USER_ERRORS} }} }}""")
+    assert sorted(codes(bad)) == [(["input", "order"], "OUT_OF_RANGE"), (["programId"], "REQUIRED")]
+    assert len(calls(sandbox, "stellic")) == 1

@@ -1,0 +1,40 @@
+"""``task(id:)`` and ``node(id:)`` for tasks, and task state shared by replicas through Redis."""
+
+from __future__ import annotations
+
+from schema.node import encode_id
+from tests.gateway.test_mutations_assessment import ENROLLMENT, READ_TASK, SET, poll
+from tests.gateway.writes import mutate, replica
+from tests.gatewayproc import GatewayProcess
+from tests.sandboxproc import SandboxProcess
+
+__all__ = ["replica"]  # the fixture
+
+
+def test_task_ids_this_gateway_did_not_issue(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    malformed = gateway.query(READ_TASK, {"id": "not-a-task"})
+    assert malformed["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert gateway.query(READ_TASK, {"id": encode_id("Student", "d59951y")})["errors"][0]["extensions"][
+        "code"] == "BAD_USER_INPUT"
+    unknown = gateway.query(READ_TASK, {"id": encode_id("Task", "course_assessment:" + "0" * 24)})
+    assert unknown == {"data": {"task": None}}
+    gone_export = gateway.query(READ_TASK, {"id": encode_id("Task", "export:no-such-file.csv")})
+    assert gone_export == {"data": {"task": None}}
+
+
+def test_a_task_is_a_node(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    task = mutate(gateway, SET, {"e": ENROLLMENT, "w": True})["task"]
+    node = gateway.query("query($id: ID!) { node(id: $id) { id ... on Task { kind status } } }", {"id": task["id"]})
+    assert node["data"]["node"] == {"id": task["id"], "kind": "COURSE_ASSESSMENT", "status": "COMPLETE"}
+
+
+def test_a_replica_answers_for_a_task_another_accepted(gateway: GatewayProcess, replica: GatewayProcess,
+                                                       sandbox: SandboxProcess) -> None:
+    pending = mutate(gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"})["task"]
+    seen = poll(replica, pending["id"])  # the replica asks Dartmouth itself while the task runs
+    assert seen[-1]["status"] == "COMPLETE" and seen[-1]["createdAt"] == pending["createdAt"]
+    done = mutate(gateway, SET, {"e": ENROLLMENT, "w": True})["task"]
+    sandbox.reset("dartmouth")  # Dartmouth forgets the task; the shared record does not
+    again = replica.query(READ_TASK, {"id": done["id"]})["data"]["task"]
+    assert again == done
+    assert sandbox.requests("dartmouth")["total"] == 0  # a finished task is answered from the record
