@@ -52,6 +52,7 @@ from resolvers.taskstore import TaskStore
 
 log = logging.getLogger("campusgraph.app")
 FEDERATION_VERSION = "2.5"
+PLAIN_ACK: UnsetType = UNSET  # on_ws_connect's answer for a connection_ack without a payload
 
 
 def build_schema(access: AccessSettings | None = None,
@@ -115,7 +116,7 @@ class CampusGraphQL(GraphQL[Context, None]):
         """A WebSocket (subscriptions) authenticates once, when it opens: credentials in the connection_init
         payload (``{"Authorization": "Bearer ..."}``, as browsers cannot set headers) or the handshake's headers."""
         if self.authenticator is None:
-            return UNSET
+            return PLAIN_ACK
         params = {str(k).lower(): str(v) for k, v in (context.connection_params or {}).items()}
         try:
             viewer = self.authenticator.authenticate({**{k.lower(): v for k, v in context.request.headers.items()},
@@ -124,7 +125,7 @@ class CampusGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED"}) from None
         current_viewer.set(viewer)
         context.viewer, context.port = viewer, Port(self.upstreams, self.crosswalk, self.batching, viewer)
-        return UNSET
+        return PLAIN_ACK
 
 
 def create_app(settings: Settings, graphiql_headers: dict[str, str] | None = None) -> Starlette:
