@@ -23,6 +23,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.errors import GatewayError
+from gateway.observability.metrics import record_task
 from gateway.upstreams import Upstreams
 from gateway.vendors.errors import VendorError, VendorNotFound
 from resolvers.taskstore import (
@@ -119,6 +120,7 @@ class TaskTracker:
         cached reads are forgotten when it completes even if nobody asks about the task."""
         record = TaskRecord.new(kind, vendor_id, status, subject=subject)
         await self.store.put(record)
+        record_task(self.up.stats, kind, status)
         if kind == COURSE_ASSESSMENT:
             self.follow(kind, vendor_id)
         return record
@@ -139,6 +141,8 @@ class TaskTracker:
                 return None
             status, message, url, subject = FAILED, GONE, None, None
         changed = record is None or (record.status, record.message, record.result_url) != (status, message, url)
+        if record is None or record.status != status:
+            record_task(self.up.stats, kind, status)  # each status this process sees a task reach
         if record is None:
             record = TaskRecord.new(kind, vendor_id, status, message=message, result_url=url, subject=subject)
         elif changed:

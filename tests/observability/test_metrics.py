@@ -98,3 +98,18 @@ def test_tasks_are_counted_by_kind_and_status() -> None:
                for f in text_string_to_metric_families(generate_latest(metrics.registry).decode()) for s in f.samples}
     assert samples[("campusgraph_tasks_total", (("kind", "dartmouth_enrollment_patch"), ("status", "complete")))] == 2
     assert samples[("campusgraph_tasks_total", (("kind", "dartmouth_enrollment_patch"), ("status", "accepted")))] == 1
+
+
+def test_a_course_assessment_task_is_counted_as_it_moves(observed: GatewayProcess, sandbox: SandboxProcess) -> None:
+    mutation = """mutation($e: ID!) { setCourseAssessment(enrollmentId: $e, submitDate: "2026-11-20T10:00:00Z",
+        optOutDate: null, wait: true) { success task { status } } }"""
+    before = scrape(observed)
+    result = observed.query(mutation, {"e": "AAAS.010.01-202001-U-10188-f002qt1-student"})
+    assert result["data"]["setCourseAssessment"]["task"]["status"] == "COMPLETE", result
+    after = scrape(observed)
+
+    def grew(status: str) -> float:
+        return (value(after, "campusgraph_tasks_total", kind="course_assessment", status=status)
+                - value(before, "campusgraph_tasks_total", kind="course_assessment", status=status))
+
+    assert grew("pending") == 1 and grew("complete") == 1
