@@ -1,25 +1,50 @@
-"""``make bench``: run the benchmarks and write their results to bench/results/ (see bench/README.md)."""
+"""``make bench``: run the benchmarks and write their results to bench/results/ (see bench/README.md).
+
+``python -m bench [--only sandbox|graphql] [--latency-ms N]``: the sandbox benchmark, then the GraphQL
+one with N ms of upstream latency on every vendor call (default 20).
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-
-from bench import sandbox_bench
+from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
 
 
+def _write(name: str, result: dict[str, Any]) -> None:
+    stamped = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
+               "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
+               **result}
+    (RESULTS / f"{name}.json").write_text(json.dumps(stamped, indent=2) + "\n")
+
+
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", choices=("sandbox", "graphql"), help="run one benchmark only")
+    parser.add_argument("--latency-ms", type=float, default=20.0,
+                        help="upstream latency the sandbox adds to every vendor call (default 20)")
+    args = parser.parse_args(argv)
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must not be negative")
     RESULTS.mkdir(exist_ok=True)
-    result = sandbox_bench.run()
-    result["when"] = datetime.now(UTC).isoformat(timespec="seconds")
-    result["machine"] = f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}"
-    (RESULTS / "sandbox.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    if args.only in (None, "sandbox"):
+        from bench import sandbox_bench
+
+        result = sandbox_bench.run()
+        _write("sandbox", result)
+        print(json.dumps(result, indent=2), flush=True)
+    if args.only in (None, "graphql"):
+        from bench import graphql_bench, report
+
+        result = graphql_bench.run(args.latency_ms, log=lambda line: print(line, flush=True))
+        _write("graphql", result)
+        print(report.markdown(result))
     return 0
 
 
