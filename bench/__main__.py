@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,10 +19,26 @@ from typing import Any
 RESULTS = Path(__file__).parent / "results"
 
 
+def _commit() -> dict[str, Any]:
+    """The commit measured, and any uncommitted change to the code under it (the run reads the working tree)."""
+    root = Path(__file__).parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    changed = git("status", "--porcelain", "--", "gateway", "resolvers", "schema").splitlines()
+    return {"commit": git("rev-parse", "--short", "HEAD") or None,
+            "uncommitted": [line.split(maxsplit=1)[-1] for line in changed]}
+
+
 def _write(name: str, result: dict[str, Any]) -> None:
     stamped = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
-               "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
-               **result}
+               "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}, "
+                          f"{os.cpu_count()} cores",
+               **_commit(), **result}
     (RESULTS / f"{name}.json").write_text(json.dumps(stamped, indent=2) + "\n")
 
 
