@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from functools import partial
 from typing import Any
 
 from bench import load
@@ -21,8 +22,8 @@ from tests.gatewayproc import GatewayProcess
 
 SEED, STUDENTS = 1, 500
 CONCURRENCY = (1, 10, 50)
-LATENCY_SAMPLES = {"warm": 100, "cold": 10, "baseline": 20}
-RUN_SECONDS, RUN_MAX_REQUESTS = 5.0, 2000
+LATENCY_SAMPLES = {"warm": 80, "cold": 10, "baseline": 20}
+RUN_SECONDS, RUN_MAX_REQUESTS = 4.0, 2000
 TARGET_LATENCY_RATIO, TARGET_SPEEDUP = 1.15, 5.0
 
 
@@ -85,6 +86,7 @@ def measure_throughput(stack: Stack, q: BenchQuery) -> dict[str, Any]:
         assert gateway is not None
         runs = []
         for concurrency in CONCURRENCY:
+            waited = stack.close_breakers(gateway, partial(stack.post, gateway, q.query, q.variables))
             stack.post(gateway, q.query, q.variables)  # the normal gateway measures its steady state: cache warm
             assert gateway.proc is not None and stack.sandbox is not None and stack.sandbox.proc is not None
             pids = (gateway.proc.pid, stack.sandbox.proc.pid)
@@ -94,6 +96,7 @@ def measure_throughput(stack: Stack, q: BenchQuery) -> dict[str, Any]:
             cpu = [cpu_since(pid, b) for pid, b in zip(pids, cpu_before, strict=True)]
             sent = max(1, run["ok"] + run["failed"])
             run["upstream_calls_per_request"] = round(sum(delta(before, stack.calls()).values()) / sent, 2)
+            run["waited_for_breakers_s"] = waited
             for process, used in zip(("gateway", "sandbox"), cpu, strict=True):
                 run[f"{process}_cpu_ms_per_request"] = None if used is None else round(used / sent, 1)
             runs.append(run)
@@ -123,6 +126,11 @@ def _targets(latency_ms: float, queries: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(latency_ms: float = 20.0, log: Any = print) -> dict[str, Any]:
+    started = time.monotonic()
+
+    def say(line: str) -> None:
+        log(f"[{time.monotonic() - started:4.0f} s] {line}")
+
     today = date.today()
     queries = build(build_world(SEED, STUDENTS, today))
     stack = Stack(latency_ms, STUDENTS, SEED, today).start()
@@ -131,14 +139,14 @@ def run(latency_ms: float = 20.0, log: Any = print) -> dict[str, Any]:
     try:
         for q in queries:
             calls = results[q.name]["calls"] = measure_calls(stack, q)
-            log(f"calls   {q.name}: cold {calls['cold']['total']}, warm {calls['warm']['total']}, "
+            say(f"calls   {q.name}: cold {calls['cold']['total']}, warm {calls['warm']['total']}, "
                 f"minimum {calls['minimum']['total']}, baseline {calls['baseline']['total']}")
         for q in queries:
             latency = results[q.name]["latency"] = measure_latency(stack, q)
-            log(f"latency {q.name}: " + ", ".join(f"{k} p50 {v['p50_ms']} ms" for k, v in latency.items()))
+            say(f"latency {q.name}: " + ", ".join(f"{k} p50 {v['p50_ms']} ms" for k, v in latency.items()))
         for q in queries:
             throughput = results[q.name]["throughput"] = measure_throughput(stack, q)
-            log(f"rps     {q.name}: normal {[r['rps'] for r in throughput['normal']]}, "
+            say(f"rps     {q.name}: normal {[r['rps'] for r in throughput['normal']]}, "
                 f"baseline {[r['rps'] for r in throughput['baseline']]}")
     finally:
         stack.stop()

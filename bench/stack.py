@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -108,6 +109,25 @@ class Stack:
         _stop(self.normal)
         self.normal = GatewayProcess(self.normal.env, port=self.normal.port).start(60)
         self.settle(quiet_s=0.6)
+
+    def breakers(self, gateway: GatewayProcess) -> dict[str, str]:
+        """Each vendor's circuit breaker as the gateway reports it (/readyz)."""
+        body = self.client.get(f"{gateway.url}/readyz").json()
+        return {v["vendor"]: str(v.get("breaker")) for v in body.get("vendors", [])}
+
+    def close_breakers(self, gateway: GatewayProcess, probe: Callable[[], Any], timeout_s: float = 60.0) -> float:
+        """Wait until no breaker is open, then ``probe`` until every one has closed again, so that a run does
+        not inherit the failures of the one before; the seconds it took."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout_s:
+            states = set(self.breakers(gateway).values())
+            if states <= {"closed"}:
+                return round(time.monotonic() - started, 1)
+            if "open" in states:
+                time.sleep(0.5)
+            else:
+                probe()  # half open: the next call is the probe that closes it
+        raise RuntimeError(f"the gateway's circuit breakers stayed open for {timeout_s:.0f}s")
 
     def post(self, gateway: GatewayProcess, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         response = self.client.post(f"{gateway.url}/graphql", json={"query": query, "variables": variables},
