@@ -25,6 +25,7 @@ from gateway.vendors.errors import VendorError, VendorNotFound
 from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import HubmisClient
 from gateway.vendors.routes import Route
+from gateway.vendors.stellic import routes as stellic_routes
 from gateway.vendors.stellic.client import StellicClient
 
 log = logging.getLogger("campusgraph.crosswalk")
@@ -129,6 +130,14 @@ class StellicIndex:
         """Normalised username -> Stellic ID, from the engagement export (a cached read)."""
         return {self.rules.norm(row.username): row.id for row in await self.client.export_students_by_property()
                 if row.username and row.id is not None}
+
+    async def cached(self) -> dict[str, int] | None:
+        """The usernames if the export is in the cache now; None without asking Stellic."""
+        route = stellic_routes.ROUTES["export_students_by_property"]
+        if not await self.client.cached(route, path={"property": "engagement_score"},
+                                        params={"output_format": "csv", "delivery_channel": "http_file"}):
+            return None
+        return await self.usernames()
 
     async def has(self, key: str) -> bool:
         return self.rules.norm(self.rules.username_for(key)) in await self.usernames()

@@ -114,7 +114,7 @@ async def sections(port: Port, term: str, f: SectionFilter, first: int, after: s
     for row in rows:
         record = DartmouthSection.from_payload(row)
         port.loaders.dartmouth_section_by_id.prime(record.id, record)
-        nodes.append(academic.section_from_dartmouth(record))
+        nodes.append(academic.section_from_dartmouth(record, full=record))
     info, cursor = _page_info(state, len(nodes), total)
     return SectionConnection(edges=[SectionEdge(cursor=cursor, node=n) for n in nodes], page_info=info,
                              total_count=total)

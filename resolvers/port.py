@@ -89,11 +89,27 @@ class Port:
             value: str | int | None = student.key if await self.loaders.dartmouth_student_by_netid.load(
                 student.key) is not None else None
         elif vendor == STELLIC:
-            value = self.rules.username_for(student.key) if await self.stellic_index.has(student.key) else None
+            value = await self._stellic_username(student.key)
         else:
             value = await self._hubmis_id(student.key)
         student.known[vendor] = value
         return value
+
+    async def _stellic_username(self, key: str) -> str | None:
+        """From the cached export when it is there (lists); otherwise the student's own engagement read, which
+        the stellic fields need anyway (404: not in Stellic)."""
+        username = self.rules.username_for(key)
+        known = await self.stellic_index.cached()
+        if known is not None:
+            return username if self.rules.norm(username) in known else None
+        return username if await self.loaders.stellic_engagement_by_username.load(username) is not None else None
+
+    async def enrollment_student(self, enrollment: Enrollment) -> Student | None:
+        """The enrolled person; a student row is Dartmouth's own word that the netid is one of its students."""
+        if await self.hidden(enrollment.netid):
+            return None
+        known = {DARTMOUTH: enrollment.netid} if enrollment.role == "student" else {}
+        return self.student(enrollment.netid, **known)
 
     async def resolve_student(self, *, netid: str | None = None, username: str | None = None,
                               hubmis_id: int | None = None, key: str | None = None) -> Student | None:
@@ -169,7 +185,8 @@ class Port:
 
     async def _student_value(self, student: Student, source: str, name: str) -> Any:
         if source == "dartmouth_person":
-            if await self._side(student, DARTMOUTH) is None:
+            # Asked at once, not after the presence check: a person Dartmouth does not know answers 404.
+            if not self._may_be_in_dartmouth(student):
                 return None
             person = await self.loaders.dartmouth_person_by_netid.load(student.key)
             return None if person is None else people.person_value(person, name)
@@ -179,8 +196,11 @@ class Port:
         record = await self._hubmis_record(student)
         return None if record is None else people.hubmis_student_value(record, name)
 
+    def _may_be_in_dartmouth(self, student: Student) -> bool:
+        return student.known.get(DARTMOUTH, student.key) is not None and not student.key.startswith("hubmis:")
+
     async def _dartmouth_record(self, student: Student) -> Any:
-        if await self._side(student, DARTMOUTH) is None:
+        if not self._may_be_in_dartmouth(student):
             return None
         return await self.loaders.dartmouth_student_by_netid.load(student.key)
 
@@ -193,14 +213,14 @@ class Port:
         return [] if record is None else [people.advisor_from_dartmouth(a) for a in record.advisors]
 
     async def student_holds(self, student: Student) -> list[Hold] | None:
-        if await self._side(student, DARTMOUTH) is None:
+        if not self._may_be_in_dartmouth(student):  # by netid at once: someone Dartmouth lacks has none
             return []
         holds = await self.loaders.dartmouth_holds_by_netid.load(student.key)
         return [academic.hold_from_dartmouth(h) for h in holds or []]
 
     async def student_enrollments(self, student: Student, term: str | None,
                                   active_only: bool) -> list[Enrollment] | None:
-        if await self._side(student, DARTMOUTH) is None:
+        if not self._may_be_in_dartmouth(student):
             return []
         rows = await self.loaders.dartmouth_enrollments_by_netid.load((student.key, term, active_only))
         return [academic.enrollment_from_dartmouth(e) for e in rows or []]
@@ -293,16 +313,28 @@ class Port:
             return []
         rows = await self.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
                                                          "is_active": "true"})
-        sections = await asyncio.gather(*(self.section_by_id(e.section.id) for e in rows))
+        sections = [academic.section_from_dartmouth(e.section, term=e.term) for e in rows if e.section]
         return [s for s in sections if s is not None]
 
     # ---- sections and enrollments ---------------------------------------------------------------------
     async def section_by_id(self, section_id: str) -> Section | None:
         record = await self.loaders.dartmouth_section_by_id.load(section_id)
-        return None if record is None else academic.section_from_dartmouth(record)
+        return None if record is None else academic.section_from_dartmouth(record, full=record)
+
+    async def section_of(self, enrollment: Enrollment) -> Section | None:
+        """The enrollment's section from its own reference; the full record is read only if a detail is asked."""
+        if enrollment.section_ref is None:
+            return await self.section_by_id(enrollment.section_id)
+        return academic.section_from_dartmouth(enrollment.section_ref, term=enrollment.section_term)
+
+    async def section_field(self, section: Section, name: str) -> Any:
+        if section.full is None:
+            section.full = await self.loaders.dartmouth_section_by_id.load(section.key)
+        return None if section.full is None else academic.section_value(section.full, name)
 
     async def section_instructors(self, section: Section) -> list[Staff] | None:
-        return [self.staff(netid) for netid in section.instructor_netids]
+        netids = await self.section_field(section, "instructors")
+        return [self.staff(netid) for netid in netids or []]
 
     async def section_enrollments(self, section: Section, first: int,
                                   after: str | None) -> EnrollmentConnection | None:

@@ -205,19 +205,39 @@ class ClassTiming:
                     "its CRN as external_id).")
 class Section(Node):
     key: strawberry.Private[str]
-    instructor_netids: strawberry.Private[list[str]]
+    # The full Dartmouth section record once loaded; None while only an enrollment's reference to it is known,
+    # so a query asking only for code or name costs no section read.
+    full: strawberry.Private[Any]
     sources: list[SourceRecord]
     code: str | None = strawberry.field(description="Subject, course and section number, e.g. AAAS 010 01.")
     crn: str | None = strawberry.field(description="SIS CRN; Stellic's external_id for the section.")
     name: str | None = strawberry.field(description="Course title.")
     term: Term | None
     course: str | None = strawberry.field(description="Course code, e.g. AAAS 010.")
-    campus: str | None
-    type: str | None
-    start_date: date | None
-    end_date: date | None
-    seats: SeatCounts | None
-    timings: list[ClassTiming] | None
+
+    @strawberry.field(description="Campus. Source: Dartmouth sections.")
+    async def campus(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).section_field(self, "campus")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Section type (LEC, LAB, SEM...). Source: Dartmouth sections.")
+    async def type(self, info: Info[Any, Any]) -> str | None:
+        return await port(info).section_field(self, "type")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="First day of the section's term. Source: Dartmouth sections.")
+    async def start_date(self, info: Info[Any, Any]) -> date | None:
+        return await port(info).section_field(self, "start_date")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Last day of the section's term. Source: Dartmouth sections.")
+    async def end_date(self, info: Info[Any, Any]) -> date | None:
+        return await port(info).section_field(self, "end_date")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Seat and waitlist counts. Source: Dartmouth sections.")
+    async def seats(self, info: Info[Any, Any]) -> SeatCounts | None:
+        return await port(info).section_field(self, "seats")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="When and where the section meets. Source: Dartmouth sections.")
+    async def timings(self, info: Info[Any, Any]) -> list[ClassTiming] | None:
+        return await port(info).section_field(self, "timings")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Instructors. Source: Dartmouth sections, linked to staff.")
     async def instructors(self, info: Info[Any, Any]) -> list[Staff] | None:
@@ -240,6 +260,8 @@ class Enrollment(Node):
     key: strawberry.Private[str]
     netid: strawberry.Private[str]
     section_id: strawberry.Private[str]
+    section_ref: strawberry.Private[Any]  # the enrollment's own summary of its section (code, title)
+    section_term: strawberry.Private[Any]
     source: Vendor
     term: Term | None
     role: str | None = strawberry.field(description="student or instructor.")
@@ -249,11 +271,11 @@ class Enrollment(Node):
 
     @strawberry.field(description="The enrolled student.")
     async def student(self, info: Info[Any, Any]) -> Student | None:
-        return await port(info).student_by_netid(self.netid)
+        return await port(info).enrollment_student(self)
 
     @strawberry.field(description="The section. Source: Dartmouth sections.")
     async def section(self, info: Info[Any, Any]) -> Section | None:
-        return await port(info).section_by_id(self.section_id)
+        return await port(info).section_of(self)
 
 
 @strawberry.type(description="A kind of hold. Source: Dartmouth hold types.")

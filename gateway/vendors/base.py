@@ -159,12 +159,23 @@ class VendorClient:
             if budget is not None:
                 budget.cache_hits[self.vendor] += 1
             self._log(route, cached["status"], started, 0, cache="hit")
-        return Reply(**cached)
+        reply = Reply(**cached)
+        if reply.status == 404:
+            raise self._client_error(route, reply)
+        return reply
 
     async def send(self, route: Route, *, path: Mapping[str, Any] | None = None, params: Params | None = None,
                    json_body: Any = None) -> Reply:
         """A write: sent once. Only an answer lost after sending is reported as WriteOutcomeUnknown."""
         return await self._call(route, path, params, json_body=json_body)
+
+    async def cached(self, route: Route, *, path: Mapping[str, Any] | None = None,
+                     params: Params | None = None) -> bool:
+        """Whether a fresh answer to this read is in the cache (asks the cache only, never the vendor)."""
+        if not self.cache.enabled:
+            return False
+        key = await self.cache.key(self.vendor, route.name, path, dict(params or {}), self.variant)
+        return bool(await self.cache.backend.exists(key))
 
     async def invalidate(self, route: Route, *, path: Mapping[str, Any] | None = None,
                          params: Params | None = None) -> None:
@@ -176,7 +187,12 @@ class VendorClient:
         await self.cache.invalidate_route(self.vendor, route.name)
 
     async def _as_dict(self, route: Route, path: Mapping[str, Any] | None, params: Params | None) -> dict[str, Any]:
-        return (await self._call(route, path, params)).as_dict()
+        """The answer to cache. A 404 is cached too, for the same time: asking again for a record that is not
+        there would spend a call on every request that mentions it."""
+        try:
+            return (await self._call(route, path, params)).as_dict()
+        except VendorNotFound as exc:
+            return {"status": 404, "headers": {}, "body": getattr(exc, "detail", None)}
 
     # ---- the request path -------------------------------------------------------------------
     async def _call(self, route: Route, path: Mapping[str, Any] | None, params: Params | None,

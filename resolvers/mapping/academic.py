@@ -32,29 +32,43 @@ def term_from_dartmouth(t: Any) -> Term:
                 current_term_offset=offset)
 
 
-def section_from_dartmouth(s: Any) -> Section:
-    term = term_from_dartmouth(s.term) if s.term else None
+def section_from_dartmouth(s: Any, full: Any = None, term: Any = None) -> Section:
+    """A section from its full record, or from an enrollment's reference to it (``full`` loaded later)."""
+    term_ref = s.term if hasattr(s, "term") else term
     return Section(
-        id=encode_id("Section", s.id), key=s.id,
-        instructor_netids=[i.netid for i in s.instructors if i.netid],
+        id=encode_id("Section", s.id), key=s.id, full=full,
         sources=[SourceRecord(vendor=Vendor.DARTMOUTH, id=s.id)]
         + ([SourceRecord(vendor=Vendor.STELLIC, id=s.crn)] if s.crn else []),
         code=" ".join(x for x in (s.subject_id, s.course_number, s.section_number) if x) or None,
-        crn=s.crn, name=s.title, term=term,
+        crn=s.crn, name=s.title, term=term_from_dartmouth(term_ref) if term_ref else None,
         course=" ".join(x for x in (s.subject_id, s.course_number) if x) or None,
-        campus=s.campus, type=s.section_type_id,
-        start_date=term.start_date if term else None, end_date=term.end_date if term else None,
-        seats=SeatCounts(max_enrollment=s.max_enrollment, enrolled=s.enrollment, available=s.seats_available,
-                         max_waitlist=s.max_waitlist, waitlist=s.waitlist),
-        timings=[ClassTiming(day=m.day, start=m.start_time, end=m.end_time, building=m.building, room=m.room)
-                 for m in s.meeting_times],
     )
+
+
+def section_value(s: Any, name: str) -> Any:
+    """One detail field from a full Dartmouth section record."""
+    if name == "campus":
+        return s.campus
+    if name == "type":
+        return s.section_type_id
+    if name in ("start_date", "end_date"):
+        return _day(getattr(s.term, name)) if s.term else None
+    if name == "seats":
+        return SeatCounts(max_enrollment=s.max_enrollment, enrolled=s.enrollment, available=s.seats_available,
+                          max_waitlist=s.max_waitlist, waitlist=s.waitlist)
+    if name == "timings":
+        return [ClassTiming(day=m.day, start=m.start_time, end=m.end_time, building=m.building, room=m.room)
+                for m in s.meeting_times]
+    if name == "instructors":
+        return [i.netid for i in s.instructors if i.netid]
+    raise KeyError(name)
 
 
 def enrollment_from_dartmouth(e: Any) -> Enrollment:
     assessment = e.course_assessment
     return Enrollment(
         id=encode_id("Enrollment", e.id), key=e.id, netid=e.netid, section_id=e.section.id if e.section else "",
+        section_ref=e.section, section_term=e.term,
         source=Vendor.DARTMOUTH, term=term_from_dartmouth(e.term) if e.term else None, role=e.role,
         is_active=e.is_active, final_grade=e.final_grade,
         course_assessment=None if assessment is None else CourseAssessment(

@@ -21,7 +21,10 @@ def gateway_redis() -> Iterator[RedisProcess]:
 
 @pytest.fixture(scope="session")
 def gateway_process(sandbox_process: SandboxProcess, gateway_redis: RedisProcess) -> Iterator[GatewayProcess]:
-    proc = GatewayProcess(sandbox_env(sandbox_process, redis_url=gateway_redis.url)).start()
+    # Outage tests share this process; its breakers must not stay open into the next test (breakers are
+    # tested on their own: tests/vendors/test_base.py, tests/observability/test_health.py).
+    never_trip = {f"{vendor}_breaker_failures": 1_000_000 for vendor in ("stellic", "hubmis", "dartmouth")}
+    proc = GatewayProcess(sandbox_env(sandbox_process, redis_url=gateway_redis.url, **never_trip)).start()
     yield proc
     proc.stop()
 
