@@ -35,7 +35,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-DEFAULT_LIST_SIZE = 10
+DEFAULT_LIST_SIZE = 5  # a list without `first`: a student's advisors, holds, current enrollments are a handful
 
 # The operation's variables, so a list size given as `first: $n` is costed at its real value.
 current_variables: ContextVar[dict[str, Any]] = ContextVar("campusgraph_variables", default={})  # noqa: B039

@@ -356,7 +356,12 @@ class VendorClient:
         ms = (time.perf_counter() - started) * 1000
         if cache != "hit":
             self.stats.emit("call", vendor=self.vendor, route=route.key, status=status, ms=ms, attempt=attempt)
-        log.info("upstream %s %s -> %s", self.vendor, route.key, status or error, extra={"upstream": {
+        # Calls that reach the vendor are INFO; answers from the cache are DEBUG (a warm 50-student query
+        # would otherwise write ~175 lines).
+        level = logging.DEBUG if cache == "hit" else logging.INFO
+        if not log.isEnabledFor(level):
+            return
+        log.log(level, "upstream %s %s -> %s", self.vendor, route.key, status or error, extra={"upstream": {
             "vendor": self.vendor, "route": route.key, "status": status, "ms": round(ms, 1),
             "attempt": attempt, "cache": cache, **({"error": error} if error else {})}})
 
