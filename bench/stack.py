@@ -24,15 +24,13 @@ from tests.sandboxproc import VENDORS, SandboxProcess
 HUBMIS_BUCKET = 1_000_000
 HUBMIS_REFILL_S = 0.001
 
-# Benchmark-only gateway settings, the same on both gateways. The 200-student roster needs more upstream
-# calls than the default per-request budget of 200 allows; the default query cost limit (5000) refuses
-# the 50-student query (its cost is 7302); the per-caller rate limit (600/min, burst 60) would measure
-# the limiter instead of the gateway.
+# Benchmark-only gateway settings, the same on both gateways. The 200-row roster needs more upstream calls
+# (202 at the least) than the default per-request budget of 200 allows; the per-caller rate limit (600/min,
+# burst 60) would measure the limiter instead of the gateway.
 BENCH_OVERRIDES: dict[str, Any] = {
     "hubmis_rate_limit_bucket": HUBMIS_BUCKET,
     "hubmis_rate_limit_refill_s": HUBMIS_REFILL_S,
     "call_budget": 2000,
-    "max_cost": 100_000,
     "caller_rate_per_min": 10_000_000,
     "caller_burst": 100_000,
 }
@@ -128,7 +126,9 @@ class Stack:
         started = time.monotonic()
         while time.monotonic() - started < timeout_s:
             states = self.breakers(gateway)
-            if set(states.values()) <= {"closed"}:
+            # Half open is enough: the next call that reaches the vendor is the probe (a probe query answered
+            # from the cache would never close it).
+            if set(states.values()) <= {"closed", "half_open"}:
                 return round(time.monotonic() - started, 1)
             if "open" in states.values():
                 time.sleep(0.5)
