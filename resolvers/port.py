@@ -108,8 +108,11 @@ class Port:
         """The enrolled person; a student row is Dartmouth's own word that the netid is one of its students."""
         if await self.hidden(enrollment.netid):
             return None
-        known = {DARTMOUTH: enrollment.netid} if enrollment.role == "student" else {}
-        return self.student(enrollment.netid, **known)
+        # An instructor's row names a student only if Dartmouth has them as one.
+        if enrollment.role != "student" and await self.loaders.dartmouth_student_by_netid.load(
+                enrollment.netid) is None:
+            return None
+        return self.student(enrollment.netid, **{DARTMOUTH: enrollment.netid})
 
     async def resolve_student(self, *, netid: str | None = None, username: str | None = None,
                               hubmis_id: int | None = None, key: str | None = None) -> Student | None:
