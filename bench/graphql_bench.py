@@ -85,7 +85,7 @@ def measure_throughput(stack: Stack, q: BenchQuery) -> dict[str, Any]:
         assert gateway is not None
         runs = []
         for concurrency in CONCURRENCY:
-            waited = stack.close_breakers(gateway)
+            waited = stack.wait_breakers(gateway)
             stack.post(gateway, q.query, q.variables)  # the normal gateway measures its steady state: cache warm
             assert gateway.proc is not None and stack.sandbox is not None and stack.sandbox.proc is not None
             pids = (gateway.proc.pid, stack.sandbox.proc.pid)
