@@ -81,7 +81,7 @@ class Settings:
     otlp_endpoint: str | None = None  # OTLP/HTTP collector; traces are off while unset
     service_name: str = "campusgraph"  # service.name of exported spans
     trace_sample_ratio: float = 1.0  # share of operations traced (parent-based: a caller's decision wins)
-    call_budget: int = 200  # upstream calls one GraphQL request may make
+    call_budget: int = 500  # upstream calls one GraphQL request may make (a 200-row roster needs 202)
     stellic_username_template: str = "{key}"  # crosswalk: Stellic username from the shared key (netid)
     crosswalk_case_insensitive: bool = True
     hubmis_index_refresh_s: float = 900.0
@@ -209,7 +209,7 @@ class _Reader:
             otlp_endpoint=self.get("OTLP_ENDPOINT", _endpoint, None),
             service_name=self.get("SERVICE_NAME", str, "campusgraph"),
             trace_sample_ratio=self.get("TRACE_SAMPLE_RATIO", _share, 1.0),
-            call_budget=self.get("CALL_BUDGET", _positive(int), 200),
+            call_budget=self.get("CALL_BUDGET", _positive(int), 500),
             stellic_username_template=self.get("CROSSWALK_STELLIC_USERNAME", _template, "{key}"),
             crosswalk_case_insensitive=self.get("CROSSWALK_CASE_INSENSITIVE", _bool, True),
             hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", _positive(float), 900.0),

@@ -7,11 +7,11 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from gateway.settings import Settings
 from gateway.vendors.base import VendorClient
-from gateway.vendors.cache import ResponseCache
+from gateway.vendors.cache import REDIS_POOL_SIZE, ResponseCache
 from gateway.vendors.dartmouth.client import DartmouthClient
 from gateway.vendors.errors import MissingScope, VendorAuthError, VendorError
 from gateway.vendors.hubmis.client import HubmisClient
@@ -38,7 +38,9 @@ class Upstreams:
     def create(cls, settings: Settings) -> Upstreams:
         stats = UpstreamStats()
         cache = ResponseCache.create(settings.redis_url, enabled=settings.cache_enabled)
-        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        # Blocking pool: a burst waits for a connection instead of failing (see gateway/vendors/cache.py).
+        redis = Redis(connection_pool=BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=REDIS_POOL_SIZE, timeout=5)) if settings.redis_url else None
         dartmouth = DartmouthClient(settings.dartmouth, cache=cache, stats=stats)
         public_scopes = tuple(s for s in settings.dartmouth.scopes if s != PRIVATE_SCOPE)
         return cls(

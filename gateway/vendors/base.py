@@ -109,7 +109,9 @@ class VendorClient:
     async def start(self) -> None:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self.http.max_connections)
-            timeout = aiohttp.ClientTimeout(total=self.http.timeout_s, connect=self.http.connect_timeout_s)
+            # sock_connect, not connect: aiohttp's connect timeout also covers waiting for a free pooled
+            # connection, so under load queued calls failed as "could not connect" and opened the breaker.
+            timeout = aiohttp.ClientTimeout(total=self.http.timeout_s, sock_connect=self.http.connect_timeout_s)
             self._session = aiohttp.ClientSession(connector=connector, timeout=timeout,
                                                   headers={"User-Agent": "campusgraph"})
 

@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 from aiocache import RedisCache, SimpleMemoryCache
 from aiocache.base import BaseCache
 from aiocache.serializers import JsonSerializer, NullSerializer
+from redis.asyncio import BlockingConnectionPool
 
 T = TypeVar("T")
+REDIS_POOL_SIZE = 50
 
 
 def _canonical(params: Mapping[str, Any] | None) -> str:
@@ -47,9 +49,13 @@ class ResponseCache:
         db = int(url.path.strip("/") or 0)
         # timeout=None: aiocache would otherwise wrap every lookup in a wait_for task; Redis' own socket
         # timeouts bound a stuck server.
+        # A blocking pool: a burst of cache operations waits for a free connection (up to 5 s) instead of
+        # failing with "too many connections" (redis-py's default pool raises at 100).
         backend = RedisCache(serializer=JsonSerializer(), endpoint=url.hostname or "127.0.0.1",
                              port=url.port or 6379, db=db, password=url.password, timeout=None,
-                             create_connection_timeout=2.0)
+                             create_connection_timeout=2.0, pool_max_size=REDIS_POOL_SIZE,
+                             connection_pool_class=BlockingConnectionPool,
+                             connection_pool_kwargs={"timeout": 5})
         return cls(backend, enabled=enabled)
 
     async def close(self) -> None:

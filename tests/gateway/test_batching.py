@@ -76,3 +76,13 @@ def test_a_query_past_its_call_budget_returns_partial_data(tight_gateway: Gatewa
     codes = {e["extensions"]["code"] for e in result["errors"]}
     assert codes == {"UPSTREAM_BUDGET_EXCEEDED"}
     assert sum(1 for n in nodes if n["holds"] is not None) == 4  # 1 list call + 4 holds calls = budget of 5
+
+
+def test_a_burst_of_cache_operations_over_redis_does_not_fail_fields(gateway: GatewayProcess) -> None:
+    # This gateway caches in Redis: 60 students' fields make well over 100 cache operations at once.
+    query = """{ students(first: 60) { edges { node { netid firstName holds { code }
+        enrollments(activeOnly: true) { role section { code } } } } } }"""
+    for _ in range(2):  # cold, then warm (every field a cache hit)
+        result = gateway.query(query)
+        assert "errors" not in result, result["errors"][:2]
+        assert len(result["data"]["students"]["edges"]) == 60
