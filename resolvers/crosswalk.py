@@ -66,12 +66,6 @@ class HubmisIndex:
     def lookup(self, key: str) -> int | None:
         return self._by_key.get(self.rules.norm(key))
 
-    def key_of(self, hubmis_id: int) -> str | None:
-        return self._by_id.get(hubmis_id)
-
-    def knows(self, hubmis_id: int) -> bool:
-        return hubmis_id in self._by_id
-
     def __len__(self) -> int:
         return len(self._by_id)
 
@@ -138,9 +132,6 @@ class StellicIndex:
                                         params={"output_format": "csv", "delivery_channel": "http_file"}):
             return None
         return await self.usernames()
-
-    async def has(self, key: str) -> bool:
-        return self.rules.norm(self.rules.username_for(key)) in await self.usernames()
 
 
 class FerpaIndex:
