@@ -1,4 +1,5 @@
-"""Sandbox benchmark: start-up time at 20,000 students and single-record GET latency per vendor.
+"""Sandbox benchmark: start-up time at 20,000 students, single-record GET latency per vendor, and a
+filtered collection read (one student's active enrollments).
 
 The sandbox must never be the bottleneck of the gateway's benchmarks: ready within 10 s at 20,000
 students, and a single-record GET under 5 ms at the median with no latency configured.
@@ -43,6 +44,10 @@ def run() -> dict[str, Any]:
             cases = {
                 "dartmouth GET /api/students/{netid}": (f"{sandbox.url('dartmouth')}/api/students/d59951y",
                                                         {"Authorization": f"Bearer {jwt}"}),
+                # A filtered collection read, as the gateway sends one per student: indexed, not a scan.
+                "dartmouth GET /api/academic/enrollments?netid=…&is_active=true": (
+                    f"{sandbox.url('dartmouth')}/api/academic/enrollments?netid=d59951y&is_active=true",
+                    {"Authorization": f"Bearer {jwt}"}),
                 "hubmis GET /api/v1/students/{id}": (f"{sandbox.url('hubmis')}/api/v1/students/56",
                                                      {"Authorization": f"Bearer {token}", "Realm": creds.HUBMIS_REALM}),
                 "stellic GET .../students/{student_username}/{property}": (

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.sandbox.dartmouth.query import Filter, apply_filters, filters_from
+from gateway.sandbox.dartmouth.query import Filter, RecordIndex, apply_filters, filters_from
 
 RECORDS: list[dict[str, Any]] = [
     {"netid": "f001", "class_year": "26", "class": {"code": "SR"}, "affiliations": [{"name": "Student"}],
@@ -48,3 +48,23 @@ def test_operator_is_read_from_the_value() -> None:
     assert Filter.parse("term.sis_term_code", "<202001") == Filter(("term", "sis_term_code"), "<", "202001")
     assert Filter.parse("first_name", "Jo*") == Filter(("first_name",), "*", "Jo")
 
+
+
+@pytest.mark.parametrize("params", [
+    (("netid", "F001"),), (("class.code", "jr"),), (("affiliations.name", "Staff"),), (("is_active", "true"),),
+    (("note", "null"),), (("netid", "f002"), ("class_year", "27")), (("netid", "nobody"),),
+    (("class_year", "27"),), (("netid", "f00*"),), (("gpa", ">3.4"), ("is_active", "true")),
+    (("no_such", "x"), ("netid", "d003")), (("gpa", "3.9"),),
+])
+def test_an_index_finds_what_a_scan_finds(params: tuple[tuple[str, str], ...]) -> None:
+    index = RecordIndex(lambda: RECORDS)
+    assert apply_filters(RECORDS, filters_from(params), index=index) == apply_filters(RECORDS, filters_from(params))
+
+
+def test_an_index_follows_changed_records_once_invalidated() -> None:
+    records = [dict(r) for r in RECORDS]
+    index = RecordIndex(lambda: records)
+    assert [r["netid"] for r in apply_filters(records, filters_from([("note", "x")]), index=index)] == ["f002"]
+    records[0]["note"] = "x"
+    index.invalidate()
+    assert [r["netid"] for r in apply_filters(records, filters_from([("note", "x")]), index=index)] == ["f001", "f002"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from gateway.sandbox import credentials as creds
 from gateway.sandbox.dartmouth import jwt
 from gateway.sandbox.dartmouth.academic import AcademicRecords, now_iso
-from gateway.sandbox.dartmouth.query import FoundSets, PageRequest, apply_filters, filters_from
+from gateway.sandbox.dartmouth.query import FoundSets, PageRequest, RecordIndex, apply_filters, filters_from
 from gateway.sandbox.dartmouth.students import StudentRecords
 from gateway.sandbox.dartmouth.tasks import TaskQueue
 from gateway.sandbox.simulator import Call, SandboxError, SandboxOptions, Simulator, handles
@@ -62,7 +62,7 @@ def _many(route: Route, kind: str, scope: str | None = None) -> Handler:
     @handles(route.name)
     async def handler(self: DartmouthSimulator, call: Call) -> Response:
         self.require(call, scope)
-        return self.collection(call, kind, self.stores[kind].values())
+        return self.collection(call, kind, self.stores[kind].values(), self.indexes[kind])
 
     return handler
 
@@ -84,7 +84,9 @@ class DartmouthSimulator(Simulator):
         self.stores.update(self.student_records.stores())
         self.ferpa = frozenset(p.key for p in world.people.values() if p.ferpa)
         self.found_sets = FoundSets()
-        self.tasks = TaskQueue(self.stores["enrollments"], self.options.task_seconds)
+        self.indexes = {kind: RecordIndex(store.values) for kind, store in self.stores.items()}
+        self.tasks = TaskQueue(self.stores["enrollments"], self.options.task_seconds,
+                               on_change=self.indexes["enrollments"].invalidate)
 
     def error_body(self, status: int, message: str) -> Any:
         return {"message": "Unauthorized" if status == 401 else message}
@@ -143,15 +145,18 @@ class DartmouthSimulator(Simulator):
             raise SandboxError(404, "Not Found")
         return record
 
-    def collection(self, call: Call, kind: str, records: Iterable[Record]) -> Response:
-        """One page of a filtered collection; the first request makes a found set later pages reuse."""
+    def collection(self, call: Call, kind: str, records: Collection[Record],
+                   index: RecordIndex | None = None) -> Response:
+        """One page of a filtered collection; the first request makes a found set later pages reuse.
+        ``index``, when given, indexes ``records`` (a whole store)."""
         page = PageRequest.parse(call.query)
         if page.continuation_key is not None:
             key = page.continuation_key
             found = self.found_sets.get(key, call.route.name)
         else:
-            found = apply_filters([record for record in records if self.visible(record, call)],
-                                  filters_from(call.query.multi_items()), self.hidden(kind, call))
+            found = [record for record in apply_filters(records, filters_from(call.query.multi_items()),
+                                                        self.hidden(kind, call), index)
+                     if self.visible(record, call)]
             key = self.found_sets.add(call.route.name, found)
         shown = [self.view(kind, record, call) for record in page.slice(found) if self.visible(record, call)]
         return JSONResponse(shown, headers={r.REQUEST_ID_HEADER: key, r.TOTAL_COUNT_HEADER: str(len(found))})
@@ -172,7 +177,7 @@ class DartmouthSimulator(Simulator):
     async def list_enrollments(self, call: Call) -> Response:
         self.require(call, ENROLLMENTS_READ)
         self.tasks.settle_due()
-        return self.collection(call, "enrollments", self.stores["enrollments"].values())
+        return self.collection(call, "enrollments", self.stores["enrollments"].values(), self.indexes["enrollments"])
 
     @handles(r.GET_ENROLLMENT.name)
     async def get_enrollment(self, call: Call) -> Response:

@@ -13,7 +13,7 @@ import operator
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -52,7 +52,8 @@ class Filter:
         return self.value.lower()
 
     @cached_property
-    def _number(self) -> float | None:
+    def number(self) -> float | None:
+        """The value as a number, when it is one (then records compare as numbers)."""
         return _number(self.value)
 
     def matches(self, record: dict[str, Any]) -> bool:
@@ -76,7 +77,7 @@ class Filter:
         if self.op == "*":
             return text.lower().startswith(self._lowered)
         a: Any = None
-        b: Any = self._number
+        b: Any = self.number
         if b is not None:
             a = scalar if isinstance(scalar, int | float) and not isinstance(scalar, bool) else _number(text)
         if a is None:
@@ -119,17 +120,55 @@ def filters_from(params: Iterable[tuple[str, str]]) -> list[Filter]:
     return [Filter.parse(name, raw) for name, raw in params if name not in PAGING_PARAMS]
 
 
-def apply_filters(records: Sequence[dict[str, Any]], filters: Sequence[Filter],
-                  hidden: Collection[str] = ()) -> list[dict[str, Any]]:
-    """The records every applicable filter accepts.
+def apply_filters(records: Collection[dict[str, Any]], filters: Sequence[Filter],
+                  hidden: Collection[str] = (), index: RecordIndex | None = None) -> list[dict[str, Any]]:
+    """The records every applicable filter accepts, in the order of ``records``.
 
     A filter does not apply when its path is hidden from the caller (its first segment is in
-    ``hidden``) or no record has that path: the vendor drops such terms without an error.
+    ``hidden``) or no record has that path: the vendor drops such terms without an error. With an
+    ``index`` over ``records``, an exact-text filter narrows the records to test to those holding
+    its value, instead of every record.
     """
     known = [f for f in filters if f.path[0] not in hidden and any(_has_path(r, f.path) for r in records)]
     if not known:
         return list(records)
-    return [record for record in records if all(f.matches(record) for f in known)]
+    narrowed = index.narrow(known) if index is not None else None
+    return [record for record in (records if narrowed is None else narrowed) if all(f.matches(record) for f in known)]
+
+
+class RecordIndex:
+    """Records of one store by the text of the value at a path, built on the first filter on that path.
+
+    Only exact, non-numeric filters use it: they accept a value exactly when its text, lowered, is the
+    filter's (numbers compare as numbers, so "1" and "1.0" would need more than one key). A filtered
+    read then tests the few records holding the value (a student's enrollments) rather than the
+    whole collection, so the sandbox stays far from being the bottleneck of what it measures.
+    ``invalidate()`` after changing stored records.
+    """
+
+    def __init__(self, records: Callable[[], Iterable[dict[str, Any]]]) -> None:
+        self._records = records
+        self._by_path: dict[tuple[str, ...], dict[str, list[dict[str, Any]]]] = {}
+
+    def invalidate(self) -> None:
+        self._by_path.clear()
+
+    def narrow(self, filters: Sequence[Filter]) -> list[dict[str, Any]] | None:
+        """The records one of ``filters`` can accept, in store order; None when none of them is exact text."""
+        for f in filters:
+            if f.op == "=" and f.number is None:
+                return self._index(f.path).get(f.value.lower(), [])
+        return None
+
+    def _index(self, path: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+        index = self._by_path.get(path)
+        if index is None:
+            index = {}
+            for record in self._records():
+                for text in dict.fromkeys(_text(v).lower() for v in _values(record, path) if v is not _MISSING):
+                    index.setdefault(text, []).append(record)
+            self._by_path[path] = index
+        return index
 
 
 @dataclass(frozen=True)

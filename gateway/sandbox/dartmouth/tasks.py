@@ -12,6 +12,7 @@ import asyncio
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +42,9 @@ class TaskQueue:
     A reset builds a new queue over new stores, so a timer left from before only touches the old ones.
     """
 
-    def __init__(self, enrollments: dict[str, dict[str, Any]], delay_s: float) -> None:
-        self.enrollments, self.delay_s = enrollments, delay_s
+    def __init__(self, enrollments: dict[str, dict[str, Any]], delay_s: float,
+                 on_change: Callable[[], None] = lambda: None) -> None:
+        self.enrollments, self.delay_s, self.on_change = enrollments, delay_s, on_change
         self.tasks: dict[str, Task] = {}
         self._pending: deque[Task] = deque()  # in due order: every task has the same delay
 
@@ -67,4 +69,5 @@ class TaskQueue:
         enrollment = self.enrollments.get(task.enrollment_id)
         if enrollment is not None:
             enrollment["course_assessment"] = None if submit is None and opt_out is None else dict(task.assessment)
+            self.on_change()
         task.status, task.message = "complete", DONE_MESSAGE
