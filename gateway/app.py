@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -38,6 +38,7 @@ from gateway.observability.tracing import Tracing
 from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy
 from gateway.security.introspection import IntrospectionRequiresScope, current_viewer
 from gateway.security.limits import OperationVariables, validation_rules
+from gateway.security.validation import AcceptedQueries, CachedParse, Validation, parse_cache
 from gateway.settings import AccessSettings, Settings
 from gateway.upstreams import Upstreams
 from gateway.vendors.budget import CallBudget, current_budget
@@ -61,12 +62,16 @@ def build_schema(access: AccessSettings | None = None,
     access = access or AccessSettings()
     apply_field_scopes(schema_types())
     rules = validation_rules(access.limits) + ([IntrospectionRequiresScope] if access.production else [])
+    # Extensions are given as classes or factories: Strawberry makes one of each per request (an instance given
+    # here would be shared by concurrent requests). The parse and validation caches are shared on purpose.
+    cached_parse, accepted = parse_cache(), AcceptedQueries()
     # A federation schema: also an Apollo Federation v2 subgraph (_service, _entities, @key on the entities),
     # linking a federation version every current composer accepts (Strawberry's default, 2.11, is too new for some).
     return strawberry.federation.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, federation_version=FEDERATION_VERSION,
         extensions=[*([observer] if observer else []),
-                    OperationVariables, MaxTokensLimiter(access.limits.max_tokens), AddValidationRules(rules),
+                    OperationVariables, partial(MaxTokensLimiter, access.limits.max_tokens),
+                    partial(CachedParse, cached_parse), partial(Validation, rules, accepted),
                     # Idempotency before ErrorFormatter: its operation hook then runs last, keeping the result as sent.
                     Idempotency, ErrorFormatter, AuditExtension],
         config=StrawberryConfig(disable_field_suggestions=access.production,

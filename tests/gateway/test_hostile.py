@@ -52,6 +52,7 @@ def test_fragment_cycles_are_refused(gateway: GatewayProcess, sandbox: SandboxPr
                fragment A on Student { advisors { staff { sources { id } } } ...B }
                fragment B on Student { ...A }"""
     refused(gateway, sandbox, cycle, "GRAPHQL_VALIDATION_FAILED")
+    refused(gateway, sandbox, cycle, "GRAPHQL_VALIDATION_FAILED")  # an invalid text is judged anew, never kept
 
 
 def test_alias_bombs_are_refused_even_inside_fragments(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
@@ -79,6 +80,18 @@ def test_list_sizes_multiply_into_the_cost(gateway: GatewayProcess, sandbox: San
     refused(gateway, sandbox, huge, "QUERY_TOO_COMPLEX", {"n": 100})
     small = gateway.query("query($n: Int!) { students(first: $n) { edges { node { netid } } } }", {"n": 5})
     assert len(small["data"]["students"]["edges"]) == 5
+
+
+def test_a_text_validated_before_is_still_costed_with_its_new_variables(gateway: GatewayProcess,
+                                                                         sandbox: SandboxProcess) -> None:
+    """The standard rules' verdict is kept per text; the limits depend on the variables and run every time."""
+    text = "query($n: Int!) { students(first: $n) { edges { node { netid } } } }"
+    assert len(gateway.query(text, {"n": 3})["data"]["students"]["edges"]) == 3
+    before = vendor_calls(sandbox)
+    result = gateway.query(text, {"n": 1500})
+    assert result.get("data") is None and result["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert vendor_calls(sandbox) == before
+    assert len(gateway.query(text, {"n": 2})["data"]["students"]["edges"]) == 2
 
 
 def test_batches_are_capped(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
@@ -133,6 +146,8 @@ def test_production_mode_without_an_allow_list_hides_introspection_and_suggestio
         assert denied["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
         allowed = proc.query(introspection, scopes=["students:read", "graphql:introspect"])
         assert allowed["data"]["__schema"]["queryType"]["name"] == "Query"
+        again = proc.query(introspection, scopes=["students:read"])  # a text accepted before: still the caller's
+        assert again["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
         typo = proc.query('{ student(netid: "d59951y") { netidd } }')
         assert "Did you mean" not in json.dumps(typo)
         assert vendor_calls(sandbox) == before

@@ -1,0 +1,83 @@
+"""Parsing and validation that a repeated query does not pay for again on every request.
+
+Parsed documents are kept per query text and parse options (a bounded LRU, as Strawberry's own
+ParserCache, except that a text that fails to parse is left to Strawberry, which reports the error).
+graphql-core's standard rules (and Strawberry's two) judge the document alone: a query text they
+accepted once they accept again, so the texts they accepted are remembered (a bounded LRU) and
+skip them. The gateway's own rules (depth, aliases, directives, cost, introspection scope) depend
+on the caller and the variables, so they run on every request. A text with errors is never
+remembered: its errors are found again, and reported exactly as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+
+def parse_cache(maxsize: int = 512) -> Callable[..., DocumentNode]:
+    """``parse`` remembering its last ``maxsize`` documents (by text and options)."""
+    return lru_cache(maxsize=maxsize)(parse)
+
+
+class CachedParse(SchemaExtension):
+    def __init__(self, cached_parse: Callable[..., DocumentNode]) -> None:
+        super().__init__()
+        self.cached_parse = cached_parse
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and context.query:
+            options: dict[str, Any] = dict(context.parse_options)
+            # On a syntax error Strawberry parses the text again itself and answers with the error.
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document = self.cached_parse(context.query, **options)
+        yield
+
+
+class AcceptedQueries:
+    """Query texts the standard rules accepted, most recent last; at most ``maxsize`` of them."""
+
+    def __init__(self, maxsize: int = 512) -> None:
+        self.maxsize = maxsize
+        self._texts: OrderedDict[str, None] = OrderedDict()
+
+    def __contains__(self, text: object) -> bool:
+        if text in self._texts:
+            self._texts.move_to_end(text)  # type: ignore[arg-type]
+            return True
+        return False
+
+    def add(self, text: str) -> None:
+        self._texts[text] = None
+        self._texts.move_to_end(text)
+        while len(self._texts) > self.maxsize:
+            self._texts.popitem(last=False)
+
+
+class Validation(SchemaExtension):
+    """Runs the standard rules unless this text already passed them, and the gateway's rules always."""
+
+    def __init__(self, own_rules: Sequence[type[ASTValidationRule]], accepted: AcceptedQueries) -> None:
+        super().__init__()
+        self.own_rules, self.accepted = tuple(own_rules), accepted
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        schema, document, text = context.schema._schema, context.graphql_document, context.query
+        assert document is not None  # validation runs only after a successful parse
+        errors = []
+        if text is None or text not in self.accepted:
+            errors = validate_document(schema, document, tuple(context.validation_rules))
+            if not errors and text is not None:
+                self.accepted.add(text)
+        context.pre_execution_errors = [*errors, *(validate(schema, document, self.own_rules)
+                                                   if self.own_rules else ())]
+        yield
