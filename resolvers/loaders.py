@@ -21,6 +21,17 @@ from gateway.vendors.errors import VendorNotFound
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+MISSING: Any = object()  # what ``peek`` gives for a key this request has not loaded (yet)
+
+
+def peek(loader: DataLoader[Any, Any], key: Hashable) -> Any:
+    """What ``loader`` already holds for ``key`` in this request (a record, or None for a 404), without
+    waiting; MISSING when it has nothing yet, is still loading it, or holds a failure (the field then
+    awaits the load and reports it). Lets a field whose data is at hand resolve without a task."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return MISSING
+    return future.result()
 
 
 def fan_out(fetch: Callable[[K], Awaitable[V]]) -> Callable[[list[K]], Awaitable[Sequence[V | BaseException | None]]]:

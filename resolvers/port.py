@@ -14,7 +14,7 @@ from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S
 from gateway.vendors.dartmouth.models import DartmouthEnrollment
 from gateway.vendors.errors import VendorError
 from resolvers.crosswalk import Crosswalk, HubmisIndex
-from resolvers.loaders import Loaders
+from resolvers.loaders import MISSING, Loaders, peek
 from resolvers.mapping import academic, people
 from resolvers.paging import dartmouth_page, encode_cursor
 from resolvers.permissions import FIELD_SCOPES
@@ -40,7 +40,7 @@ from schema.types import (
 )
 
 DARTMOUTH, HUBMIS, STELLIC = "dartmouth", "hubmis", "stellic"
-UNKNOWN = object()  # a vendor's side of a person not yet looked up
+_SIDE_FIELDS = {"netid": DARTMOUTH, "stellic_username": STELLIC, "hubmis_id": HUBMIS}
 
 
 def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -50,7 +50,12 @@ def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
 
 
 class Port:
-    """Implements ``schema.ports.DataPort`` over this request's loaders."""
+    """Implements ``schema.ports.DataPort`` over this request's loaders.
+
+    Field methods answer at once when this request already holds what they need (the record a list page
+    carried, a record an earlier field loaded) and return an awaitable otherwise: most fields of a listed
+    object then resolve without a task of their own.
+    """
 
     def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk, batching: bool = True,
                  viewer: Viewer | None = None) -> None:
@@ -170,7 +175,43 @@ class Port:
         return out
 
     # ---- unified fields ----------------------------------------------------------------------------
-    async def student_field(self, student: Student, name: str) -> Any:
+    def student_field(self, student: Student, name: str) -> Any:
+        """The value, or an awaitable of it when a vendor still has to be asked."""
+        now = self._student_field_now(student, name)
+        return self._student_field(student, name) if now is MISSING else now
+
+    def _student_field_now(self, student: Student, name: str) -> Any:
+        side = _SIDE_FIELDS.get(name)
+        if side is not None:
+            return student.known.get(side, MISSING)
+        if name == "external_id":
+            record = self._hubmis_record_now(student)
+            return record if record is MISSING or record is None else record.external_id
+        for source in people.STUDENT_FIELD_ORDER[name]:
+            value = self._student_value_now(student, source, name)
+            if value is not None:
+                return value  # a value, or MISSING: an earlier vendor in the order is not known yet
+        return None
+
+    def _student_value_now(self, student: Student, source: str, name: str) -> Any:
+        if source == "hubmis":
+            record = self._hubmis_record_now(student)
+            return record if record is MISSING or record is None else people.hubmis_student_value(record, name)
+        if not self._may_be_in_dartmouth(student):
+            return None
+        if source == "dartmouth_person":
+            person = peek(self.loaders.dartmouth_person_by_netid, student.key)
+            return person if person is MISSING or person is None else people.person_value(person, name)
+        record = peek(self.loaders.dartmouth_student_by_netid, student.key)
+        return record if record is MISSING or record is None else people.dartmouth_student_value(record, name)
+
+    def _hubmis_record_now(self, student: Student) -> Any:
+        hubmis_id = student.known.get(HUBMIS, MISSING)
+        if hubmis_id is MISSING or hubmis_id is None:
+            return hubmis_id
+        return peek(self.loaders.hubmis_student_by_id, int(hubmis_id))
+
+    async def _student_field(self, student: Student, name: str) -> Any:
         if name == "netid":
             return await self._side(student, DARTMOUTH)
         if name == "stellic_username":
@@ -211,22 +252,36 @@ class Port:
         hubmis_id = await self._side(student, HUBMIS)
         return None if hubmis_id is None else await self.loaders.hubmis_student_by_id.load(int(hubmis_id))
 
-    async def student_advisors(self, student: Student) -> list[Advisor]:
-        record = await self._dartmouth_record(student)
-        return [] if record is None else [people.advisor_from_dartmouth(a) for a in record.advisors]
-
-    async def student_holds(self, student: Student) -> list[Hold] | None:
-        if not self._may_be_in_dartmouth(student):  # by netid at once: someone Dartmouth lacks has none
-            return []
-        holds = await self.loaders.dartmouth_holds_by_netid.load(student.key)
-        return [academic.hold_from_dartmouth(h) for h in holds or []]
-
-    async def student_enrollments(self, student: Student, term: str | None,
-                                  active_only: bool) -> list[Enrollment] | None:
+    def student_advisors(self, student: Student) -> Any:
+        """The advisors, or an awaitable of them."""
         if not self._may_be_in_dartmouth(student):
             return []
-        rows = await self.loaders.dartmouth_enrollments_by_netid.load((student.key, term, active_only))
-        return [academic.enrollment_from_dartmouth(e) for e in rows or []]
+        record = peek(self.loaders.dartmouth_student_by_netid, student.key)
+        return self._student_advisors(student) if record is MISSING else _advisors(record)
+
+    async def _student_advisors(self, student: Student) -> list[Advisor]:
+        return _advisors(await self._dartmouth_record(student))
+
+    def student_holds(self, student: Student) -> Any:
+        """The holds, or an awaitable of them."""
+        if not self._may_be_in_dartmouth(student):  # by netid at once: someone Dartmouth lacks has none
+            return []
+        holds = peek(self.loaders.dartmouth_holds_by_netid, student.key)
+        return self._student_holds(student) if holds is MISSING else _holds(holds)
+
+    async def _student_holds(self, student: Student) -> list[Hold]:
+        return _holds(await self.loaders.dartmouth_holds_by_netid.load(student.key))
+
+    def student_enrollments(self, student: Student, term: str | None, active_only: bool) -> Any:
+        """The enrollments, or an awaitable of them."""
+        if not self._may_be_in_dartmouth(student):
+            return []
+        key = (student.key, term, active_only)
+        rows = peek(self.loaders.dartmouth_enrollments_by_netid, key)
+        return self._student_enrollments(key) if rows is MISSING else _enrollments(rows)
+
+    async def _student_enrollments(self, key: tuple[str, str | None, bool]) -> list[Enrollment]:
+        return _enrollments(await self.loaders.dartmouth_enrollments_by_netid.load(key))
 
     async def student_dartmouth(self, student: Student) -> DartmouthStudentRecord | None:
         record = await self._dartmouth_record(student)
@@ -300,7 +355,17 @@ class Port:
             out.append(SourceRecord(vendor=Vendor.HUBMIS, id=str(staff.hubmis_id)))
         return out
 
-    async def staff_field(self, staff: Staff, name: str) -> Any:
+    def staff_field(self, staff: Staff, name: str) -> Any:
+        """The value, or an awaitable of it when a vendor still has to be asked."""
+        value = MISSING
+        if staff.hubmis_id is not None:
+            record = peek(self.loaders.hubmis_staff_by_id, staff.hubmis_id)
+            value = record if record is MISSING or record is None else people.hubmis_staff_value(record, name)
+        if value is MISSING or (value is None and staff.netid):
+            return self._staff_field(staff, name)
+        return value
+
+    async def _staff_field(self, staff: Staff, name: str) -> Any:
         if staff.hubmis_id is not None:
             record = await self.loaders.hubmis_staff_by_id.load(staff.hubmis_id)
             value = None if record is None else people.hubmis_staff_value(record, name)
@@ -324,19 +389,26 @@ class Port:
         record = await self.loaders.dartmouth_section_by_id.load(section_id)
         return None if record is None else academic.section_from_dartmouth(record, full=record)
 
-    async def section_of(self, enrollment: Enrollment) -> Section | None:
-        """The enrollment's section from its own reference; the full record is read only if a detail is asked."""
+    def section_of(self, enrollment: Enrollment) -> Any:
+        """The enrollment's section from its own reference (the full record is read only if a detail is asked),
+        or an awaitable of it when the enrollment carries none."""
         if enrollment.section_ref is None:
-            return await self.section_by_id(enrollment.section_id)
+            return self.section_by_id(enrollment.section_id)
         return academic.section_from_dartmouth(enrollment.section_ref, term=enrollment.section_term)
 
-    async def section_field(self, section: Section, name: str) -> Any:
+    def section_field(self, section: Section, name: str) -> Any:
+        """The value, or an awaitable of it while the section's full record is not loaded."""
+        if section.full is not None:
+            return academic.section_value(section.full, name)
+        return self._section_field(section, name)
+
+    async def _section_field(self, section: Section, name: str) -> Any:
         if section.full is None:
             section.full = await self.loaders.dartmouth_section_by_id.load(section.key)
         return None if section.full is None else academic.section_value(section.full, name)
 
     async def section_instructors(self, section: Section) -> list[Staff] | None:
-        netids = await self.section_field(section, "instructors")
+        netids = await self._section_field(section, "instructors")
         return [self.staff(netid) for netid in netids or []]
 
     async def section_enrollments(self, section: Section, first: int,
@@ -373,3 +445,15 @@ class Port:
         if type_name == "Hold":
             return await lists.hold(self, key)
         raise GatewayError(f"unknown type {type_name}", "BAD_USER_INPUT", argument="id")
+
+
+def _advisors(record: Any) -> list[Advisor]:
+    return [] if record is None else [people.advisor_from_dartmouth(a) for a in record.advisors]
+
+
+def _holds(rows: Any) -> list[Hold]:
+    return [academic.hold_from_dartmouth(h) for h in rows or []]
+
+
+def _enrollments(rows: Any) -> list[Enrollment]:
+    return [academic.enrollment_from_dartmouth(e) for e in rows or []]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,9 +17,23 @@ if TYPE_CHECKING:
 
 
 def port(info: Info[Any, Any]) -> DataPort:
-    """The resolver layer's data port, carried by the per-request context."""
+    """The resolver layer's data port, carried by the per-request context.
+
+    Many of its methods answer with the value when the request already holds it and with an awaitable
+    otherwise; fields calling them are plain functions, and graphql-core awaits what needs awaiting."""
     result: DataPort = info.context.port
     return result
+
+
+def then(result: Any, finish: Callable[[Any], Any]) -> Any:
+    """``finish`` applied to a value the port answered with, now or once its awaitable completes."""
+    if not inspect.isawaitable(result):
+        return finish(result)
+
+    async def later() -> Any:
+        return finish(await result)
+
+    return later()
 
 
 @strawberry.type(description="One entry of a Dartmouth student's status history (Banner SGBSTDN). Source: Dartmouth.")

@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from schema.detail import DartmouthStudentRecord, HubmisStudentRecord, StellicStudentRecord, port
+from schema.detail import DartmouthStudentRecord, HubmisStudentRecord, StellicStudentRecord, port, then
 from schema.enums import StudentStatus, Vendor
 from schema.node import Node, PageInfo, entity
 
@@ -45,74 +45,74 @@ class Student(Node):
     known: strawberry.Private[dict[str, str | int | None]]
 
     @strawberry.field(description="Dartmouth netid; null when Dartmouth has no such student. Source: crosswalk.")
-    async def netid(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "netid")  # type: ignore[no-any-return]
+    def netid(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "netid")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Stellic username (the netid by default); null when Stellic has no such "
                                   "student. Source: crosswalk (Stellic engagement export).")
-    async def stellic_username(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "stellic_username")  # type: ignore[no-any-return]
+    def stellic_username(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "stellic_username")  # type: ignore[no-any-return]
 
     @strawberry.field(description="HUBmis student id; null when HUBmis has no such student. Source: crosswalk "
                                   "(HUBmis index).")
-    async def hubmis_id(self, info: Info[Any, Any]) -> int | None:
-        return await port(info).student_field(self, "hubmis_id")  # type: ignore[no-any-return]
+    def hubmis_id(self, info: Info[Any, Any]) -> int | None:
+        return port(info).student_field(self, "hubmis_id")  # type: ignore[no-any-return]
 
     @strawberry.field(description="HUBmis external_id (the shared key). Source: HUBmis.")
-    async def external_id(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "external_id")  # type: ignore[no-any-return]
+    def external_id(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "external_id")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every vendor record linked to this person through the identity crosswalk.")
     async def sources(self, info: Info[Any, Any]) -> list[SourceRecord]:
         return await port(info).student_sources(self)
 
     @strawberry.field(description="First name. Order: Dartmouth people, HUBmis.")
-    async def first_name(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "first_name")  # type: ignore[no-any-return]
+    def first_name(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "first_name")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Last name. Order: Dartmouth people, HUBmis.")
-    async def last_name(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "last_name")  # type: ignore[no-any-return]
+    def last_name(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "last_name")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Preferred name. Order: HUBmis (preferred_name), Dartmouth people.")
-    async def preferred_name(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "preferred_name")  # type: ignore[no-any-return]
+    def preferred_name(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "preferred_name")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Email. Order: Dartmouth people, HUBmis (primary_email).")
-    async def email(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "email")  # type: ignore[no-any-return]
+    def email(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "email")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Normalised status. Order: Dartmouth student status, HUBmis enrolment status; "
                                   "UNKNOWN when no vendor says.")
-    async def status(self, info: Info[Any, Any]) -> StudentStatus:
-        return await port(info).student_field(self, "status") or StudentStatus.UNKNOWN  # type: ignore[no-any-return]
+    def status(self, info: Info[Any, Any]) -> StudentStatus:
+        return then(port(info).student_field(self, "status"), lambda v: v or StudentStatus.UNKNOWN)
 
     @strawberry.field(description="The vendor's own status code behind `status` (Dartmouth student_status_id, "
                                   "or HUBmis enrolment_status).")
-    async def status_code(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "status_code")  # type: ignore[no-any-return]
+    def status_code(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "status_code")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Two-digit class year. Source: Dartmouth.")
-    async def class_year(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "class_year")  # type: ignore[no-any-return]
+    def class_year(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "class_year")  # type: ignore[no-any-return]
 
     @strawberry.field(description="School (UG, TH, TU, DM). Source: Dartmouth.")
-    async def school_id(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).student_field(self, "school_id")  # type: ignore[no-any-return]
+    def school_id(self, info: Info[Any, Any]) -> str | None:
+        return port(info).student_field(self, "school_id")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Current advisors. Source: Dartmouth.")
-    async def advisors(self, info: Info[Any, Any]) -> list[Advisor]:
-        return await port(info).student_advisors(self)
+    def advisors(self, info: Info[Any, Any]) -> list[Advisor]:
+        return port(info).student_advisors(self)
 
     @strawberry.field(description="Holds on the student's record. Source: Dartmouth (academic holds).")
-    async def holds(self, info: Info[Any, Any]) -> list[Hold] | None:
-        return await port(info).student_holds(self)
+    def holds(self, info: Info[Any, Any]) -> list[Hold] | None:
+        return port(info).student_holds(self)
 
     @strawberry.field(description="Course enrollments, optionally for one term code (e.g. 202609) or only "
                                   "active ones. Source: Dartmouth academic enrollments.")
-    async def enrollments(self, info: Info[Any, Any], term: str | None = None,
+    def enrollments(self, info: Info[Any, Any], term: str | None = None,
                           active_only: bool = False) -> list[Enrollment] | None:
-        return await port(info).student_enrollments(self, term, active_only)
+        return port(info).student_enrollments(self, term, active_only)
 
     @strawberry.field(description="Dartmouth detail; null where the person has no Dartmouth record or "
                                   "Dartmouth is unavailable.")
@@ -141,32 +141,32 @@ class Staff(Node):
         return await port(info).staff_sources(self)
 
     @strawberry.field(description="First name. Order: HUBmis staff, Dartmouth people.")
-    async def first_name(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).staff_field(self, "first_name")  # type: ignore[no-any-return]
+    def first_name(self, info: Info[Any, Any]) -> str | None:
+        return port(info).staff_field(self, "first_name")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Last name. Order: HUBmis staff, Dartmouth people.")
-    async def last_name(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).staff_field(self, "last_name")  # type: ignore[no-any-return]
+    def last_name(self, info: Info[Any, Any]) -> str | None:
+        return port(info).staff_field(self, "last_name")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Preferred name. Source: HUBmis.")
-    async def preferred_name(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).staff_field(self, "preferred_name")  # type: ignore[no-any-return]
+    def preferred_name(self, info: Info[Any, Any]) -> str | None:
+        return port(info).staff_field(self, "preferred_name")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Email. Order: HUBmis staff, Dartmouth people.")
-    async def email(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).staff_field(self, "email")  # type: ignore[no-any-return]
+    def email(self, info: Info[Any, Any]) -> str | None:
+        return port(info).staff_field(self, "email")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Job title. Source: HUBmis.")
-    async def job_title(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).staff_field(self, "job_title")  # type: ignore[no-any-return]
+    def job_title(self, info: Info[Any, Any]) -> str | None:
+        return port(info).staff_field(self, "job_title")  # type: ignore[no-any-return]
 
     @strawberry.field(description="HUBmis staff status (current, past).")
-    async def status(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).staff_field(self, "status")  # type: ignore[no-any-return]
+    def status(self, info: Info[Any, Any]) -> str | None:
+        return port(info).staff_field(self, "status")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Departments. Source: HUBmis.")
-    async def departments(self, info: Info[Any, Any]) -> list[str]:
-        return await port(info).staff_field(self, "departments") or []  # type: ignore[no-any-return]
+    def departments(self, info: Info[Any, Any]) -> list[str]:
+        return then(port(info).staff_field(self, "departments"), lambda v: v or [])
 
     @strawberry.field(description="Sections this person teaches in the current term. Source: Dartmouth "
                                   "enrollments with role instructor.")
@@ -216,28 +216,28 @@ class Section(Node):
     course: str | None = strawberry.field(description="Course code, e.g. AAAS 010.")
 
     @strawberry.field(description="Campus. Source: Dartmouth sections.")
-    async def campus(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).section_field(self, "campus")  # type: ignore[no-any-return]
+    def campus(self, info: Info[Any, Any]) -> str | None:
+        return port(info).section_field(self, "campus")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Section type (LEC, LAB, SEM...). Source: Dartmouth sections.")
-    async def type(self, info: Info[Any, Any]) -> str | None:
-        return await port(info).section_field(self, "type")  # type: ignore[no-any-return]
+    def type(self, info: Info[Any, Any]) -> str | None:
+        return port(info).section_field(self, "type")  # type: ignore[no-any-return]
 
     @strawberry.field(description="First day of the section's term. Source: Dartmouth sections.")
-    async def start_date(self, info: Info[Any, Any]) -> date | None:
-        return await port(info).section_field(self, "start_date")  # type: ignore[no-any-return]
+    def start_date(self, info: Info[Any, Any]) -> date | None:
+        return port(info).section_field(self, "start_date")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Last day of the section's term. Source: Dartmouth sections.")
-    async def end_date(self, info: Info[Any, Any]) -> date | None:
-        return await port(info).section_field(self, "end_date")  # type: ignore[no-any-return]
+    def end_date(self, info: Info[Any, Any]) -> date | None:
+        return port(info).section_field(self, "end_date")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Seat and waitlist counts. Source: Dartmouth sections.")
-    async def seats(self, info: Info[Any, Any]) -> SeatCounts | None:
-        return await port(info).section_field(self, "seats")  # type: ignore[no-any-return]
+    def seats(self, info: Info[Any, Any]) -> SeatCounts | None:
+        return port(info).section_field(self, "seats")  # type: ignore[no-any-return]
 
     @strawberry.field(description="When and where the section meets. Source: Dartmouth sections.")
-    async def timings(self, info: Info[Any, Any]) -> list[ClassTiming] | None:
-        return await port(info).section_field(self, "timings")  # type: ignore[no-any-return]
+    def timings(self, info: Info[Any, Any]) -> list[ClassTiming] | None:
+        return port(info).section_field(self, "timings")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Instructors. Source: Dartmouth sections, linked to staff.")
     async def instructors(self, info: Info[Any, Any]) -> list[Staff] | None:
@@ -274,8 +274,8 @@ class Enrollment(Node):
         return await port(info).enrollment_student(self)
 
     @strawberry.field(description="The section. Source: Dartmouth sections.")
-    async def section(self, info: Info[Any, Any]) -> Section | None:
-        return await port(info).section_of(self)
+    def section(self, info: Info[Any, Any]) -> Section | None:
+        return port(info).section_of(self)
 
 
 @strawberry.type(description="A kind of hold. Source: Dartmouth hold types.")
