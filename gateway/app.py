@@ -23,6 +23,7 @@ from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.unset import UNSET, UnsetType
 
+from gateway import gctuning
 from gateway.auth.audit import AuditExtension, AuditTrail
 from gateway.auth.authenticator import Authenticator
 from gateway.auth.tokens import AuthError
@@ -160,6 +161,7 @@ def create_app(settings: Settings, graphiql_headers: dict[str, str] | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await upstreams.start()
+        gctuning.tune()
         indexes = asyncio.create_task(crosswalk.run(), name="crosswalk-indexes")
         try:
             yield
