@@ -411,10 +411,26 @@ class Port:
         netids = await self._section_field(section, "instructors")
         return [self.staff(netid) for netid in netids or []]
 
+    def prefetch_section_enrollments(self, section_key: str, pages: list[tuple[Any, Any]]) -> None:
+        """Start reading these pages of a section's enrollments now; ``section_enrollments`` then joins the
+        read in flight (the vendor cache coalesces them), so the section and its roster cost one round trip,
+        not two. Only where the cache can coalesce, and only for a caller who may read them; a failure here
+        is reported by the field itself."""
+        if not self.dartmouth.cache.enabled or (self.viewer is not None and not self.viewer.has(
+                FIELD_SCOPES[("Section", "enrollments")])):
+            return
+        for first, after in pages:
+            read = asyncio.ensure_future(self._section_enrollments_page(section_key, first, after))
+            read.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    async def _section_enrollments_page(self, section_key: str, first: int,
+                                        after: str | None) -> tuple[list[Any], dict[str, Any], int | None]:
+        return await dartmouth_page(self.dartmouth, dartmouth_routes.LIST_ENROLLMENTS, {"section.id": section_key},
+                                    first, after, TTL_ACADEMIC_S)
+
     async def section_enrollments(self, section: Section, first: int,
                                   after: str | None) -> EnrollmentConnection | None:
-        rows, state, total = await dartmouth_page(self.dartmouth, dartmouth_routes.LIST_ENROLLMENTS,
-                                                  {"section.id": section.key}, first, after, TTL_ACADEMIC_S)
+        rows, state, total = await self._section_enrollments_page(section.key, first, after)
         cursor = encode_cursor(state)
         edges = []
         for row in rows:

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from gateway.errors import GatewayError
 from resolvers import lists
@@ -17,6 +18,7 @@ from schema.inputs import SectionFilter, StaffFilter, StudentFilter
 from schema.node import Node, decode_id
 from schema.tasks import Task
 from schema.types import (
+    SECTION_ENROLLMENTS_FIRST,
     Enrollment,
     HoldType,
     Section,
@@ -48,6 +50,23 @@ def _key(global_or_raw: str, type_name: str) -> str:
     if decoded is not None and decoded[0] == type_name:
         return decoded[1]
     return global_or_raw
+
+
+def _asked_pages(selections: list[Any], name: str, default_first: int) -> list[tuple[Any, Any]]:
+    """(first, after) of each page of the connection field ``name`` asked directly below these selections
+    (through fragments), with variables applied. A field under @skip or @include is left out: whether it
+    runs is decided later."""
+    pages = []
+    for selection in (child for parent in selections for child in parent.selections):
+        if selection.directives:
+            continue
+        if isinstance(selection, SelectedField):
+            first = selection.arguments.get("first", default_first)  # a literal arrives as its source text
+            if selection.name == name and str(first).isdigit():
+                pages.append((int(first), selection.arguments.get("after")))
+        else:  # a fragment on the same object
+            pages.extend(_asked_pages([selection], name, default_first))
+    return pages
 
 
 async def _task(info: Info[Any, Any], global_id: str) -> Task | None:
@@ -107,7 +126,11 @@ class Query:
 
     @strawberry.field(description="A section by global id or Dartmouth section id. Source: Dartmouth.")
     async def section(self, info: Info[Any, Any], id: strawberry.ID) -> Section | None:
-        return await _port(info).section_by_id(_key(id, "Section"))
+        port, key = _port(info), _key(id, "Section")
+        # The section's enrollments need only its id: asked now, beside the section, not after it.
+        port.prefetch_section_enrollments(key, _asked_pages(info.selected_fields, "enrollments",
+                                                            SECTION_ENROLLMENTS_FIRST))
+        return await port.section_by_id(key)
 
     @strawberry.field(description="Sections of one term (term code, e.g. 202609), paged. Source: Dartmouth.")
     async def sections(self, info: Info[Any, Any], term: str, filter: SectionFilter | None = None, first: int = 25,

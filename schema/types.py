@@ -201,6 +201,9 @@ class ClassTiming:
     room: str | None
 
 
+SECTION_ENROLLMENTS_FIRST = 50  # Section.enrollments' page size when `first` is not given
+
+
 @entity(description="A course section in one term. Source: Dartmouth sections (Stellic knows it by "
                     "its CRN as external_id).")
 class Section(Node):
@@ -244,7 +247,7 @@ class Section(Node):
         return await port(info).section_instructors(self)
 
     @strawberry.field(description="Students and instructors enrolled, paged. Source: Dartmouth enrollments.")
-    async def enrollments(self, info: Info[Any, Any], first: int = 50,
+    async def enrollments(self, info: Info[Any, Any], first: int = SECTION_ENROLLMENTS_FIRST,
                           after: str | None = None) -> EnrollmentConnection | None:
         return await port(info).section_enrollments(self, first, after)
 

@@ -182,12 +182,12 @@ class Simulator:
         if scope["path"].startswith("/_sandbox/"):
             await (await self._control(request))(scope, receive, send)
             return
-        started = time.perf_counter()
+        started, started_at = time.perf_counter(), time.time()
         route, response = await self._serve(request)
         await response(scope, receive, send)
         self.log.record(scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
                         response.status_code, (time.perf_counter() - started) * 1000, route.key if route else None,
-                        request.headers.get("traceparent"))
+                        request.headers.get("traceparent"), started_at=started_at)
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None, body: Any = None) -> Response:
         content = body if body is not None else self.error_body(status, message)

@@ -36,6 +36,39 @@ def test_one_list_call_then_one_call_per_distinct_key(gateway: GatewayProcess, s
     assert calls(sandbox, "dartmouth", "GET /api/academic/sections/{id}") <= len(sections) + 0
 
 
+def test_a_sections_roster_is_read_beside_the_section_not_after_it(gateway: GatewayProcess,
+                                                                   sandbox: SandboxProcess) -> None:
+    """Both reads need only the section id, so they overlap (the sandbox log's start times and durations),
+    and the enrollments field joins the read already in flight: one call each."""
+    found = gateway.query('{ student(netid: "d59951y") { enrollments { section { id } } } }')
+    section_id = found["data"]["student"]["enrollments"][0]["section"]["id"]
+    sandbox.reset()
+    sandbox.faults("dartmouth", latency_ms=150)
+    result = gateway.query("""query($id: ID!) { section(id: $id) { code
+        ... on Section { enrollments(first: 3) { edges { node { role } } } } } }""", {"id": section_id})
+    assert "errors" not in result, result["errors"]
+    assert len(result["data"]["section"]["enrollments"]["edges"]) == 3
+    log = sandbox.requests("dartmouth")["requests"]
+    reads = {e["route"]: e for e in log if e["route"] in ("GET /api/academic/sections/{id}",
+                                                           "GET /api/academic/enrollments")}
+    assert len(reads) == 2 and sum(1 for e in log if e["route"] in reads) == 2, log
+    section, roster = reads["GET /api/academic/sections/{id}"], reads["GET /api/academic/enrollments"]
+    assert roster["started_at"] < section["started_at"] + section["ms"] / 1000
+    assert section["started_at"] < roster["started_at"] + roster["ms"] / 1000
+
+
+def test_a_roster_is_not_read_for_a_caller_who_may_not_see_it(gateway: GatewayProcess,
+                                                               sandbox: SandboxProcess) -> None:
+    found = gateway.query('{ student(netid: "d59951y") { enrollments { section { id } } } }')
+    section_id = found["data"]["student"]["enrollments"][0]["section"]["id"]
+    sandbox.reset()
+    result = gateway.query("query($id: ID!) { section(id: $id) { code enrollments { totalCount } } }",
+                           {"id": section_id}, scopes=["students:read"])
+    assert result["data"]["section"]["enrollments"] is None
+    assert {e["extensions"]["code"] for e in result["errors"]} == {"FORBIDDEN"}
+    assert calls(sandbox, "dartmouth", "GET /api/academic/enrollments") == 0
+
+
 def test_a_repeated_query_makes_no_upstream_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     first = gateway.query(ROSTER)
     before = {v: calls(sandbox, v) for v in ("dartmouth", "hubmis", "stellic")}
