@@ -15,7 +15,7 @@ from typing import Any
 from bench import load
 from bench.queries import BenchQuery, build
 from bench.stack import HUBMIS_BUCKET, HUBMIS_REFILL_S, Stack, delta
-from bench.timeline import LogCursor, chain, cpu_ms, cpu_since
+from bench.timeline import chain, cpu_ms, cpu_since
 from gateway.sandbox.world import build_world
 from tests.gatewayproc import GatewayProcess
 
@@ -39,11 +39,10 @@ def _body(q: BenchQuery) -> dict[str, Any]:
 
 
 def _one(stack: Stack, gateway: GatewayProcess, q: BenchQuery) -> dict[str, Any]:
-    """One execution: its result, the calls the sandbox served for it, and the chain the gateway logged."""
+    """One execution: its result, the calls the sandbox served for it, and their longest chain."""
     assert gateway.proc is not None and stack.sandbox is not None and stack.sandbox.proc is not None
     pids = {"gateway": gateway.proc.pid, "sandbox": stack.sandbox.proc.pid}
-    cursor = LogCursor(gateway.log_path)
-    before = stack.calls()
+    totals, before = stack.totals(), stack.calls()
     cpu_before = {name: cpu_ms(pid) for name, pid in pids.items()}
     started = time.perf_counter()
     result = stack.post(gateway, q.query, q.variables)
@@ -51,7 +50,7 @@ def _one(stack: Stack, gateway: GatewayProcess, q: BenchQuery) -> dict[str, Any]
     cpu = {f"{name}_cpu_ms": cpu_since(pid, cpu_before[name]) for name, pid in pids.items()}
     calls = delta(before, stack.calls())
     return {"result": result, "ms": round(ms, 1), **cpu, "total": sum(calls.values()), "by_route": calls,
-            "chain": chain(cursor.calls()), "errors": _errors(result)}
+            "chain": chain(stack.served_since(totals)), "errors": _errors(result)}
 
 
 def measure_calls(stack: Stack, q: BenchQuery) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from bench.timeline import Call, calls_from_log
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import VENDORS, SandboxProcess
 
@@ -98,6 +99,21 @@ class Stack:
             log = self.sandbox.control(vendor, "GET", "requests?limit=0")["by_route"]
             out.update({f"{vendor} {route}": n for route, n in log.items() if not route.startswith("POST")})
         return out
+
+    def totals(self) -> dict[str, int]:
+        """How many requests each vendor's simulator has served so far (credential exchanges included)."""
+        assert self.sandbox is not None
+        return {vendor: int(self.sandbox.control(vendor, "GET", "requests?limit=0")["total"]) for vendor in VENDORS}
+
+    def served_since(self, totals: dict[str, int]) -> list[Call]:
+        """The data calls each vendor served since ``totals()`` answered ``totals``, timed as the vendor saw them."""
+        assert self.sandbox is not None
+        calls: list[Call] = []
+        for vendor in VENDORS:
+            entries = self.sandbox.control(vendor, "GET", "requests")["requests"]
+            new = int(self.sandbox.control(vendor, "GET", "requests?limit=0")["total"]) - totals[vendor]
+            calls += calls_from_log(vendor, entries[-new:] if new > 0 else [])
+        return calls
 
     def restart_normal(self) -> None:
         """Make the normal gateway's cache cold: a new process on the same port, its start-up calls (the

@@ -1,20 +1,20 @@
-"""The chain of upstream calls one GraphQL execution made, read back from the gateway's structured log.
+"""The chain of upstream calls one GraphQL execution made, read back from the sandbox's request log.
 
-Every upstream attempt is one JSON line (logger ``campusgraph.upstream``) with its end time (``ts``)
-and duration (``ms``). A call depends on another when it started after that one ended; the longest
-such chain is the execution's observed critical path, in calls ("levels").
+The sandbox logs every request it served with its start time (``started_at``, epoch seconds) and
+duration (``ms``), so the calls are timed as the vendor saw them. A call depends on another when it
+started after that one ended; the longest such chain is the execution's observed critical path, in
+calls ("levels") and in time (``ms``: the chain's calls' own durations added up, what the request
+spent waiting on vendors along it).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-# ``ts`` has millisecond resolution: calls of one wave start within a few ms of each other, while a call
-# that waited for another starts at least the sandbox latency later.
+# Calls of one wave start within a few ms of each other, while a call that waited for another starts at
+# least the sandbox latency later.
 TOLERANCE_MS = 2.0
 
 
@@ -25,36 +25,15 @@ class Call:
     end_ms: float
 
 
-class LogCursor:
-    """Reads the upstream calls a gateway logged since the last read."""
-
-    def __init__(self, path: str) -> None:
-        self.path = Path(path)
-        self.offset = self.path.stat().st_size
-
-    def calls(self) -> list[Call]:
-        with self.path.open("rb") as f:
-            f.seek(self.offset)
-            raw = f.read()
-        self.offset += len(raw)
-        out = []
-        for line in raw.decode("utf-8", "replace").splitlines():
-            call = _parse(line)
-            if call is not None:
-                out.append(call)
-        return out
-
-
-def _parse(line: str) -> Call | None:
-    try:
-        record: dict[str, Any] = json.loads(line)
-        upstream = record["upstream"]
-        if upstream.get("cache") == "hit":
-            return None
-        end = datetime.fromisoformat(record["ts"]).timestamp() * 1000
-        return Call(f"{upstream['vendor']} {upstream['route']}", end - float(upstream["ms"]), end)
-    except (ValueError, KeyError, TypeError):
-        return None
+def calls_from_log(vendor: str, entries: list[dict[str, Any]]) -> list[Call]:
+    """The data calls among a vendor's request-log entries (credential exchanges left out)."""
+    out = []
+    for entry in entries:
+        if entry.get("method") == "POST" or "started_at" not in entry:
+            continue
+        start = float(entry["started_at"]) * 1000
+        out.append(Call(f"{vendor} {entry['route']}", start, start + float(entry["ms"])))
+    return out
 
 
 def cpu_ms(pid: int) -> float | None:
@@ -74,7 +53,7 @@ def cpu_since(pid: int, before: float | None) -> float | None:
 def chain(calls: list[Call]) -> dict[str, Any]:
     """The longest chain of calls each starting after the previous ended, and the time the calls spanned."""
     if not calls:
-        return {"levels": 0, "span_ms": 0.0, "path": []}
+        return {"levels": 0, "ms": 0.0, "span_ms": 0.0, "path": []}
     ordered = sorted(calls, key=lambda c: c.start_ms)
     depth: list[int] = []
     parent: list[int | None] = []
@@ -87,9 +66,10 @@ def chain(calls: list[Call]) -> dict[str, Any]:
         depth.append(best + 1)
         parent.append(before)
     last: int | None = max(range(len(ordered)), key=lambda i: depth[i])
-    path = []
+    path, ms = [], 0.0
     while last is not None:
         path.append(ordered[last].route)
+        ms += ordered[last].end_ms - ordered[last].start_ms
         last = parent[last]
     span = max(c.end_ms for c in ordered) - min(c.start_ms for c in ordered)
-    return {"levels": max(depth), "span_ms": round(span, 1), "path": path[::-1]}
+    return {"levels": max(depth), "ms": round(ms, 1), "span_ms": round(span, 1), "path": path[::-1]}

@@ -358,9 +358,11 @@ class VendorClient:
         ms = (time.perf_counter() - started) * 1000
         if cache != "hit":
             self.stats.emit("call", vendor=self.vendor, route=route.key, status=status, ms=ms, attempt=attempt)
-        # Calls that reach the vendor are INFO; answers from the cache are DEBUG (a warm 50-student query
-        # would otherwise write ~175 lines).
-        level = logging.DEBUG if cache == "hit" else logging.INFO
+        # A call the vendor did not answer well (no answer, 401, 403, 429, 5xx) is INFO; answered calls and cache
+        # hits are DEBUG: a 50-student query makes ~175 of them, and writing a line each cost the gateway more
+        # CPU than sending the requests (metrics and traces count and time every call regardless).
+        failed = cache != "hit" and (status == 0 or status >= 500 or status in (401, 403, 429))
+        level = logging.INFO if failed else logging.DEBUG
         if not log.isEnabledFor(level):
             return
         log.log(level, "upstream %s %s -> %s", self.vendor, route.key, status or error, extra={"upstream": {

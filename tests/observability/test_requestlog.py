@@ -14,8 +14,8 @@ from tests.observability.test_metrics import CARD
 from tests.sandboxproc import SandboxProcess
 
 
-def log_lines(gateway: GatewayProcess, request_id: str, logger: str) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 5
+def log_lines(gateway: GatewayProcess, request_id: str, logger: str, wait_s: float = 5) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + wait_s
     while True:  # the line is written as the response ends, a moment after the client has it
         found = [line for line in map(_json, gateway.logs().splitlines())
                  if line and line.get("request_id") == request_id and line.get("logger") == logger]
@@ -34,7 +34,13 @@ def _json(text: str) -> dict[str, Any] | None:
 
 def test_each_request_is_one_line_with_its_operation_calls_and_codes(observed: GatewayProcess,
                                                                      sandbox: SandboxProcess) -> None:
-    observed.query(CARD, {"n": "warm-up-tokens"})
+    netid = sorted(sandbox.records("dartmouth", "students")["ids"])[-7]  # one no other test reads: not cached
+    answered = observed.post("query Who($n: String) { student(netid: $n) { netid firstName } }", {"n": netid})
+    assert answered.json()["data"]["student"]["netid"] == netid
+    [line] = log_lines(observed, answered.headers["x-request-id"], "campusgraph.request")
+    assert line["request"]["upstream_calls"] > 0
+    # Answered calls are DEBUG: at the default level a request that went well is its one line.
+    assert log_lines(observed, answered.headers["x-request-id"], "campusgraph.upstream", wait_s=0.3) == []
     sandbox.faults("stellic", outage=True)
     # sstanton: a Stellic-only student no other test here reads, so nothing of theirs is cached yet.
     response = observed.post('query Card { student(stellicUsername: "sstanton") { netid '
