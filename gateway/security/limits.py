@@ -52,6 +52,14 @@ class QueryLimits:
     max_cost: int = 5000
 
 
+class OperationRule(ValidationRule):
+    """A rule that judges each operation whole, in ``enter_operation_definition`` (walking fragments itself):
+    the gateway runs it without graphql-core's walk of every node (gateway/security/validation.py)."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        raise NotImplementedError
+
+
 def _refuse(context: ValidationContext, code: str, message: str, node: Node) -> None:
     context.report_error(GraphQLError(message, [node], extensions={"code": code}))
 
@@ -87,8 +95,8 @@ def _depth(selection_set: SelectionSetNode | None, fragments: dict[str, Fragment
     return deepest
 
 
-def depth_rule(limit: int) -> type[ValidationRule]:
-    class DepthLimit(ValidationRule):
+def depth_rule(limit: int) -> type[OperationRule]:
+    class DepthLimit(OperationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             depth = 1 + _depth(node.selection_set, _fragments(self.context))
             if depth > limit:
@@ -116,8 +124,8 @@ def _count_set(selection_set: SelectionSetNode | None, fragments: dict[str, Frag
     return total
 
 
-def alias_rule(limit: int) -> type[ValidationRule]:
-    class AliasLimit(ValidationRule):
+def alias_rule(limit: int) -> type[OperationRule]:
+    class AliasLimit(OperationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             aliases = _count(node, _fragments(self.context),
                              lambda n: 1 if isinstance(n, FieldNode) and n.alias is not None else 0)
@@ -128,8 +136,8 @@ def alias_rule(limit: int) -> type[ValidationRule]:
     return AliasLimit
 
 
-def directive_rule(limit: int) -> type[ValidationRule]:
-    class DirectiveLimit(ValidationRule):
+def directive_rule(limit: int) -> type[OperationRule]:
+    class DirectiveLimit(OperationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             directives = _count(node, _fragments(self.context),
                                 lambda n: 1 if n.kind == "directive" else 0)
@@ -158,8 +166,8 @@ def _size_argument(node: FieldNode, variables: dict[str, Any]) -> int | None:
     return None
 
 
-def cost_rule(limit: int) -> type[ValidationRule]:
-    class CostLimit(ValidationRule):
+def cost_rule(limit: int) -> type[OperationRule]:
+    class CostLimit(OperationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             root = self.context.schema.get_root_type(node.operation)
             cost = self._cost(node.selection_set, root, _fragments(self.context), 1, None, frozenset())

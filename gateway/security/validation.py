@@ -17,9 +17,21 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    TypeInfo,
+    ValidationContext,
+    parse,
+    validate,
+)
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+
+from gateway.security.limits import OperationRule
 
 
 def parse_cache(maxsize: int = 512) -> Callable[..., DocumentNode]:
@@ -78,6 +90,19 @@ class Validation(SchemaExtension):
             errors = validate_document(schema, document, tuple(context.validation_rules))
             if not errors and text is not None:
                 self.accepted.add(text)
-        context.pre_execution_errors = [*errors, *(validate(schema, document, self.own_rules)
-                                                   if self.own_rules else ())]
+        context.pre_execution_errors = [*errors, *self._own_errors(schema, document)]
         yield
+
+    def _own_errors(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+        """The gateway's rules: whole-operation rules called on each operation, the rest by graphql-core's walk."""
+        walked = [rule for rule in self.own_rules if not issubclass(rule, OperationRule)]
+        errors = validate(schema, document, walked) if walked else []
+        whole = [rule for rule in self.own_rules if issubclass(rule, OperationRule)]
+        if whole:
+            context = ValidationContext(schema, document, TypeInfo(schema), errors.append)
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            for rule in whole:
+                judge = rule(context)
+                for operation in operations:
+                    judge.enter_operation_definition(operation)
+        return errors
