@@ -28,6 +28,8 @@ def peek(loader: DataLoader[Any, Any], key: Hashable) -> Any:
     """What ``loader`` already holds for ``key`` in this request (a record, or None for a 404), without
     waiting; MISSING when it has nothing yet, is still loading it, or holds a failure (the field then
     awaits the load and reports it). Lets a field whose data is at hand resolve without a task."""
+    if not loader.cache:  # batching off: nothing is remembered within the request
+        return MISSING
     future = loader.cache_map.get(key)
     if future is None or not future.done() or future.cancelled() or future.exception() is not None:
         return MISSING

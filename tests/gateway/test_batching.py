@@ -119,3 +119,21 @@ def test_a_burst_of_cache_operations_over_redis_does_not_fail_fields(gateway: Ga
         result = gateway.query(query)
         assert "errors" not in result, result["errors"][:2]
         assert len(result["data"]["students"]["edges"]) == 60
+
+
+def test_with_batching_and_caching_off_every_field_is_its_own_call(sandbox_process: SandboxProcess,
+                                                                   sandbox: SandboxProcess) -> None:
+    """The benchmark's baseline: the same answers, with no key shared within or across requests."""
+    proc = GatewayProcess(sandbox_env(sandbox_process, cache_enabled=False, batching_enabled=False)).start()
+    try:
+        before = calls(sandbox, "dartmouth")
+        result = proc.query(ROSTER)
+        assert "errors" not in result, result["errors"]
+        assert len(result["data"]["students"]["edges"]) == 20
+        first = calls(sandbox, "dartmouth") - before
+        assert proc.query(ROSTER) == result
+        assert calls(sandbox, "dartmouth") - before == 2 * first  # nothing cached across requests
+        section = result["data"]["students"]["edges"][0]["node"]["enrollments"][0]["section"]["code"]
+        assert section
+    finally:
+        proc.stop()
