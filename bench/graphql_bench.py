@@ -15,7 +15,7 @@ from typing import Any
 from bench import load
 from bench.queries import BenchQuery, build
 from bench.stack import HUBMIS_BUCKET, HUBMIS_REFILL_S, Stack, delta
-from bench.timeline import chain, cpu_ms, cpu_since
+from bench.timeline import LogCursor, chain, cpu_ms, cpu_since
 from gateway.sandbox.world import build_world
 from tests.gatewayproc import GatewayProcess
 
@@ -42,7 +42,8 @@ def _one(stack: Stack, gateway: GatewayProcess, q: BenchQuery) -> dict[str, Any]
     """One execution: its result, the calls the sandbox served for it, and their longest chain."""
     assert gateway.proc is not None and stack.sandbox is not None and stack.sandbox.proc is not None
     pids = {"gateway": gateway.proc.pid, "sandbox": stack.sandbox.proc.pid}
-    totals, before = stack.totals(), stack.calls()
+    cursor = LogCursor(gateway.log_path)
+    before = stack.calls()
     cpu_before = {name: cpu_ms(pid) for name, pid in pids.items()}
     started = time.perf_counter()
     result = stack.post(gateway, q.query, q.variables)
@@ -50,17 +51,18 @@ def _one(stack: Stack, gateway: GatewayProcess, q: BenchQuery) -> dict[str, Any]
     cpu = {f"{name}_cpu_ms": cpu_since(pid, cpu_before[name]) for name, pid in pids.items()}
     calls = delta(before, stack.calls())
     return {"result": result, "ms": round(ms, 1), **cpu, "total": sum(calls.values()), "by_route": calls,
-            "chain": chain(stack.served_since(totals)), "errors": _errors(result)}
+            "chain": chain(cursor.calls()), "errors": _errors(result)}
 
 
 def measure_calls(stack: Stack, q: BenchQuery) -> dict[str, Any]:
     assert stack.normal is not None and stack.baseline is not None
-    stack.restart_normal()
+    stack.restart_normal(debug_log=True)  # its calls' chain is read back from the log; not a latency sample
     cold = _one(stack, stack.normal, q)
     warm = _one(stack, stack.normal, q)
     facts = stack.post(stack.normal, q.facts_query, q.variables) if q.facts_query else {}
     minimum = q.minimum(cold["result"], facts)
     baseline = _one(stack, stack.baseline, q)
+    stack.restart_normal()  # what the latency and throughput runs measure logs at the default level
     strip = ("result",)
     return {"cold": {k: v for k, v in cold.items() if k not in strip},
             "warm": {k: v for k, v in warm.items() if k not in strip and k != "chain"},

@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 
-from bench.timeline import Call, calls_from_log
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import VENDORS, SandboxProcess
 
@@ -100,27 +99,14 @@ class Stack:
             out.update({f"{vendor} {route}": n for route, n in log.items() if not route.startswith("POST")})
         return out
 
-    def totals(self) -> dict[str, int]:
-        """How many requests each vendor's simulator has served so far (credential exchanges included)."""
-        assert self.sandbox is not None
-        return {vendor: int(self.sandbox.control(vendor, "GET", "requests?limit=0")["total"]) for vendor in VENDORS}
-
-    def served_since(self, totals: dict[str, int]) -> list[Call]:
-        """The data calls each vendor served since ``totals()`` answered ``totals``, timed as the vendor saw them."""
-        assert self.sandbox is not None
-        calls: list[Call] = []
-        for vendor in VENDORS:
-            entries = self.sandbox.control(vendor, "GET", "requests")["requests"]
-            new = int(self.sandbox.control(vendor, "GET", "requests?limit=0")["total"]) - totals[vendor]
-            calls += calls_from_log(vendor, entries[-new:] if new > 0 else [])
-        return calls
-
-    def restart_normal(self) -> None:
+    def restart_normal(self, debug_log: bool = False) -> None:
         """Make the normal gateway's cache cold: a new process on the same port, its start-up calls (the
-        crosswalk's HUBmis indexes, credentials) finished before it is measured, as they are no per-query cost."""
+        crosswalk's HUBmis indexes, credentials) finished before it is measured, as they are no per-query cost.
+        ``debug_log``: log every upstream call (answered calls are DEBUG), to read the calls' chain back."""
         assert self.normal is not None
         _stop(self.normal)
-        self.normal = GatewayProcess(self.normal.env, port=self.normal.port).start(60)
+        self.normal = GatewayProcess(self.normal.env, port=self.normal.port,
+                                     extra_args=("--log-level", "debug") if debug_log else ()).start(60)
         self.settle(quiet_s=0.6)
 
     def breakers(self, gateway: GatewayProcess) -> dict[str, str]:

@@ -1,20 +1,22 @@
-"""The chain of upstream calls one GraphQL execution made, read back from the sandbox's request log.
+"""The chain of upstream calls one GraphQL execution made, read back from the gateway's structured log.
 
-The sandbox logs every request it served with its start time (``started_at``, epoch seconds) and
-duration (``ms``), so the calls are timed as the vendor saw them. A call depends on another when it
-started after that one ended; the longest such chain is the execution's observed critical path, in
-calls ("levels") and in time (``ms``: the chain's calls' own durations added up, what the request
-spent waiting on vendors along it).
+Every upstream attempt is one JSON line (logger ``campusgraph.upstream``, DEBUG for answered calls:
+the benchmark runs its call-counting execution with ``--log-level debug``) with its end time (``ts``)
+and duration (``ms``). A call depends on another when it started after that one ended; the longest
+such chain is the execution's observed critical path, in calls ("levels") and in time (``ms``: the
+chain's calls' durations, as the gateway saw them, added up).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-# Calls of one wave start within a few ms of each other, while a call that waited for another starts at
-# least the sandbox latency later.
+# ``ts`` has millisecond resolution: calls of one wave start within a few ms of each other, while a call
+# that waited for another starts at least the sandbox latency later.
 TOLERANCE_MS = 2.0
 
 
@@ -25,15 +27,36 @@ class Call:
     end_ms: float
 
 
-def calls_from_log(vendor: str, entries: list[dict[str, Any]]) -> list[Call]:
-    """The data calls among a vendor's request-log entries (credential exchanges left out)."""
-    out = []
-    for entry in entries:
-        if entry.get("method") == "POST" or "started_at" not in entry:
-            continue
-        start = float(entry["started_at"]) * 1000
-        out.append(Call(f"{vendor} {entry['route']}", start, start + float(entry["ms"])))
-    return out
+class LogCursor:
+    """Reads the upstream calls a gateway logged since the last read."""
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self.offset = self.path.stat().st_size
+
+    def calls(self) -> list[Call]:
+        with self.path.open("rb") as f:
+            f.seek(self.offset)
+            raw = f.read()
+        self.offset += len(raw)
+        out = []
+        for line in raw.decode("utf-8", "replace").splitlines():
+            call = _parse(line)
+            if call is not None:
+                out.append(call)
+        return out
+
+
+def _parse(line: str) -> Call | None:
+    try:
+        record: dict[str, Any] = json.loads(line)
+        upstream = record["upstream"]
+        if upstream.get("cache") == "hit":
+            return None
+        end = datetime.fromisoformat(record["ts"]).timestamp() * 1000
+        return Call(f"{upstream['vendor']} {upstream['route']}", end - float(upstream["ms"]), end)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def cpu_ms(pid: int) -> float | None:

@@ -203,5 +203,6 @@ def create_app_from_env() -> Starlette:
     """The uvicorn factory behind ``campusgraph serve`` (each worker reads the same environment)."""
     from gateway.logs import configure
 
-    configure()
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    configure(settings.log_level)
+    return create_app(settings)

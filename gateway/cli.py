@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -61,14 +62,16 @@ def _run_serve(args: argparse.Namespace) -> int:
     from gateway.logs import configure
     from gateway.settings import Settings, SettingsError
 
+    if args.log_level:  # through the environment, so that every worker process reads it too
+        os.environ["CAMPUSGRAPH_LOG_LEVEL"] = args.log_level
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         print(f"campusgraph serve: {exc}", file=sys.stderr)
         return 2
-    configure(args.log_level.upper())
+    configure(settings.log_level)
     uvicorn.run("gateway.app:create_app_from_env", factory=True, host=args.host or settings.host,
-                port=args.port or settings.port, workers=args.workers, log_level=args.log_level,
+                port=args.port or settings.port, workers=args.workers, log_level=settings.log_level.lower(),
                 access_log=False, timeout_graceful_shutdown=30)
     return 0
 
@@ -132,7 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default=None, help="listen address (default CAMPUSGRAPH_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default CAMPUSGRAPH_PORT or 8000)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (share state through Redis)")
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
+                       help="overrides CAMPUSGRAPH_LOG_LEVEL (default info)")
     _sandbox_parser(sub)
     demo = sub.add_parser("demo", help="run the sandbox and the gateway on 127.0.0.1:8000, wired together")
     demo.add_argument("--port", type=int, default=8000, help="gateway port (default 8000)")

@@ -22,6 +22,7 @@ from gateway.security.limits import QueryLimits
 from gateway.vendors.config import DartmouthConfig, HttpPolicy, HubmisConfig, Secret, StellicConfig
 
 PREFIX = "CAMPUSGRAPH_"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 T = TypeVar("T")
 
 # Every HttpPolicy field can be set per vendor as CAMPUSGRAPH_<VENDOR>_<FIELD>.
@@ -77,6 +78,7 @@ class Settings:
     batching_enabled: bool = True  # off only to measure what batching buys (bench/)
     host: str = "127.0.0.1"
     port: int = 8000
+    log_level: str = "INFO"  # of the campusgraph loggers; `campusgraph serve --log-level` overrides it
     metrics_enabled: bool = True  # GET /metrics in Prometheus' text format
     otlp_endpoint: str | None = None  # OTLP/HTTP collector; traces are off while unset
     service_name: str = "campusgraph"  # service.name of exported spans
@@ -205,6 +207,7 @@ class _Reader:
             cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
             batching_enabled=self.get("BATCHING_ENABLED", _bool, True),
             port=self.get("PORT", _positive(int), 8000),
+            log_level=self.get("LOG_LEVEL", _log_level, "INFO"),
             metrics_enabled=self.get("METRICS_ENABLED", _bool, True),
             otlp_endpoint=self.get("OTLP_ENDPOINT", _endpoint, None),
             service_name=self.get("SERVICE_NAME", str, "campusgraph"),
@@ -292,6 +295,13 @@ def _poll_interval(raw: str) -> float:
     if not 0 < value <= 60:
         raise ValueError("must be above 0 and at most 60")
     return value
+
+
+def _log_level(value: str) -> str:
+    level = value.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"must be one of {', '.join(LOG_LEVELS).lower()}")
+    return level
 
 
 def _bool(raw: str) -> bool:

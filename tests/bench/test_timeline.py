@@ -1,23 +1,27 @@
-"""The benchmark's critical-path reading of the sandbox log (pure functions, no processes)."""
+"""The benchmark's critical-path reading of the gateway's upstream log lines (pure functions, no processes)."""
 
 from __future__ import annotations
 
-from bench.timeline import calls_from_log, chain
+import json
+
+from bench.timeline import Call, _parse, chain
 
 
-def entry(method: str, route: str, started_at: float, ms: float) -> dict[str, object]:
-    return {"method": method, "route": route, "started_at": started_at, "ms": ms}
+def line(route: str, end: str, ms: float, cache: str = "miss") -> str:
+    return json.dumps({"ts": f"2026-11-23T10:00:{end}+00:00", "logger": "campusgraph.upstream",
+                       "upstream": {"vendor": "dartmouth", "route": route, "status": 200, "ms": ms, "cache": cache}})
 
 
 def test_the_longest_chain_of_calls_each_waiting_for_the_last() -> None:
-    calls = calls_from_log("dartmouth", [
-        entry("POST", "POST /api/jwt", 99.990, 1.0),  # a credential exchange is not a data call
-        entry("GET", "GET /api/students", 100.000, 20.0),
-        entry("GET", "GET /api/people/{netid}", 100.001, 21.0),
-        entry("GET", "GET /api/academic/sections/{id}", 100.023, 22.0),  # after both ended
-        entry("GET", "GET /api/academic/holds", 100.024, 20.5),
-    ])
-    assert len(calls) == 4
+    calls = [c for c in map(_parse, [
+        line("GET /api/students", "00.020", 20.0),
+        line("GET /api/people/{netid}", "00.022", 21.0),
+        line("GET /api/academic/sections/{id}", "00.045", 22.0),  # started after both ended
+        line("GET /api/academic/holds", "00.045", 20.5),
+        line("GET /api/people/{netid}", "00.046", 0.1, cache="hit"),  # a cache hit is no call
+        "not json",
+    ]) if c is not None]
+    assert len(calls) == 4 and all(isinstance(c, Call) for c in calls)
     found = chain(calls)
     assert found["levels"] == 2
     assert found["path"] == ["dartmouth GET /api/people/{netid}", "dartmouth GET /api/academic/sections/{id}"]

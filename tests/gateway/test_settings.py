@@ -50,3 +50,10 @@ def test_a_gateway_nobody_could_call_does_not_start() -> None:
     env = {k: v for k, v in SANDBOX_ENV.items() if k != "CAMPUSGRAPH_AUTH_DEV_KEY"}
     with pytest.raises(SettingsError, match="configure at least one way for callers to authenticate"):
         Settings.from_env(env)
+
+
+def test_the_log_level_is_one_of_the_four() -> None:
+    assert Settings.from_env(SANDBOX_ENV).log_level == "INFO"
+    assert Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_LOG_LEVEL": "debug"}).log_level == "DEBUG"
+    with pytest.raises(SettingsError, match="CAMPUSGRAPH_LOG_LEVEL"):
+        Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_LOG_LEVEL": "verbose"})
