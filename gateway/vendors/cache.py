@@ -38,6 +38,9 @@ class ResponseCache:
     def __init__(self, backend: BaseCache, *, enabled: bool = True, namespace: str = "cg") -> None:
         self.backend, self.enabled, self.namespace = backend, enabled, namespace
         self._inflight: dict[str, asyncio.Future[Any]] = {}
+        # Route versions: shared through Redis (another replica may bump one), but a memory cache is this
+        # process's alone, so its versions live in a plain dict (one backend round trip less per call).
+        self._local_versions: dict[str, int] | None = {} if isinstance(backend, SimpleMemoryCache) else None
 
     @classmethod
     def create(cls, redis_url: str | None, *, enabled: bool = True) -> ResponseCache:
@@ -68,7 +71,11 @@ class ResponseCache:
                   variant: str = "") -> str:
         """The cache key of one call; includes the route's current version."""
         # Versions are raw counters (INCR), not JSON: read them as they are stored.
-        version = await self.backend.get(self._route_version_key(vendor, route), loads_fn=_counter) or 0
+        version_key = self._route_version_key(vendor, route)
+        if self._local_versions is not None:
+            version = self._local_versions.get(version_key, 0)
+        else:
+            version = await self.backend.get(version_key, loads_fn=_counter) or 0
         digest = hashlib.sha256(f"{_canonical(path)}|{_canonical(params)}|{variant}".encode()).hexdigest()[:32]
         return f"{self.namespace}:{vendor}:{route}:{version}:{digest}"
 
@@ -102,4 +109,8 @@ class ResponseCache:
 
     async def invalidate_route(self, vendor: str, route: str) -> None:
         """Every cached answer of a route (all parameters) becomes unreachable; it ages out by TTL."""
-        await self.backend.increment(self._route_version_key(vendor, route))
+        version_key = self._route_version_key(vendor, route)
+        if self._local_versions is not None:
+            self._local_versions[version_key] = self._local_versions.get(version_key, 0) + 1
+        else:
+            await self.backend.increment(version_key)
