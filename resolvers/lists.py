@@ -6,13 +6,14 @@ not fetch again what the page already carried.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S, TTL_STUDENTS_S
 from gateway.vendors.dartmouth.models import DartmouthSection, DartmouthStudent
 from gateway.vendors.hubmis import routes as hubmis_routes
-from gateway.vendors.hubmis.client import TTL_PEOPLE_S
+from gateway.vendors.hubmis.client import TTL_PEOPLE_S, records_of
 from gateway.vendors.hubmis.models import HubmisStaff, HubmisStudent
 from resolvers.mapping import academic
 from resolvers.paging import check_first, dartmouth_page, decode_cursor, encode_cursor
@@ -31,20 +32,22 @@ from schema.types import (
     StudentEdge,
 )
 
+T = TypeVar("T")
+
 
 def _clean(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None}
 
 
 async def _hubmis_page(port: Port, route: Any, filters: dict[str, Any], first: int,
-                       after: str | None) -> tuple[list[Any], dict[str, Any]]:
+                       after: str | None, model: Callable[[Any], T]) -> tuple[list[T], dict[str, Any]]:
+    """One page of a HUBmis list, each record parsed by ``model`` (once per cached answer)."""
     state = decode_cursor(after) if after else None
     size = int(state.get("size", first)) if state else check_first(first, maximum=100)  # HUBmis' largest page
     page = state["page"] + 1 if state else 1
     query = {**filters, "page[number]": page, "page[size]": size}
-    body = await port.up.hubmis.fetch(route, params=query, ttl=TTL_PEOPLE_S)
-    rows = body if isinstance(body, list) else (body or {}).get("data", [])
-    return rows, {"page": page, "size": size}
+    reply = await port.up.hubmis.get(route, params=query, ttl=TTL_PEOPLE_S)
+    return reply.parse_each(model, records_of), {"page": page, "size": size}
 
 
 def _page_info(state: dict[str, Any], count: int, total: int | None) -> tuple[PageInfo, str]:
@@ -55,12 +58,11 @@ def _page_info(state: dict[str, Any], count: int, total: int | None) -> tuple[Pa
 
 async def students(port: Port, source: Vendor, f: StudentFilter, first: int, after: str | None) -> StudentConnection:
     if source is Vendor.HUBMIS:
-        rows, state = await _hubmis_page(port, hubmis_routes.LIST_STUDENTS, _clean({
+        records, state = await _hubmis_page(port, hubmis_routes.LIST_STUDENTS, _clean({
             "search": f.search, "filter[yearGroup]": f.year_group, "filter[form]": f.form,
-            "filter[enrolmentStatus]": f.status_code}), first, after)
+            "filter[enrolmentStatus]": f.status_code}), first, after, HubmisStudent.from_payload)
         nodes = []
-        for row in rows:
-            record = HubmisStudent.from_payload(row)
+        for record in records:
             port.loaders.hubmis_student_by_id.prime(record.id, record)
             key = record.external_id or f"hubmis:{record.id}"
             if not await port.hidden(key):
@@ -70,12 +72,11 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
                                  total_count=None)
     if source is Vendor.STELLIC:
         return await _stellic_students(port, first, after)
-    rows, state, total = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_STUDENTS, _clean({
+    students_page, state, total = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_STUDENTS, _clean({
         "class_year": f.class_year, "school_id": f.school_id, "student_status_id": f.status_code}),
-        first, after, TTL_STUDENTS_S)
+        first, after, TTL_STUDENTS_S, DartmouthStudent.from_payload)
     nodes = []
-    for row in rows:
-        record = DartmouthStudent.from_payload(row)
+    for record in students_page:
         port.loaders.dartmouth_student_by_netid.prime(record.netid, record)
         nodes.append(port.student(record.netid, **{DARTMOUTH: record.netid}))
     info, cursor = _page_info(state, len(nodes), total)
@@ -98,21 +99,21 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
 
 
 async def staff(port: Port, f: StaffFilter, first: int, after: str | None) -> StaffConnection:
-    rows, state = await _hubmis_page(port, hubmis_routes.LIST_STAFF, _clean({
-        "search": f.search, "filter[department]": f.department, "filter[status]": f.status}), first, after)
-    nodes = [port.staff_from_hubmis(HubmisStaff.from_payload(r)) for r in rows]
+    staff_page, state = await _hubmis_page(port, hubmis_routes.LIST_STAFF, _clean({
+        "search": f.search, "filter[department]": f.department, "filter[status]": f.status}), first, after,
+        HubmisStaff.from_payload)
+    nodes = [port.staff_from_hubmis(record) for record in staff_page]
     info, cursor = _page_info(state, len(nodes), None)
     return StaffConnection(edges=[StaffEdge(cursor=cursor, node=n) for n in nodes], page_info=info, total_count=None)
 
 
 async def sections(port: Port, term: str, f: SectionFilter, first: int, after: str | None) -> SectionConnection:
-    rows, state, total = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_SECTIONS, _clean({
+    sections_page, state, total = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_SECTIONS, _clean({
         "term.sis_term_code": term, "subject_id": f.subject, "course_number": f.course_number,
         "is_in_session": None if f.is_in_session is None else str(f.is_in_session).lower()}),
-        first, after, TTL_ACADEMIC_S)
+        first, after, TTL_ACADEMIC_S, DartmouthSection.from_payload)
     nodes = []
-    for row in rows:
-        record = DartmouthSection.from_payload(row)
+    for record in sections_page:
         port.loaders.dartmouth_section_by_id.prime(record.id, record)
         nodes.append(academic.section_from_dartmouth(record, full=record))
     info, cursor = _page_info(state, len(nodes), total)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from gateway.errors import GatewayError
-from gateway.vendors.dartmouth.client import DartmouthClient
+from gateway.vendors.dartmouth.client import DartmouthClient, rows
 from gateway.vendors.routes import Route
+
+T = TypeVar("T")
 
 
 def encode_cursor(state: dict[str, Any]) -> str:
@@ -34,8 +37,9 @@ def check_first(first: int, maximum: int = 1000) -> int:
 
 
 async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[str, Any], first: int, after: str | None,
-                          ttl: float) -> tuple[list[Any], dict[str, Any], int | None]:
-    """One page of a Dartmouth collection: the first without a key, later ones on the same found set."""
+                          ttl: float, model: Callable[[Any], T]) -> tuple[list[T], dict[str, Any], int | None]:
+    """One page of a Dartmouth collection, each record parsed by ``model`` (once per cached answer): the first
+    page without a key, later ones on the same found set."""
     state = decode_cursor(after) if after else None
     size = int(state.get("size", first)) if state else check_first(first)
     query: dict[str, Any] = {**filters, "pagesize": size}
@@ -46,5 +50,4 @@ async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[st
     reply = await client.get(route, params=query, ttl=ttl)
     total = reply.headers.get("x-total-count")
     next_state = {"page": page, "size": size, "k": reply.headers.get("x-request-id") or (state or {}).get("k")}
-    rows = reply.body if isinstance(reply.body, list) else []
-    return rows, next_state, int(total) if total and total.isdigit() else None
+    return reply.parse_each(model, rows), next_state, int(total) if total and total.isdigit() else None

@@ -423,21 +423,20 @@ class Port:
             read = asyncio.ensure_future(self._section_enrollments_page(section_key, first, after))
             read.add_done_callback(lambda t: t.cancelled() or t.exception())
 
-    async def _section_enrollments_page(self, section_key: str, first: int,
-                                        after: str | None) -> tuple[list[Any], dict[str, Any], int | None]:
+    async def _section_enrollments_page(self, section_key: str, first: int, after: str | None) -> tuple[
+            list[DartmouthEnrollment], dict[str, Any], int | None]:
         return await dartmouth_page(self.dartmouth, dartmouth_routes.LIST_ENROLLMENTS, {"section.id": section_key},
-                                    first, after, TTL_ACADEMIC_S)
+                                    first, after, TTL_ACADEMIC_S, DartmouthEnrollment.from_payload)
 
     async def section_enrollments(self, section: Section, first: int,
                                   after: str | None) -> EnrollmentConnection | None:
-        rows, state, total = await self._section_enrollments_page(section.key, first, after)
+        records, state, total = await self._section_enrollments_page(section.key, first, after)
         cursor = encode_cursor(state)
         edges = []
-        for row in rows:
-            record = DartmouthEnrollment.from_payload(row)
+        for record in records:
             self.loaders.dartmouth_enrollment_by_id.prime(record.id, record)
             edges.append(EnrollmentEdge(cursor=cursor, node=academic.enrollment_from_dartmouth(record)))
-        has_next = len(rows) == state["size"] and (total is None or state["page"] * state["size"] < total)
+        has_next = len(records) == state["size"] and (total is None or state["page"] * state["size"] < total)
         return EnrollmentConnection(edges=edges, page_info=PageInfo(
             has_next_page=has_next, end_cursor=cursor if edges else None), total_count=total)
 

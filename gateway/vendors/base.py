@@ -13,9 +13,9 @@ import json
 import logging
 import random
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
 
 import aiohttp
 
@@ -41,6 +41,7 @@ from gateway.vendors.routes import Route, RouteTable
 from gateway.vendors.stats import Exchange, UpstreamStats
 
 log = logging.getLogger("campusgraph.upstream")
+T = TypeVar("T")
 
 # Response headers worth keeping (and caching) with a payload.
 _KEPT_HEADERS = ("content-type", "location", "x-request-id", "x-total-count", "x-ratelimit-limit",
@@ -51,14 +52,38 @@ Params = Mapping[str, Any] | list[tuple[str, Any]]
 
 @dataclass(frozen=True)
 class Reply:
-    """A vendor's answer: status, the kept headers (lower-case names) and the parsed body."""
+    """A vendor's answer: status, the kept headers (lower-case names) and the parsed body.
+
+    ``models`` is where the typed models built from a cached answer are kept beside it (memory cache
+    only): a warm read then reuses them instead of building them again. Models are frozen, so sharing
+    them between requests is safe."""
 
     status: int
     headers: dict[str, str]
     body: Any
+    models: dict[Any, Any] | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.status, "headers": self.headers, "body": self.body}
+
+    def parse(self, model: Callable[[Any], T]) -> T:
+        """``model(body)``, built once per cached answer."""
+        return self._kept(model, lambda: model(self.body))
+
+    def parse_each(self, model: Callable[[Any], T], items: Callable[[Any], list[Any]]) -> list[T]:
+        """``model`` applied to each of ``items(body)``, built once per cached answer."""
+        return self._kept((model, items), lambda: [model(item) for item in items(self.body)])
+
+    def _kept(self, key: Any, build: Callable[[], Any]) -> Any:
+        if self.models is None:
+            return build()
+        found = self.models.get(key, _NOTHING)
+        if found is _NOTHING:
+            found = self.models[key] = build()
+        return found
+
+
+_NOTHING = object()
 
 
 class _Transport(Exception):
@@ -161,7 +186,9 @@ class VendorClient:
             if budget is not None:
                 budget.cache_hits[self.vendor] += 1
             self._log(route, cached["status"], started, 0, cache="hit")
-        reply = Reply(**cached)
+        # The memory cache holds this very dict, so models kept in it serve every later hit.
+        models = cached.setdefault("models", {}) if self.cache.local else None
+        reply = Reply(cached["status"], cached["headers"], cached["body"], models)
         if reply.status == 404:
             raise self._client_error(route, reply)
         return reply

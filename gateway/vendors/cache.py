@@ -61,6 +61,11 @@ class ResponseCache:
                              connection_pool_kwargs={"timeout": 5})
         return cls(backend, enabled=enabled)
 
+    @property
+    def local(self) -> bool:
+        """Whether values live in this process (memory backend): what ``get`` returns is what is stored."""
+        return self._local_versions is not None
+
     async def close(self) -> None:
         await self.backend.close()
 

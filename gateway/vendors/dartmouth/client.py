@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from gateway.vendors.auth import ApiKeyJwt
-from gateway.vendors.base import VendorClient
+from gateway.vendors.base import Reply, VendorClient
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import DartmouthConfig
 from gateway.vendors.dartmouth import routes
@@ -44,6 +44,11 @@ T = TypeVar("T")
 Filters = Mapping[str, Any] | None  # standard filter parameters by attribute path
 
 
+def rows(body: Any) -> list[dict[str, Any]]:
+    """The records of a collection answer (a JSON array); anything else has none."""
+    return body if isinstance(body, list) else []
+
+
 class DartmouthClient(VendorClient):
     vendor = "dartmouth"
     routes = routes.ROUTES
@@ -62,34 +67,38 @@ class DartmouthClient(VendorClient):
 
     async def pages(self, route: Route, *, params: Mapping[str, Any] | None = None, page_size: int | None = None,
                     ttl: float = TTL_STUDENTS_S) -> AsyncIterator[list[dict[str, Any]]]:
-        """Every page of a filtered collection: the first answer's ``X-Request-ID`` is the
+        """Every page of a filtered collection (see ``replies``), as its records."""
+        async for reply in self.replies(route, params=params, page_size=page_size, ttl=ttl):
+            yield rows(reply.body)
+
+    async def replies(self, route: Route, *, params: Mapping[str, Any] | None = None, page_size: int | None = None,
+                      ttl: float = TTL_STUDENTS_S) -> AsyncIterator[Reply]:
+        """Every non-empty page of a filtered collection: the first answer's ``X-Request-ID`` is the
         ``continuation_key`` that keeps later pages on the same found set; a short page ends it."""
         size = page_size or self.page_size
-        first = await self.get(route, params={**(params or {}), "pagesize": size}, ttl=ttl)
-        items = first.body if isinstance(first.body, list) else []
-        if items:
-            yield items
-        key = first.headers.get("x-request-id")
-        page = 2
-        while len(items) >= size and key:
+        reply = await self.get(route, params={**(params or {}), "pagesize": size}, ttl=ttl)
+        key, page = reply.headers.get("x-request-id"), 2
+        while True:
+            count = len(rows(reply.body))
+            if count:
+                yield reply
+            if count < size or not key:
+                return
             reply = await self.get(route, params={**(params or {}), "pagesize": size, "continuation_key": key,
                                                   "page": page}, ttl=ttl)
-            items = reply.body if isinstance(reply.body, list) else []
-            if items:
-                yield items
             page += 1
 
     async def _one(self, route: Route, model: Callable[[dict[str, Any]], T], path: Mapping[str, Any],
                    ttl: float) -> T:
-        return model(await self.fetch(route, path=path, ttl=ttl))
+        return (await self.get(route, path=path, ttl=ttl)).parse(model)
 
     async def _all(self, route: Route, model: Callable[[dict[str, Any]], T], params: Mapping[str, Any],
                    ttl: float, limit: int | None = None) -> list[T]:
         """Every record of a filtered collection (or the first ``limit``), each parsed by ``model``."""
         found: list[T] = []
         size = min(limit, self.page_size) if limit else None
-        async for page in self.pages(route, params=params, page_size=size, ttl=ttl):
-            found += [model(item) for item in page]
+        async for reply in self.replies(route, params=params, page_size=size, ttl=ttl):
+            found += reply.parse_each(model, rows)
             if limit is not None and len(found) >= limit:
                 return found[:limit]
         return found

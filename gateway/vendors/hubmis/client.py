@@ -48,7 +48,7 @@ TTL_STRUCTURE_S = 3600.0
 T = TypeVar("T")
 
 
-def _items(body: Any) -> list[dict[str, Any]]:
+def records_of(body: Any) -> list[dict[str, Any]]:
     """A list page: a bare array (every seed sample) or a ``{data: [...]}`` envelope."""
     return envelope(body)
 
@@ -85,7 +85,7 @@ class HubmisClient(VendorClient):
         number = 1
         while True:
             query = {**(params or {}), "page[number]": number, "page[size]": size}
-            items = _items((await self.get(route, path=path, params=query, ttl=ttl)).body)
+            items = records_of((await self.get(route, path=path, params=query, ttl=ttl)).body)
             if items:
                 yield items
             if len(items) < size:
@@ -94,7 +94,7 @@ class HubmisClient(VendorClient):
 
     async def _one(self, route: Route, model: Callable[[dict[str, Any]], T], path: Mapping[str, Any],
                    ttl: float = TTL_PEOPLE_S, params: Mapping[str, Any] | None = None) -> T:
-        return model(await self.fetch(route, path=path, params=params, ttl=ttl))
+        return (await self.get(route, path=path, params=params, ttl=ttl)).parse(model)
 
     async def _list(self, route: Route, model: Callable[[dict[str, Any]], T], *,
                     path: Mapping[str, Any] | None = None, params: Mapping[str, Any] | None = None,
@@ -103,7 +103,7 @@ class HubmisClient(VendorClient):
         body = await self.fetch(route, path=path, params=params, ttl=ttl)
         if key is not None and isinstance(body, dict) and key in body:
             body = body[key]
-        return [model(item) for item in _items(body)]
+        return [model(item) for item in records_of(body)]
 
     async def _all(self, route: Route, model: Callable[[dict[str, Any]], T], params: Mapping[str, Any], *,
                    path: Mapping[str, Any] | None = None, ttl: float = TTL_PEOPLE_S,
