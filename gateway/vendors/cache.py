@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -25,7 +24,8 @@ REDIS_POOL_SIZE = 50
 
 
 def _canonical(params: Mapping[str, Any] | None) -> str:
-    return json.dumps(sorted((str(k), str(v)) for k, v in (params or {}).items()), separators=(",", ":"))
+    """Parameters as one unambiguous text, whatever their order (repr quotes each name and value)."""
+    return repr(sorted((str(k), str(v)) for k, v in (params or {}).items()))
 
 
 def _counter(raw: Any) -> int | None:
