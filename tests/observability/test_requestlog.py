@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 
 from tests.gatewayproc import GatewayProcess
-from tests.observability.test_metrics import CARD
 from tests.sandboxproc import SandboxProcess
 
 
