@@ -36,10 +36,10 @@ from gateway.observability.metrics import CONTENT_TYPE_LATEST, GatewayMetrics
 from gateway.observability.operation import OperationObserver
 from gateway.observability.requestlog import RequestLog, current_request, new_request_id
 from gateway.observability.tracing import Tracing
-from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy
+from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy, operation_hash
 from gateway.security.introspection import IntrospectionRequiresScope, current_viewer
 from gateway.security.limits import OperationVariables, validation_rules
-from gateway.security.validation import AcceptedQueries, CachedParse, Validation, parse_cache
+from gateway.security.validation import AcceptedQueries, CachedParse, Validation, parse_cache, warm
 from gateway.settings import AccessSettings, Settings
 from gateway.upstreams import Upstreams
 from gateway.vendors.budget import CallBudget, current_budget
@@ -68,7 +68,7 @@ def build_schema(access: AccessSettings | None = None,
     cached_parse, accepted = parse_cache(), AcceptedQueries()
     # A federation schema: also an Apollo Federation v2 subgraph (_service, _entities, @key on the entities),
     # linking a federation version every current composer accepts (Strawberry's default, 2.11, is too new for some).
-    return strawberry.federation.Schema(
+    schema = strawberry.federation.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, federation_version=FEDERATION_VERSION,
         extensions=[*([observer] if observer else []),
                     OperationVariables, partial(MaxTokensLimiter, access.limits.max_tokens),
@@ -77,6 +77,12 @@ def build_schema(access: AccessSettings | None = None,
                     Idempotency, ErrorFormatter, AuditExtension],
         config=StrawberryConfig(disable_field_suggestions=access.production,
                                 batching_config={"max_operations": access.max_batch}))
+    # The allow-listed operations are parsed and validated now, not by their first request.
+    for text in warm(schema._schema, list((access.persisted or {}).values()), cached_parse, accepted,
+                     access.limits.max_tokens):
+        log.warning("a persisted operation does not validate against this schema and can never run: sha256 %s",
+                    operation_hash(text))
+    return schema
 
 
 class CampusGraphQL(GraphQL[Context, None]):

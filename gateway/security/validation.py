@@ -26,6 +26,7 @@ from graphql import (
     TypeInfo,
     ValidationContext,
     parse,
+    specified_rules,
     validate,
 )
 from strawberry.extensions import SchemaExtension
@@ -106,3 +107,22 @@ class Validation(SchemaExtension):
                 for operation in operations:
                     judge.enter_operation_definition(operation)
         return errors
+
+
+def warm(schema: GraphQLSchema, texts: Sequence[str], cached_parse: Callable[..., DocumentNode],
+         accepted: AcceptedQueries, max_tokens: int) -> list[str]:
+    """Parse and validate operations known in advance (the persisted allow-list) before the first request asks
+    for them; the texts that do not parse or validate against this schema (an allow-list older than the schema),
+    which no request can then run."""
+    refused = []
+    for text in texts:
+        try:
+            document = cached_parse(text, max_tokens=max_tokens)  # the options MaxTokensLimiter gives a request
+        except GraphQLError:
+            refused.append(text)
+            continue
+        if validate_document(schema, document, tuple(specified_rules)):
+            refused.append(text)
+        else:
+            accepted.add(text)
+    return refused

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -113,7 +114,8 @@ def test_an_oversized_body_is_refused(gateway: GatewayProcess, sandbox: SandboxP
 @pytest.fixture(scope="module")
 def production_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         GatewayProcess]:
-    allowed = ['{ terms(currentTermOffset: 0) { id } }', "query Who($n: String) { student(netid: $n) { netid } }"]
+    allowed = ['{ terms(currentTermOffset: 0) { id } }', "query Who($n: String) { student(netid: $n) { netid } }",
+               STALE_OPERATION]
     persisted = tmp_path_factory.mktemp("ops") / "persisted.json"
     persisted.write_text(json.dumps(allowed))
     proc = GatewayProcess(sandbox_env(sandbox_process, env="production", caller_rate_per_min=60, caller_burst=20,
@@ -122,14 +124,23 @@ def production_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest
     proc.stop()
 
 
+STALE_OPERATION = '{ student(netid: "d59951y") { middleName } }'  # no such field: an allow-list older than the schema
+
+
+def test_a_persisted_operation_the_schema_refuses_is_reported_at_start(production_gateway: GatewayProcess) -> None:
+    digest = hashlib.sha256(STALE_OPERATION.encode()).hexdigest()
+    warnings = [line for line in production_gateway.logs().splitlines() if digest in line]
+    assert len(warnings) == 1 and '"level": "warning"' in warnings[0] and "can never run" in warnings[0]
+    refused = production_gateway.post(STALE_OPERATION)  # allow-listed, so it reaches validation, which refuses it
+    assert refused.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
 def test_production_accepts_only_persisted_operations(production_gateway: GatewayProcess,
                                                       sandbox: SandboxProcess) -> None:
     ok = production_gateway.query("query Who($n: String) { student(netid: $n) { netid } }", {"n": "d59951y"})
     assert ok["data"]["student"]["netid"] == "d59951y"
     other = production_gateway.post('{ student(netid: "d59951y") { netid lastName } }')
     assert other.status_code == 400 and other.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED"
-    import hashlib
-
     digest = hashlib.sha256(b"{ terms(currentTermOffset: 0) { id } }").hexdigest()
     by_hash = httpx.post(f"{production_gateway.url}/graphql", headers=production_gateway.bearer(), timeout=30,
                          json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}})
