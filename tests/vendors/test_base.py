@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -73,9 +74,12 @@ async def test_a_burst_beyond_the_bucket_waits_instead_of_causing_429s(
     started = time.monotonic()
     await asyncio.gather(*(client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0) for _ in range(600)))
     elapsed = time.monotonic() - started
-    log = sandbox.requests("hubmis")
-    assert log["by_route"][HUBMIS_STUDENT] == 600
-    assert not [r for r in log["requests"] if r["status"] == 429]
+    statuses = Counter(r["status"] for r in sandbox.requests("hubmis")["requests"] if r["route"] == HUBMIS_STUDENT)
+    assert statuses[200] == 600, statuses  # every fetch answered, none sent twice
+    # Refilling 500x faster than HUBmis' real one token per 5 s turns a few ms of scheduling jitter on a loaded
+    # machine into a token or two of disagreement between the two buckets (at the real rate: a thousandth of one);
+    # such a 429 is waited out and retried. Without the client's bucket, 100 of the 600 would be 429s.
+    assert set(statuses) <= {200, 429} and statuses[429] <= 5, statuses
     assert elapsed >= (600 - 500) * 0.01  # the excess waited for refills
 
 
