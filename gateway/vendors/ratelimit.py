@@ -73,8 +73,11 @@ class LocalBucket:
         if remaining is not None:
             self._tokens = min(self._tokens, float(remaining))
         if retry_at is not None:
-            self._tokens = 0.0
-            self._blocked_until = max(self._blocked_until, time.monotonic() + max(0.0, retry_at - time.time()))
+            # The vendor's bucket is empty and it has said when it takes a call again: one token then, not a whole
+            # refill period after (which for HUBmis would turn its "retry in 1 s" into 5 s).
+            retry_in = max(0.0, retry_at - time.time())
+            self._tokens = 1.0 - retry_in / self.refill_s
+            self._blocked_until = max(self._blocked_until, time.monotonic() + retry_in)
 
     async def remaining(self) -> float:
         self._refill()
@@ -91,7 +94,7 @@ local last = tonumber(redis.call('HGET', KEYS[1], 'l') or now)
 local blocked = tonumber(redis.call('HGET', KEYS[1], 'b') or 0)
 tokens = math.min(cap, tokens + math.max(0, now - last) / refill)
 if seen >= 0 then tokens = math.min(tokens, seen) end
-if until_ >= 0 then tokens = 0; blocked = math.max(blocked, until_) end
+if until_ >= 0 then tokens = 1 - math.max(0, until_ - now) / refill; blocked = math.max(blocked, until_) end
 local wait = 0
 if now < blocked then wait = blocked - now
 elseif tokens < 1 then wait = (1 - tokens) * refill end
