@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import redis as redis_sync
 
 from tests.gatewayproc import GatewayProcess, sandbox_env
+from tests.redisproc import RedisProcess
 from tests.sandboxproc import VENDORS, SandboxProcess
 
 # HUBmis documents a bucket of 500 that refills one request per 5 s; a throughput run would spend it in
@@ -47,6 +49,10 @@ class Stack:
     sandbox: SandboxProcess | None = None
     normal: GatewayProcess | None = None
     baseline: GatewayProcess | None = None
+    # The normal gateway again, with a Redis cache: flushing it makes the cache cold in a process that has
+    # already served (connections open, code paths warm). None when redis-server is not installed.
+    shared: GatewayProcess | None = None
+    redis: RedisProcess | None = None
     headers: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=120))
@@ -62,6 +68,9 @@ class Stack:
             self.normal = GatewayProcess(env).start(60)
             self.baseline = GatewayProcess({**env, "CAMPUSGRAPH_CACHE_ENABLED": "false",
                                             "CAMPUSGRAPH_BATCHING_ENABLED": "false"}).start(60)
+            if shutil.which("redis-server"):
+                self.redis = RedisProcess()
+                self.shared = GatewayProcess({**env, "CAMPUSGRAPH_REDIS_URL": self.redis.url}).start(60)
             self.headers = self.normal.bearer()  # every scope: the benchmark reads every field
             self.settle()
         except BaseException:
@@ -70,9 +79,11 @@ class Stack:
         return self
 
     def stop(self) -> None:
-        for gateway in (self.normal, self.baseline):
+        for gateway in (self.normal, self.baseline, self.shared):
             if gateway is not None:
                 _stop(gateway)
+        if self.redis is not None:
+            self.redis.stop()
         if self.sandbox is not None:
             self.sandbox.stop()
         self.client.close()
@@ -98,6 +109,11 @@ class Stack:
             log = self.sandbox.control(vendor, "GET", "requests?limit=0")["by_route"]
             out.update({f"{vendor} {route}": n for route, n in log.items() if not route.startswith("POST")})
         return out
+
+    def flush_shared(self) -> None:
+        """Empty the Redis cache of ``shared`` (the next query finds nothing cached)."""
+        assert self.redis is not None
+        redis_sync.Redis.from_url(self.redis.url).flushdb()
 
     def restart_normal(self, debug_log: bool = False) -> None:
         """Make the normal gateway's cache cold: a new process on the same port, its start-up calls (the
