@@ -13,8 +13,9 @@ from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S, TTL_STUDENTS_S
 from gateway.vendors.dartmouth.models import DartmouthSection, DartmouthStudent
 from gateway.vendors.hubmis import routes as hubmis_routes
-from gateway.vendors.hubmis.client import TTL_PEOPLE_S, records_of
+from gateway.vendors.hubmis.client import TTL_PEOPLE_S
 from gateway.vendors.hubmis.models import HubmisStaff, HubmisStudent
+from gateway.vendors.payload import envelope
 from resolvers.mapping import academic
 from resolvers.paging import check_first, dartmouth_page, decode_cursor, encode_cursor
 from resolvers.port import DARTMOUTH, HUBMIS, Port
@@ -47,7 +48,7 @@ async def _hubmis_page(port: Port, route: Any, filters: dict[str, Any], first: i
     page = state["page"] + 1 if state else 1
     query = {**filters, "page[number]": page, "page[size]": size}
     reply = await port.up.hubmis.get(route, params=query, ttl=TTL_PEOPLE_S)
-    return reply.parse_each(model, records_of), {"page": page, "size": size}
+    return reply.parse_each(model, envelope), {"page": page, "size": size}
 
 
 def _page_info(state: dict[str, Any], count: int, total: int | None) -> tuple[PageInfo, str]:

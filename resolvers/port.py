@@ -41,6 +41,9 @@ from schema.types import (
 
 DARTMOUTH, HUBMIS, STELLIC = "dartmouth", "hubmis", "stellic"
 _SIDE_FIELDS = {"netid": DARTMOUTH, "stellic_username": STELLIC, "hubmis_id": HUBMIS}
+# A unified field's value from each source of people.STUDENT_FIELD_ORDER, given that source's record.
+_SOURCE_VALUE = {"hubmis": people.hubmis_student_value, "dartmouth_person": people.person_value,
+                 "dartmouth_student": people.dartmouth_student_value}
 
 
 def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -194,16 +197,33 @@ class Port:
         return None
 
     def _student_value_now(self, student: Student, source: str, name: str) -> Any:
+        record = self._source_record_now(student, source)
+        return record if record is MISSING or record is None else _SOURCE_VALUE[source](record, name)
+
+    async def _student_value(self, student: Student, source: str, name: str) -> Any:
+        record = await self._source_record(student, source)
+        return None if record is None else _SOURCE_VALUE[source](record, name)
+
+    def _source_record_now(self, student: Student, source: str) -> Any:
+        """The person's record in one source of the field order if this request holds it: the record, None
+        (absent) or MISSING."""
         if source == "hubmis":
-            record = self._hubmis_record_now(student)
-            return record if record is MISSING or record is None else people.hubmis_student_value(record, name)
+            return self._hubmis_record_now(student)
         if not self._may_be_in_dartmouth(student):
             return None
-        if source == "dartmouth_person":
-            person = peek(self.loaders.dartmouth_person_by_netid, student.key)
-            return person if person is MISSING or person is None else people.person_value(person, name)
-        record = peek(self.loaders.dartmouth_student_by_netid, student.key)
-        return record if record is MISSING or record is None else people.dartmouth_student_value(record, name)
+        return peek(self._dartmouth_loader(source), student.key)
+
+    async def _source_record(self, student: Student, source: str) -> Any:
+        if source == "hubmis":
+            return await self._hubmis_record(student)
+        if not self._may_be_in_dartmouth(student):
+            return None
+        # The person is asked at once, not after the presence check: one Dartmouth does not know answers 404.
+        return await self._dartmouth_loader(source).load(student.key)
+
+    def _dartmouth_loader(self, source: str) -> Any:
+        return (self.loaders.dartmouth_person_by_netid if source == "dartmouth_person"
+                else self.loaders.dartmouth_student_by_netid)
 
     def _hubmis_record_now(self, student: Student) -> Any:
         hubmis_id = student.known.get(HUBMIS, MISSING)
@@ -212,12 +232,9 @@ class Port:
         return peek(self.loaders.hubmis_student_by_id, int(hubmis_id))
 
     async def _student_field(self, student: Student, name: str) -> Any:
-        if name == "netid":
-            return await self._side(student, DARTMOUTH)
-        if name == "stellic_username":
-            return await self._side(student, STELLIC)
-        if name == "hubmis_id":
-            return await self._side(student, HUBMIS)
+        side = _SIDE_FIELDS.get(name)
+        if side is not None:
+            return await self._side(student, side)
         if name == "external_id":
             record = await self._hubmis_record(student)
             return None if record is None else record.external_id
@@ -226,19 +243,6 @@ class Port:
             if value is not None:
                 return value
         return None
-
-    async def _student_value(self, student: Student, source: str, name: str) -> Any:
-        if source == "dartmouth_person":
-            # Asked at once, not after the presence check: a person Dartmouth does not know answers 404.
-            if not self._may_be_in_dartmouth(student):
-                return None
-            person = await self.loaders.dartmouth_person_by_netid.load(student.key)
-            return None if person is None else people.person_value(person, name)
-        if source == "dartmouth_student":
-            record = await self._dartmouth_record(student)
-            return None if record is None else people.dartmouth_student_value(record, name)
-        record = await self._hubmis_record(student)
-        return None if record is None else people.hubmis_student_value(record, name)
 
     def _may_be_in_dartmouth(self, student: Student) -> bool:
         return student.known.get(DARTMOUTH, student.key) is not None and not student.key.startswith("hubmis:")

@@ -80,7 +80,10 @@ class Validation(SchemaExtension):
 
     def __init__(self, own_rules: Sequence[type[ASTValidationRule]], accepted: AcceptedQueries) -> None:
         super().__init__()
-        self.own_rules, self.accepted = tuple(own_rules), accepted
+        self.accepted = accepted
+        # Whole-operation rules are called on each operation; the rest need graphql-core's walk of the document.
+        self.whole = [rule for rule in own_rules if issubclass(rule, OperationRule)]
+        self.walked = [rule for rule in own_rules if not issubclass(rule, OperationRule)]
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -96,13 +99,11 @@ class Validation(SchemaExtension):
 
     def _own_errors(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
         """The gateway's rules: whole-operation rules called on each operation, the rest by graphql-core's walk."""
-        walked = [rule for rule in self.own_rules if not issubclass(rule, OperationRule)]
-        errors = validate(schema, document, walked) if walked else []
-        whole = [rule for rule in self.own_rules if issubclass(rule, OperationRule)]
-        if whole:
+        errors = validate(schema, document, self.walked) if self.walked else []
+        if self.whole:
             context = ValidationContext(schema, document, TypeInfo(schema), errors.append)
             operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            for rule in whole:
+            for rule in self.whole:
                 judge = rule(context)
                 for operation in operations:
                     judge.enter_operation_definition(operation)

@@ -48,11 +48,6 @@ TTL_STRUCTURE_S = 3600.0
 T = TypeVar("T")
 
 
-def records_of(body: Any) -> list[dict[str, Any]]:
-    """A list page: a bare array (every seed sample) or a ``{data: [...]}`` envelope."""
-    return envelope(body)
-
-
 class HubmisClient(VendorClient):
     vendor = "hubmis"
     routes = routes.ROUTES
@@ -85,7 +80,7 @@ class HubmisClient(VendorClient):
         number = 1
         while True:
             query = {**(params or {}), "page[number]": number, "page[size]": size}
-            items = records_of((await self.get(route, path=path, params=query, ttl=ttl)).body)
+            items = envelope((await self.get(route, path=path, params=query, ttl=ttl)).body)
             if items:
                 yield items
             if len(items) < size:
@@ -103,7 +98,7 @@ class HubmisClient(VendorClient):
         body = await self.fetch(route, path=path, params=params, ttl=ttl)
         if key is not None and isinstance(body, dict) and key in body:
             body = body[key]
-        return [model(item) for item in records_of(body)]
+        return [model(item) for item in envelope(body)]
 
     async def _all(self, route: Route, model: Callable[[dict[str, Any]], T], params: Mapping[str, Any], *,
                    path: Mapping[str, Any] | None = None, ttl: float = TTL_PEOPLE_S,
