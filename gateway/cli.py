@@ -4,13 +4,13 @@ wired together) and ``schema`` (print the SDL)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 
+from gateway import eventloop
 from gateway.sandbox.runner import DEFAULT_PORTS, SandboxConfig
 from gateway.sandbox.simulator import SandboxOptions
 
@@ -49,7 +49,7 @@ def _run_sandbox(args: argparse.Namespace) -> int:
 
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(config, on_ready=lambda text: print(text, flush=True)))
+            eventloop.run(serve(config, on_ready=lambda text: print(text, flush=True)))
     except SandboxStartError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -88,7 +88,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
     ports = {v: getattr(args, f"{v}_port") for v in DEFAULT_PORTS}
     with contextlib.suppress(KeyboardInterrupt):
-        return asyncio.run(run_demo(students=args.students, port=args.port, latency_ms=args.latency_ms,
+        return eventloop.run(run_demo(students=args.students, port=args.port, latency_ms=args.latency_ms,
                                     sandbox_ports=ports))
     return 0
 
