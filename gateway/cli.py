@@ -22,7 +22,7 @@ def _sandbox_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         p.add_argument(f"--{vendor}-port", type=int, default=port, help=f"{vendor} port (default {port})")
     p.add_argument("--seed", type=int, default=1, help="data seed: the same seed gives the same data")
     p.add_argument("--students", type=int, default=500, help="number of generated students (default 500)")
-    p.add_argument("--latency-ms", type=float, default=0.0, help="latency added to every vendor call")
+    p.add_argument("--latency-ms", type=float, default=0.0, help="how long every vendor call takes (ms)")
     p.add_argument("--today", type=date.fromisoformat, default=None,
                    help="the date the data is built around (default: today)")
     p.add_argument("--export-seconds", type=float, default=3.0,

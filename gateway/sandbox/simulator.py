@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from gateway.sandbox.faults import FaultBook, FaultError
+from gateway.sandbox.faults import Decision, FaultBook, FaultError
 from gateway.sandbox.ratelimit import RateDecision, TokenBuckets
 from gateway.sandbox.requestlog import RequestLog
 from gateway.sandbox.world import World
@@ -197,6 +197,15 @@ class Simulator:
         method, path = request.method, request.url.path
         route, params, path_known = self.routes.resolve(method, path)
         decision = self.faults.decide(route.key if route else None, self.base_latency_ms)
+        if route is not None and method == "GET" and decision.fail_status is None:
+            # A read is answered when its latency has passed since it arrived: a vendor's latency includes
+            # its own work. Sleeping first and working after would add this one process's CPU, queued
+            # behind every other call that arrived with it, to each call's latency.
+            answer_at = time.perf_counter() + decision.delay_s
+            answered = await self._answer(request, route, params, decision)
+            if (left := answer_at - time.perf_counter()) > 0:
+                await asyncio.sleep(left)
+            return answered
         if decision.delay_s > 0:
             await asyncio.sleep(decision.delay_s)
         if route is None:
@@ -210,6 +219,11 @@ class Simulator:
                 headers = self.rate_limit_headers(retry)
             return route, self._error(decision.fail_status, _REASONS.get(decision.fail_status, "Injected fault"),
                                       headers)
+        return await self._answer(request, route, params, decision)
+
+    async def _answer(self, request: Request, route: Route, params: dict[str, str],
+                      decision: Decision) -> tuple[Route, Response]:
+        """The handler's answer (or its error), with rate-limit headers and the malformed-body fault applied."""
         call = Call(request, route, params)
         rate_headers: dict[str, str] = {}
         try:

@@ -110,3 +110,39 @@ def test_students_carry_their_class_year_and_terms() -> None:
     world = build_world(5, 200)
     for p in world.students():
         assert p.class_year is not None and p.grad_term == f"20{p.class_year}06"
+
+
+async def _timed_call(method: str, route_name: str, path: str) -> float:
+    """One call to an in-process Stellic simulator with 100 ms of latency whose handler works for 60 ms."""
+    from datetime import date
+
+    from starlette.responses import JSONResponse
+
+    from gateway.sandbox.simulator import SandboxOptions
+    from gateway.sandbox.stellic import StellicSimulator
+
+    simulator = StellicSimulator(lambda: build_world(1, 20, date(2026, 11, 23)), SandboxOptions(latency_ms=100))
+
+    async def slow(call: object) -> JSONResponse:
+        time.sleep(0.06)  # noqa: ASYNC251 - the vendor's own work, blocking like CPU
+        return JSONResponse({})
+
+    simulator._handlers[route_name] = slow
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=simulator), base_url="http://stellic") as client:
+        started = time.perf_counter()
+        response = await client.request(method, path, headers=PAT)
+        elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    return elapsed
+
+
+async def test_a_read_is_answered_when_its_latency_has_passed_its_work_included() -> None:
+    # Sleeping first and working after would take 160 ms: the simulator's CPU added to the vendor's latency.
+    elapsed = await _timed_call("GET", "get_student_property", "/partnerapi/v1/students/mabbott/engagement_score")
+    assert 0.1 <= elapsed < 0.15
+
+
+async def test_a_write_waits_out_its_latency_before_it_is_applied() -> None:
+    # A write is applied only once its latency has passed: a caller that gives up sooner leaves nothing done.
+    elapsed = await _timed_call("POST", "add_student_tag", "/partnerapi/v1/students/mabbott/tags/honors")
+    assert elapsed >= 0.16
