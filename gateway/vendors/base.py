@@ -177,9 +177,11 @@ class VendorClient:
         """A read, served from the cache when ``ttl`` > 0 and a fresh answer is there; retried on failure."""
         if ttl <= 0 or not self.cache.enabled:
             return await self._call(route, path, params)
-        key = await self.cache.key(self.vendor, route.name, path, dict(params or {}), self.variant)
         started = time.perf_counter()
-        cached, hit = await self.cache.get_or_fetch(key, ttl, lambda: self._as_dict(route, path, params))
+        key, cached = await self.cache.lookup(self.vendor, route.name, path, dict(params or {}), self.variant)
+        hit = cached is not None
+        if not hit:
+            cached, hit = await self.cache.fetch_missing(key, ttl, lambda: self._as_dict(route, path, params))
         self.stats.emit("cache", vendor=self.vendor, route=route.key, hit=hit)
         if hit:
             budget = current_budget.get()

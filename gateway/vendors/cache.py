@@ -28,6 +28,15 @@ def _canonical(params: Mapping[str, Any] | None) -> str:
     return repr(sorted((str(k), str(v)) for k, v in (params or {}).items()))
 
 
+# KEYS[1] = the route's version counter; ARGV = the key before and after its version. Returns the key with
+# the current version and the value stored under it: a call's key and its cached answer in one round trip.
+# (The value's key cannot be declared in KEYS, as the version is read here: a single Redis, not a cluster.)
+_LOOKUP_LUA = """
+local key = ARGV[1] .. (redis.call('GET', KEYS[1]) or '0') .. ARGV[2]
+return {key, redis.call('GET', key)}
+"""
+
+
 def _counter(raw: Any) -> int | None:
     return None if raw is None else int(raw)
 
@@ -41,6 +50,9 @@ class ResponseCache:
         # Route versions: shared through Redis (another replica may bump one), but a memory cache is this
         # process's alone, so its versions live in a plain dict (one backend round trip less per call).
         self._local_versions: dict[str, int] | None = {} if isinstance(backend, SimpleMemoryCache) else None
+        # aiocache's Redis backend keeps its redis.asyncio client as ``client``.
+        self._lookup_script = (backend.client.register_script(_LOOKUP_LUA) if isinstance(backend, RedisCache)
+                               else None)
 
     @classmethod
     def create(cls, redis_url: str | None, *, enabled: bool = True) -> ResponseCache:
@@ -72,6 +84,10 @@ class ResponseCache:
     def _route_version_key(self, vendor: str, route: str) -> str:
         return f"{self.namespace}:v:{vendor}:{route}"
 
+    @staticmethod
+    def _digest(path: Mapping[str, Any] | None, params: Mapping[str, Any] | None, variant: str) -> str:
+        return hashlib.sha256(f"{_canonical(path)}|{_canonical(params)}|{variant}".encode()).hexdigest()[:32]
+
     async def key(self, vendor: str, route: str, path: Mapping[str, Any] | None, params: Mapping[str, Any] | None,
                   variant: str = "") -> str:
         """The cache key of one call; includes the route's current version."""
@@ -81,16 +97,25 @@ class ResponseCache:
             version = self._local_versions.get(version_key, 0)
         else:
             version = await self.backend.get(version_key, loads_fn=_counter) or 0
-        digest = hashlib.sha256(f"{_canonical(path)}|{_canonical(params)}|{variant}".encode()).hexdigest()[:32]
-        return f"{self.namespace}:{vendor}:{route}:{version}:{digest}"
+        return f"{self.namespace}:{vendor}:{route}:{version}:{self._digest(path, params, variant)}"
 
-    async def get_or_fetch(self, key: str, ttl: float, fetch: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
-        """The cached value and True, or the fetched value (stored for ``ttl`` seconds) and False."""
-        if not self.enabled or ttl <= 0:
-            return await fetch(), False
-        cached = await self.backend.get(key)
-        if cached is not None:
-            return cached, True
+    async def lookup(self, vendor: str, route: str, path: Mapping[str, Any] | None,
+                     params: Mapping[str, Any] | None, variant: str = "") -> tuple[str, Any]:
+        """One call's key and its cached value (None when nothing is cached): one round trip with Redis,
+        where ``key`` and a ``get`` would take two (the route's version, then the value)."""
+        if self._lookup_script is None:
+            key = await self.key(vendor, route, path, params, variant)
+            return key, await self.backend.get(key)
+        raw_key, raw = await self._lookup_script(keys=[self._route_version_key(vendor, route)], args=[
+            f"{self.namespace}:{vendor}:{route}:", f":{self._digest(path, params, variant)}"])
+        key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
+        if raw is None:
+            return key, None
+        return key, self.backend.serializer.loads(raw.decode() if isinstance(raw, bytes) else raw)
+
+    async def fetch_missing(self, key: str, ttl: float, fetch: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
+        """For a key found empty: the fetched value (stored for ``ttl`` seconds) and False, or, when another
+        task is already fetching it, that task's value and True."""
         pending = self._inflight.get(key)
         if pending is not None:
             return await asyncio.shield(pending), True

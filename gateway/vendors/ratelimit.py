@@ -84,11 +84,14 @@ class LocalBucket:
         return self._tokens
 
 
-# KEYS[1] = bucket hash; ARGV = capacity, refill_s, now (s), take (0/1), remaining cap or -1, blocked_until or -1.
+# KEYS[1] = bucket hash; ARGV = capacity, refill_s, take (0/1), remaining cap or -1, blocked_until or -1.
 # Returns the wait in milliseconds before a token is available (0 when one was taken), and the tokens left.
+# The time is Redis' own (TIME inside the script, Redis 5 or later): the clock all replicas share, without
+# a round trip of its own.
 _BUCKET_LUA = """
-local cap = tonumber(ARGV[1]); local refill = tonumber(ARGV[2]); local now = tonumber(ARGV[3])
-local take = tonumber(ARGV[4]); local seen = tonumber(ARGV[5]); local until_ = tonumber(ARGV[6])
+local clock = redis.call('TIME'); local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local cap = tonumber(ARGV[1]); local refill = tonumber(ARGV[2])
+local take = tonumber(ARGV[3]); local seen = tonumber(ARGV[4]); local until_ = tonumber(ARGV[5])
 local tokens = tonumber(redis.call('HGET', KEYS[1], 't') or cap)
 local last = tonumber(redis.call('HGET', KEYS[1], 'l') or now)
 local blocked = tonumber(redis.call('HGET', KEYS[1], 'b') or 0)
@@ -115,11 +118,8 @@ class RedisBucket:
 
     async def _run(self, take: bool, remaining: int | None = None,
                    retry_at: float | None = None) -> tuple[float, float]:
-        # Redis' clock is the one all replicas share; TIME avoids trusting each host's clock.
-        seconds, micros = await self.redis.time()
-        now = seconds + micros / 1e6
         wait_ms, tokens = await self._script(keys=[self.key], args=[
-            self.capacity, self.refill_s, now, int(take), -1 if remaining is None else remaining,
+            self.capacity, self.refill_s, int(take), -1 if remaining is None else remaining,
             -1 if retry_at is None else retry_at])
         return int(wait_ms) / 1000.0, float(tokens)
 

@@ -32,6 +32,37 @@ async def test_replicas_share_the_cache_and_its_invalidation(
     await two.cache.close()
 
 
+def _count_round_trips(cache: ResponseCache) -> list[str]:
+    """The commands the cache sends to Redis from now on (a script's own commands run inside Redis)."""
+    sent: list[str] = []
+    client = cache.backend.client
+    execute = client.execute_command
+
+    async def counted(*args: Any, **kw: Any) -> Any:
+        sent.append(str(args[0]))
+        return await execute(*args, **kw)
+
+    client.execute_command = counted
+    return sent
+
+
+async def test_a_cached_read_costs_one_redis_round_trip_and_a_miss_one_more(
+        sandbox: SandboxProcess, make_client: MakeClient, redis: Redis, redis_server: RedisProcess) -> None:
+    client = await make_client("dartmouth", cache=ResponseCache.create(redis_server.url))  # ``redis``: flushed
+    sent = _count_round_trips(client.cache)
+    await client.get_student("d59951y")  # a miss: the route's version and the value at once, then the answer stored
+    assert sent == ["EVALSHA", "SETEX"]
+    sent.clear()
+    await client.get_student("d59951y")  # a hit
+    assert sent == ["EVALSHA"]
+    await client.invalidate_route(client.routes["get_student"])
+    sent.clear()
+    await client.get_student("d59951y")  # the route moved on: a miss again
+    assert sent == ["EVALSHA", "SETEX"]
+    assert sandbox.requests("dartmouth")["by_route"]["GET /api/students/{netid}"] == 2
+    await client.cache.close()
+
+
 async def test_replicas_share_the_hubmis_rate_bucket(
         sandbox: SandboxProcess, make_client: MakeClient, redis: Redis) -> None:
     # A bucket of 20 refilling one every 0.25 s at the vendor; each replica alone would send 20 at once.
