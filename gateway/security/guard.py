@@ -8,6 +8,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -165,6 +166,7 @@ def _operations(body: bytes, scope: Scope) -> list[str]:
         1 for i in items if not isinstance(i, dict))
 
 
+@lru_cache(maxsize=512)  # as the parse cache: a client sends the same few texts again and again
 def _too_many_tokens(query: str, limit: int) -> bool:
     """Counts lexer tokens, stopping at ``limit`` + 1, before anything parses the document."""
     lexer = Lexer(Source(query))
