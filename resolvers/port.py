@@ -291,8 +291,16 @@ class Port:
         record = await self._dartmouth_record(student)
         return None if record is None else people.dartmouth_record_from(record)
 
-    async def student_hubmis(self, student: Student) -> HubmisStudentRecord | None:
-        record = await self._hubmis_record(student)
+    async def student_hubmis(self, student: Student, timetable: bool = False) -> HubmisStudentRecord | None:
+        """``timetable``: the query also asks for the timetable, which needs only the id: its read starts now,
+        beside the record's, and the field joins it in flight (the vendor cache coalesces them)."""
+        hubmis_id = await self._side(student, HUBMIS)
+        if hubmis_id is None:
+            return None
+        if timetable and self.up.hubmis.cache.enabled:
+            read = asyncio.ensure_future(self.up.hubmis.get_student_timetable(int(hubmis_id)))
+            read.add_done_callback(lambda t: t.cancelled() or t.exception())  # the field reports a failure
+        record = await self.loaders.hubmis_student_by_id.load(int(hubmis_id))
         return None if record is None else people.hubmis_record_from(record)
 
     async def student_stellic(self, student: Student) -> StellicStudentRecord | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from schema.scalars import JSON
 
@@ -23,6 +24,23 @@ def port(info: Info[Any, Any]) -> DataPort:
     otherwise; fields calling them are plain functions, and graphql-core awaits what needs awaiting."""
     result: DataPort = info.context.port
     return result
+
+
+def selects(info: Info[Any, Any], name: str) -> bool:
+    """Whether the field being resolved asks for its subfield ``name`` (directly or through fragments). One
+    under @skip or @include does not count: whether it runs is decided later."""
+    def within(selections: list[Any]) -> bool:
+        for selection in selections:
+            if selection.directives:
+                continue
+            if isinstance(selection, SelectedField):
+                if selection.name == name:
+                    return True
+            elif within(selection.selections):  # a fragment on the same object
+                return True
+        return False
+
+    return any(within(field.selections) for field in info.selected_fields)
 
 
 def then(result: Any, finish: Callable[[Any], Any]) -> Any:

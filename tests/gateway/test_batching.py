@@ -57,6 +57,26 @@ def test_a_sections_roster_is_read_beside_the_section_not_after_it(gateway: Gate
     assert section["started_at"] < roster["started_at"] + roster["ms"] / 1000
 
 
+def test_a_students_hubmis_timetable_is_read_beside_the_hubmis_record(gateway: GatewayProcess,
+                                                                      sandbox: SandboxProcess) -> None:
+    """The timetable needs only the HUBmis id (from the crosswalk's index): both reads overlap, one call each."""
+    found = gateway.query('{ students(source: HUBMIS, first: 5) { edges { node { netid hubmisId } } } }')
+    netid = next(e["node"]["netid"] for e in found["data"]["students"]["edges"] if e["node"]["netid"])
+    sandbox.reset()
+    sandbox.faults("hubmis", latency_ms=150)
+    result = gateway.query("""query($netid: String!) { student(netid: $netid) {
+        hubmis { form { name } ... on HubmisStudentRecord { timetable { day subject } } } } }""", {"netid": netid})
+    assert "errors" not in result, result["errors"]
+    assert result["data"]["student"]["hubmis"]["timetable"]
+    log = sandbox.requests("hubmis")["requests"]
+    reads = {e["route"]: e for e in log if e["route"] in ("GET /api/v1/students/{id}",
+                                                           "GET /api/v1/students/{id}/timetable")}
+    assert len(reads) == 2 and sum(1 for e in log if e["route"] in reads) == 2, log
+    record, timetable = reads["GET /api/v1/students/{id}"], reads["GET /api/v1/students/{id}/timetable"]
+    assert timetable["started_at"] < record["started_at"] + record["ms"] / 1000
+    assert record["started_at"] < timetable["started_at"] + timetable["ms"] / 1000
+
+
 def test_a_roster_is_not_read_for_a_caller_who_may_not_see_it(gateway: GatewayProcess,
                                                                sandbox: SandboxProcess) -> None:
     found = gateway.query('{ student(netid: "d59951y") { enrollments { section { id } } } }')

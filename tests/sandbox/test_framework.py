@@ -143,6 +143,7 @@ async def test_a_read_is_answered_when_its_latency_has_passed_its_work_included(
 
 
 async def test_a_write_waits_out_its_latency_before_it_is_applied() -> None:
-    # A write is applied only once its latency has passed: a caller that gives up sooner leaves nothing done.
+    # A write is applied once its latency has passed, as before; a caller that times out sooner cannot know
+    # whether it was (the gateway reports WriteOutcomeUnknown), as with a real vendor.
     elapsed = await _timed_call("POST", "add_student_tag", "/partnerapi/v1/students/mabbott/tags/honors")
     assert elapsed >= 0.16
