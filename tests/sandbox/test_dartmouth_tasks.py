@@ -5,8 +5,10 @@ The session's sandbox runs with ``--task-seconds 0.5`` (tests/conftest.py).
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -132,3 +134,20 @@ def test_ferpa_enrollment_is_404_without_the_private_scope(sandbox: SandboxProce
 
 def test_unknown_task_is_404(sandbox: SandboxProcess) -> None:
     assert Dartmouth(sandbox).get("/api/tasks/5cddb466b68a450c3b102bfd").status_code == 404
+
+
+async def test_a_tasks_timer_settles_it_even_when_it_fires_before_the_clock_reaches_due(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvloop's timers run on a millisecond clock and may fire a little before ``time.monotonic()`` reaches
+    a task's due time; the timer settles its task anyway (the enrollment changes with nobody polling)."""
+    from gateway.sandbox.dartmouth import tasks
+
+    enrollments: dict[str, dict[str, object]] = {"e1": {"course_assessment": None}}
+    queue = tasks.TaskQueue(enrollments, delay_s=0.05)
+    task = queue.submit("e1", "/api/academic/enrollments/e1", SUBMITTED["course_assessment"])
+    real = time.monotonic
+    # From now on the queue's clock lags the loop's by 20 ms: its timer fires before ``due`` by that clock.
+    monkeypatch.setattr(tasks, "time", SimpleNamespace(monotonic=lambda: real() - 0.02))
+    await asyncio.sleep(0.1)
+    assert task.status == "complete"
+    assert enrollments["e1"]["course_assessment"] == SUBMITTED["course_assessment"]

@@ -53,8 +53,14 @@ class TaskQueue:
                     time.monotonic() + self.delay_s)
         self.tasks[task.id] = task
         self._pending.append(task)
-        asyncio.get_running_loop().call_later(self.delay_s, self.settle_due)
+        asyncio.get_running_loop().call_later(self.delay_s, self._timer, task)
         return task
+
+    def _timer(self, task: Task) -> None:
+        """A task's own timer settles it (and any before it), whatever ``time.monotonic()`` says: uvloop's
+        timers run on a millisecond clock and may fire a little before ``due``."""
+        while self._pending and self._pending[0].due <= task.due:
+            self._settle(self._pending.popleft())
 
     def settle_due(self) -> None:
         now = time.monotonic()
