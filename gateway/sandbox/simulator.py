@@ -48,6 +48,13 @@ def handles(route_name: str) -> Callable[[F], F]:
     return mark
 
 
+async def _until(deadline: float) -> None:
+    """Sleep until ``perf_counter()`` reaches ``deadline``: uvloop's timers run on a millisecond clock and
+    may wake a little early, and a latency is a floor."""
+    while (left := deadline - time.perf_counter()) > 0:  # noqa: ASYNC110 - waiting for a time, not an event
+        await asyncio.sleep(left)
+
+
 class SandboxError(Exception):
     """Raised by handlers and hooks to answer with a vendor-shaped error."""
 
@@ -203,11 +210,10 @@ class Simulator:
             # behind every other call that arrived with it, to each call's latency.
             answer_at = time.perf_counter() + decision.delay_s
             answered = await self._answer(request, route, params, decision)
-            if (left := answer_at - time.perf_counter()) > 0:
-                await asyncio.sleep(left)
+            await _until(answer_at)
             return answered
         if decision.delay_s > 0:
-            await asyncio.sleep(decision.delay_s)
+            await _until(time.perf_counter() + decision.delay_s)
         if route is None:
             return None, self._error(405 if path_known else 404,
                                      "Method Not Allowed" if path_known else "Not Found")
