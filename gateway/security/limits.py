@@ -1,8 +1,12 @@
 """Hostile-query limits, checked during validation, before anything executes or any vendor is called.
 
 Depth, aliases, directives and cost are all counted through fragment spreads and inline fragments
-(graphql-armor's published bypasses hide depth and aliases in fragments), fragment cycles are cut,
-and introspection fields count like any other. Cost multiplies by list sizes: a field's cost is
+(graphql-armor's published bypasses hide depth and aliases in fragments), and fragment cycles are cut.
+Introspection (``__schema``, ``__type``) is left out of depth and cost: it is answered from the schema in
+memory, never from a vendor, and graphql-core's MaxIntrospectionDepthRule (one of the standard rules)
+refuses the nesting that would make it expensive; the standard introspection query that GraphiQL and
+code generators send is 15 levels deep. Aliases and directives count there as anywhere. Cost multiplies
+by list sizes: a field's cost is
 its weight times the sizes of the lists above it, a list's size being its ``first`` argument or,
 without one, ``DEFAULT_LIST_SIZE``.
 """
@@ -86,11 +90,16 @@ def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
+def _introspection(node: FieldNode) -> bool:
+    """``__schema`` or ``__type`` (``__typename`` is a scalar and counts as one)."""
+    return node.name.value.startswith("__") and node.selection_set is not None
+
+
 def _depth(selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode],
            seen: frozenset[str] = frozenset()) -> int:
     deepest = 0
     for node, path_seen in _walk_selections(selection_set, fragments, seen):
-        if isinstance(node, FieldNode) and node.selection_set is not None:
+        if isinstance(node, FieldNode) and node.selection_set is not None and not _introspection(node):
             deepest = max(deepest, 1 + _depth(node.selection_set, fragments, path_seen))
     return deepest
 
@@ -188,6 +197,8 @@ def cost_rule(limit: int) -> type[OperationRule]:
                 field = parent.fields.get(node.name.value) if isinstance(parent, GraphQLObjectType) else None
                 if node.selection_set is None:
                     total += multiplier
+                    continue
+                if _introspection(node):
                     continue
                 own = _size_argument(node, variables)
                 is_list = field is not None and _is_list(field.type)

@@ -48,6 +48,26 @@ def test_depth_is_counted_through_fragments(gateway: GatewayProcess, sandbox: Sa
     refused(gateway, sandbox, DEEP_THROUGH_FRAGMENTS, "QUERY_TOO_DEEP")
 
 
+def test_graphiqls_introspection_is_answered_and_only_abusive_introspection_refused(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """The standard introspection query (GraphiQL's docs and completion, code generators) is 15 levels deep:
+    introspection is answered from the schema, never a vendor, so the depth and cost limits leave it out and
+    graphql-core's MaxIntrospectionDepthRule refuses the nesting that would make it expensive."""
+    from graphql import get_introspection_query
+
+    full = get_introspection_query(descriptions=True, specified_by_url=True, directive_is_repeatable=True,
+                                   schema_description=True, input_value_deprecation=True)
+    result = gateway.query(full)
+    assert "errors" not in result, result["errors"]
+    names = {t["name"] for t in result["data"]["__schema"]["types"]}
+    assert {"Student", "Staff", "Section", "Enrollment", "Hold"} <= names
+    abusive = "{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }"
+    refused(gateway, sandbox, abusive, "GRAPHQL_VALIDATION_FAILED")
+    # Outside introspection the depth limit holds as before, also beside an introspection field.
+    beside = DEEP_THROUGH_FRAGMENTS.replace("query { student", "query { __schema { queryType { name } } student")
+    refused(gateway, sandbox, beside, "QUERY_TOO_DEEP")
+
+
 def test_fragment_cycles_are_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     cycle = """query { student(netid: "x") { ...A } }
                fragment A on Student { advisors { staff { sources { id } } } ...B }
