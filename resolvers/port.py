@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
@@ -71,6 +72,7 @@ class Port:
         self.hubmis_index, self.hubmis_staff_index = crosswalk.hubmis_students, crosswalk.hubmis_staff
         self.stellic_index = crosswalk.stellic
         self.loaders = Loaders(upstreams, self.dartmouth, batching)
+        self._reads_ahead: set[asyncio.Future[Any]] = set()
 
     # ---- identity --------------------------------------------------------------------------------
     def student(self, key: str, **known: str | int | None) -> Student:
@@ -248,9 +250,7 @@ class Port:
         return student.known.get(DARTMOUTH, student.key) is not None and not student.key.startswith("hubmis:")
 
     async def _dartmouth_record(self, student: Student) -> Any:
-        if not self._may_be_in_dartmouth(student):
-            return None
-        return await self.loaders.dartmouth_student_by_netid.load(student.key)
+        return await self._source_record(student, "dartmouth_student")
 
     async def _hubmis_record(self, student: Student) -> Any:
         hubmis_id = await self._side(student, HUBMIS)
@@ -298,8 +298,7 @@ class Port:
         if hubmis_id is None:
             return None
         if timetable and self.up.hubmis.cache.enabled:
-            read = asyncio.ensure_future(self.up.hubmis.get_student_timetable(int(hubmis_id)))
-            read.add_done_callback(lambda t: t.cancelled() or t.exception())  # the field reports a failure
+            self._read_ahead(self.up.hubmis.get_student_timetable(int(hubmis_id)))
         record = await self.loaders.hubmis_student_by_id.load(int(hubmis_id))
         return None if record is None else people.hubmis_record_from(record)
 
@@ -393,8 +392,7 @@ class Port:
             return []
         rows = await self.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
                                                          "is_active": "true"})
-        sections = [academic.section_from_dartmouth(e.section, term=e.term) for e in rows if e.section]
-        return [s for s in sections if s is not None]
+        return [academic.section_from_dartmouth(e.section, term=e.term) for e in rows if e.section]
 
     # ---- sections and enrollments ---------------------------------------------------------------------
     async def section_by_id(self, section_id: str) -> Section | None:
@@ -432,8 +430,19 @@ class Port:
                 FIELD_SCOPES[("Section", "enrollments")])):
             return
         for first, after in pages:
-            read = asyncio.ensure_future(self._section_enrollments_page(section_key, first, after))
-            read.add_done_callback(lambda t: t.cancelled() or t.exception())
+            self._read_ahead(self._section_enrollments_page(section_key, first, after))
+
+    def _read_ahead(self, read: Awaitable[Any]) -> None:
+        """Start a read now that a field will join in flight later (the vendor cache coalesces them). Only
+        where the cache is on; the field reports a failure, so the read-ahead only marks it retrieved."""
+        task = asyncio.ensure_future(read)
+        self._reads_ahead.add(task)  # a strong reference until it ends
+        task.add_done_callback(self._read_ahead_done)
+
+    def _read_ahead_done(self, task: asyncio.Future[Any]) -> None:
+        self._reads_ahead.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved here, reported by the field that joins the read
 
     async def _section_enrollments_page(self, section_key: str, first: int, after: str | None) -> tuple[
             list[DartmouthEnrollment], dict[str, Any], int | None]:

@@ -6,13 +6,13 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField
 
 from gateway.errors import GatewayError
 from resolvers import lists
 from resolvers.mapping import academic
 from resolvers.port import Port
 from resolvers.tasks import TaskTracker, parse_task_id, require_scope, task_from_record
+from schema.detail import asked
 from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
 from schema.node import Node, decode_id
@@ -52,20 +52,13 @@ def _key(global_or_raw: str, type_name: str) -> str:
     return global_or_raw
 
 
-def _asked_pages(selections: list[Any], name: str, default_first: int) -> list[tuple[Any, Any]]:
-    """(first, after) of each page of the connection field ``name`` asked directly below these selections
-    (through fragments), with variables applied. A field under @skip or @include is left out: whether it
-    runs is decided later."""
+def _asked_pages(info: Info[Any, Any], name: str, default_first: int) -> list[tuple[int, Any]]:
+    """(first, after) of each page of the connection field ``name`` the query asks below this field."""
     pages = []
-    for selection in (child for parent in selections for child in parent.selections):
-        if selection.directives:
-            continue
-        if isinstance(selection, SelectedField):
-            first = selection.arguments.get("first", default_first)  # a literal arrives as its source text
-            if selection.name == name and str(first).isdigit():
-                pages.append((int(first), selection.arguments.get("after")))
-        else:  # a fragment on the same object
-            pages.extend(_asked_pages([selection], name, default_first))
+    for field in asked(info, name):
+        first = field.arguments.get("first", default_first)  # a literal arrives as its source text
+        if str(first).isdigit():
+            pages.append((int(first), field.arguments.get("after")))
     return pages
 
 
@@ -128,8 +121,7 @@ class Query:
     async def section(self, info: Info[Any, Any], id: strawberry.ID) -> Section | None:
         port, key = _port(info), _key(id, "Section")
         # The section's enrollments need only its id: asked now, beside the section, not after it.
-        port.prefetch_section_enrollments(key, _asked_pages(info.selected_fields, "enrollments",
-                                                            SECTION_ENROLLMENTS_FIRST))
+        port.prefetch_section_enrollments(key, _asked_pages(info, "enrollments", SECTION_ENROLLMENTS_FIRST))
         return await port.section_by_id(key)
 
     @strawberry.field(description="Sections of one term (term code, e.g. 202609), paged. Source: Dartmouth.")

@@ -26,21 +26,22 @@ def port(info: Info[Any, Any]) -> DataPort:
     return result
 
 
-def selects(info: Info[Any, Any], name: str) -> bool:
-    """Whether the field being resolved asks for its subfield ``name`` (directly or through fragments). One
-    under @skip or @include does not count: whether it runs is decided later."""
-    def within(selections: list[Any]) -> bool:
+def asked(info: Info[Any, Any], name: str) -> list[SelectedField]:
+    """The subfields ``name`` the field being resolved asks for (directly or through fragments, variables
+    applied). One under @skip or @include is left out: whether it runs is decided later."""
+    def within(selections: list[Any]) -> list[SelectedField]:
+        found = []
         for selection in selections:
             if selection.directives:
                 continue
             if isinstance(selection, SelectedField):
                 if selection.name == name:
-                    return True
-            elif within(selection.selections):  # a fragment on the same object
-                return True
-        return False
+                    found.append(selection)
+            else:  # a fragment on the same object
+                found += within(selection.selections)
+        return found
 
-    return any(within(field.selections) for field in info.selected_fields)
+    return [sub for field in info.selected_fields for sub in within(field.selections)]
 
 
 def then(result: Any, finish: Callable[[Any], Any]) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from schema.detail import DartmouthStudentRecord, HubmisStudentRecord, StellicStudentRecord, port, selects, then
+from schema.detail import DartmouthStudentRecord, HubmisStudentRecord, StellicStudentRecord, asked, port, then
 from schema.enums import StudentStatus, Vendor
 from schema.node import Node, PageInfo, entity
 
@@ -122,7 +122,7 @@ class Student(Node):
     @strawberry.field(description="HUBmis detail; null where the person has no HUBmis record or HUBmis is "
                                   "unavailable.")
     async def hubmis(self, info: Info[Any, Any]) -> HubmisStudentRecord | None:
-        return await port(info).student_hubmis(self, timetable=selects(info, "timetable"))
+        return await port(info).student_hubmis(self, timetable=bool(asked(info, "timetable")))
 
     @strawberry.field(description="Stellic detail; null where the person has no Stellic record.")
     async def stellic(self, info: Info[Any, Any]) -> StellicStudentRecord | None:

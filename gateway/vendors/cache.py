@@ -84,9 +84,11 @@ class ResponseCache:
     def _route_version_key(self, vendor: str, route: str) -> str:
         return f"{self.namespace}:v:{vendor}:{route}"
 
-    @staticmethod
-    def _digest(path: Mapping[str, Any] | None, params: Mapping[str, Any] | None, variant: str) -> str:
-        return hashlib.sha256(f"{_canonical(path)}|{_canonical(params)}|{variant}".encode()).hexdigest()[:32]
+    def _around_version(self, vendor: str, route: str, path: Mapping[str, Any] | None,
+                        params: Mapping[str, Any] | None, variant: str) -> tuple[str, str]:
+        """A call's key is ``before + <the route's version> + after``."""
+        digest = hashlib.sha256(f"{_canonical(path)}|{_canonical(params)}|{variant}".encode()).hexdigest()[:32]
+        return f"{self.namespace}:{vendor}:{route}:", f":{digest}"
 
     async def key(self, vendor: str, route: str, path: Mapping[str, Any] | None, params: Mapping[str, Any] | None,
                   variant: str = "") -> str:
@@ -97,7 +99,8 @@ class ResponseCache:
             version = self._local_versions.get(version_key, 0)
         else:
             version = await self.backend.get(version_key, loads_fn=_counter) or 0
-        return f"{self.namespace}:{vendor}:{route}:{version}:{self._digest(path, params, variant)}"
+        before, after = self._around_version(vendor, route, path, params, variant)
+        return f"{before}{version}{after}"
 
     async def lookup(self, vendor: str, route: str, path: Mapping[str, Any] | None,
                      params: Mapping[str, Any] | None, variant: str = "") -> tuple[str, Any]:
@@ -106,8 +109,8 @@ class ResponseCache:
         if self._lookup_script is None:
             key = await self.key(vendor, route, path, params, variant)
             return key, await self.backend.get(key)
-        raw_key, raw = await self._lookup_script(keys=[self._route_version_key(vendor, route)], args=[
-            f"{self.namespace}:{vendor}:{route}:", f":{self._digest(path, params, variant)}"])
+        raw_key, raw = await self._lookup_script(keys=[self._route_version_key(vendor, route)],
+                                                 args=list(self._around_version(vendor, route, path, params, variant)))
         key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
         if raw is None:
             return key, None
