@@ -186,6 +186,20 @@ async def test_concurrent_misses_share_one_upstream_call(sandbox: SandboxProcess
     assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 1
 
 
+async def test_a_wide_level_of_reads_is_at_the_vendor_at_once(sandbox: SandboxProcess,
+                                                               make_client: MakeClient) -> None:
+    """The default pool lets a query's widest level of calls go out together (a 200-row roster reads 199 people
+    at once). With the former 50 connections, 150 reads went in three rounds, each a whole latency long."""
+    client = await make_client("dartmouth")
+    sandbox.faults("dartmouth", latency_ms=300)
+    netids = [f"w{i:05d}x" for i in range(150)]  # none exists: 404s, each a call at the vendor all the same
+    await asyncio.gather(*(client.get_person(netid) for netid in netids), return_exceptions=True)
+    log = [e for e in sandbox.requests("dartmouth")["requests"] if e["route"] == "GET /api/people/{netid}"]
+    assert len(log) == 150
+    last_arrival = max(e["started_at"] for e in log)
+    assert all(e["started_at"] + e["ms"] / 1000 > last_arrival for e in log)  # none answered before all arrived
+
+
 async def test_cache_hits_and_invalidation(sandbox: SandboxProcess, make_client: MakeClient) -> None:
     client = await make_client("dartmouth")
     await client.get_student("d59951y")
