@@ -74,7 +74,8 @@ def cpu_since(pid: int, before: float | None) -> float | None:
 
 
 def chain(calls: list[Call]) -> dict[str, Any]:
-    """The longest chain of calls each starting after the previous ended, and the time the calls spanned."""
+    """The longest chain of calls each starting after the previous ended (of the longest, the one ending last),
+    and the time the calls spanned."""
     if not calls:
         return {"levels": 0, "ms": 0.0, "span_ms": 0.0, "path": []}
     ordered = sorted(calls, key=lambda c: c.start_ms)
@@ -88,7 +89,8 @@ def chain(calls: list[Call]) -> dict[str, Any]:
                 best, before = depth[j], j
         depth.append(best + 1)
         parent.append(before)
-    last: int | None = max(range(len(ordered)), key=lambda i: depth[i])
+    # Of the deepest calls, the last to end: a call that queued (for a pooled connection, say) shows there.
+    last: int | None = max(range(len(ordered)), key=lambda i: (depth[i], ordered[i].end_ms))
     path, ms = [], 0.0
     while last is not None:
         path.append(ordered[last].route)

@@ -28,5 +28,18 @@ def test_the_longest_chain_of_calls_each_waiting_for_the_last() -> None:
     assert found["ms"] == 43.0 and found["span_ms"] == 45.0
 
 
+def test_of_the_longest_chains_the_one_ending_last() -> None:
+    """A second-level call that waited (for a pooled connection) before its 20 ms shows in the chain's time."""
+    calls = [c for c in map(_parse, [
+        line("GET /api/students", "00.020", 20.0),
+        line("GET /api/academic/holds", "00.041", 20.5),
+        line("GET /api/people/{netid}", "00.081", 60.5),  # started as the holds did, answered 40 ms later
+        line("GET /api/academic/enrollments", "00.042", 21.0),
+    ]) if c is not None]
+    found = chain(calls)
+    assert found["levels"] == 2 and found["path"][-1] == "dartmouth GET /api/people/{netid}"
+    assert found["ms"] == 80.5
+
+
 def test_no_calls_no_chain() -> None:
     assert chain([]) == {"levels": 0, "ms": 0.0, "span_ms": 0.0, "path": []}
