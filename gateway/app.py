@@ -58,6 +58,13 @@ FEDERATION_VERSION = "2.5"
 PLAIN_ACK: UnsetType = UNSET  # on_ws_connect's answer for a connection_ack without a payload
 
 
+class GatewaySchema(strawberry.federation.Schema):
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        """Strawberry would log every error at ERROR with a traceback, a refused scope or a vendor's 404 too.
+        Those are answers, each with its code; ErrorFormatter logs the unexpected ones, with their traceback,
+        under the request id, and the request log line carries every error's code."""
+
+
 def build_schema(access: AccessSettings | None = None,
                  observer: Callable[[], SchemaExtension] | None = None) -> strawberry.Schema:
     """The schema with its guards: field scopes, query limits, audit, coded errors."""
@@ -69,7 +76,7 @@ def build_schema(access: AccessSettings | None = None,
     cached_parse, accepted = parse_cache(), AcceptedQueries()
     # A federation schema: also an Apollo Federation v2 subgraph (_service, _entities, @key on the entities),
     # linking a federation version every current composer accepts (Strawberry's default, 2.11, is too new for some).
-    schema = strawberry.federation.Schema(
+    schema = GatewaySchema(
         query=Query, mutation=Mutation, subscription=Subscription, federation_version=FEDERATION_VERSION,
         extensions=[*([observer] if observer else []),
                     OperationVariables, partial(MaxTokensLimiter, access.limits.max_tokens),

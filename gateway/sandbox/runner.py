@@ -145,4 +145,9 @@ async def serve(config: SandboxConfig, on_ready: Callable[[str], None] = print) 
         await asyncio.sleep(0.02)
     if server.started:
         on_ready(banner(config, time.perf_counter() - started))
-    await task
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:  # stopped from outside (the demo on Ctrl-C): shut down as on a signal, quietly
+        server.should_exit = True
+        await task
+        raise

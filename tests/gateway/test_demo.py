@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -43,6 +44,10 @@ def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
         assert httpx.post(url, json=query).status_code == 401
         page = httpx.get(url, headers={"Accept": "text/html"}).text
         assert f'"Authorization": "Bearer {full}"' in page
+        proc.send_signal(signal.SIGINT)  # Ctrl-C, as a user stops it: both servers shut down quietly
+        rest, _ = proc.communicate(timeout=20)
+        assert proc.returncode == 0 and "Traceback" not in rest and "ERROR" not in rest, rest
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=20)
