@@ -12,13 +12,13 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
 from graphql import GraphQLError
 from graphql.language import Lexer, Source, TokenKind
 from redis.asyncio import Redis
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway import jsoncodec
 from gateway.auth.authenticator import Authenticator
 from gateway.auth.tokens import AuthError
 from gateway.vendors.ratelimit import LocalBucket, RateBudget, RateWaitTooLong, RedisBucket
@@ -159,7 +159,7 @@ def _operations(body: bytes, scope: Scope) -> list[str]:
     if scope["method"] == "GET":
         return [v for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1")) if k == "query"]
     try:
-        payload = orjson.loads(body) if body else {}
+        payload = jsoncodec.loads(body) if body else {}
     except ValueError:
         return []  # not JSON: Strawberry answers that itself
     items = payload if isinstance(payload, list) else [payload]

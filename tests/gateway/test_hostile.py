@@ -140,6 +140,10 @@ def test_bodies_that_are_not_json_and_json_beyond_64_bits(gateway: GatewayProces
             b'"variables": {"n": 100000000000000000000}}')
     answer = httpx.post(url, content=huge, headers=headers, timeout=30)
     assert answer.status_code == 200 and "32-bit" in answer.json()["errors"][0]["message"], answer.text
+    flood = ('{"query": "{ student(netid: \\"d59951y\\") { ' + " ".join(["netid"] * 1200) + ' } }", '
+             '"variables": {"n": 100000000000000000000}}')
+    refused = httpx.post(url, content=flood.encode(), headers=headers, timeout=30)  # the guard reads it as well
+    assert refused.status_code == 400 and refused.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_TOKENS"
     assert vendor_calls(sandbox) == 0
 
 
