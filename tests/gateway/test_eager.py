@@ -1,0 +1,124 @@
+"""Eager starts (gateway/eager.py): a coroutine that needs no wait is done at once; one that waits goes on in a
+task of its own, from where it stopped, and does its I/O there."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from gateway.eager import leave_eager_step, start
+
+
+async def test_a_coroutine_that_never_waits_is_done_at_once() -> None:
+    ran: list[str] = []
+
+    async def answer() -> int:
+        ran.append("ran")
+        return 42
+
+    future = start(answer())
+    assert ran == ["ran"] and future.done() and future.result() == 42  # no trip round the event loop
+
+
+async def test_an_error_raised_before_any_wait_is_in_the_done_future() -> None:
+    async def refuse() -> None:
+        raise ValueError("no")
+
+    future = start(refuse())
+    assert future.done()
+    with pytest.raises(ValueError, match="no"):
+        await future
+
+
+async def test_a_coroutine_that_waits_goes_on_in_a_task_from_where_it_stopped() -> None:
+    gate: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    ran: list[str] = []
+
+    async def two_halves() -> str:
+        ran.append("before")
+        value = await gate
+        ran.append("after")
+        return value + "!"
+
+    future = start(two_halves())
+    assert ran == ["before"] and not future.done()
+    gate.set_result("opened")
+    assert await future == "opened!" and ran == ["before", "after"]
+
+
+async def test_an_error_the_wait_ends_with_reaches_the_coroutine() -> None:
+    gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    async def handles() -> str:
+        try:
+            await gate
+        except KeyError:
+            return "handled"
+        return "not reached"
+
+    future = start(handles())
+    gate.set_exception(KeyError("k"))
+    assert await future == "handled"
+
+
+async def test_io_after_leaving_the_eager_step_runs_in_the_coroutines_own_task() -> None:
+    # aiohttp's and Redis' timeouts cancel asyncio.current_task(): it must be the task doing the I/O.
+    caller = asyncio.current_task()
+    seen: dict[str, Any] = {}
+
+    async def read() -> str:
+        seen["eager"] = asyncio.current_task()
+        await leave_eager_step()
+        seen["io"] = asyncio.current_task()
+        await asyncio.sleep(0)  # an ordinary wait still waits
+        return "read"
+
+    future = start(read())
+    assert not future.done() and "io" not in seen
+    assert await future == "read"
+    assert seen["eager"] is caller and seen["io"] is future and future is not caller
+
+
+async def test_leaving_outside_an_eager_step_costs_no_wait() -> None:
+    async def plain() -> str:
+        await leave_eager_step()
+        return "done"
+
+    coroutine = plain()
+    with pytest.raises(StopIteration) as stop:
+        coroutine.send(None)  # finishes in one step: nothing was yielded to the event loop
+    assert stop.value.value == "done"
+
+
+async def test_cancelling_the_task_cancels_the_coroutine_where_it_waits() -> None:
+    gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    cleaned: list[str] = []
+
+    async def waits() -> None:
+        try:
+            await gate
+        finally:
+            cleaned.append("cleaned")
+
+    future = start(waits())
+    await asyncio.sleep(0)
+    future.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await future
+    assert cleaned == ["cleaned"] and gate.cancelled()
+
+
+async def test_an_eager_step_inside_another_leaves_the_outer_one_eager() -> None:
+    async def inner() -> str:
+        return "inner"
+
+    async def outer() -> str:
+        value = await start(inner())  # done at once: awaiting it does not wait
+        await leave_eager_step()  # still inside the outer eager step: moves to a task
+        return value + " then outer"
+
+    future = start(outer())
+    assert not future.done()
+    assert await future == "inner then outer"
