@@ -5,6 +5,11 @@ collection or filter endpoint where the vendor offers one, otherwise by fanning 
 (Dartmouth filters combine with AND and HUBmis has no multi-id filter, so most are fan-outs).
 The vendor clients' cross-request cache sits beneath, so a warm key costs no call. A missing
 record loads as None; any other failure loads as the exception, raised where the field asks.
+
+A fan-out's keys gain nothing from waiting for a batch, so each key's read starts eagerly when it is
+first asked for (``gateway.eager``): one answered from this process's memory is a done future at
+once, which ``peek`` hands to the field without a task, and one that has to wait is a task of its
+own, running beside the other keys' as the batch's would.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from gateway.eager import start
 from gateway.upstreams import Upstreams
 from gateway.vendors.dartmouth.client import DartmouthClient
 from gateway.vendors.errors import VendorNotFound
@@ -25,15 +31,40 @@ MISSING: Any = object()  # what ``peek`` gives for a key this request has not lo
 
 
 def peek(loader: DataLoader[Any, Any], key: Hashable) -> Any:
-    """What ``loader`` already holds for ``key`` in this request (a record, or None for a 404), without
-    waiting; MISSING when it has nothing yet, is still loading it, or holds a failure (the field then
-    awaits the load and reports it). Lets a field whose data is at hand resolve without a task."""
+    """What ``loader`` holds for ``key`` in this request (a record, or None for a 404) if it is there now, its
+    read started if not yet; MISSING when that read has to wait or failed (the field then awaits the load,
+    which reports the failure). Lets a field whose data is at hand resolve without a task."""
     if not loader.cache:  # batching off: nothing is remembered within the request
         return MISSING
-    future = loader.cache_map.get(key)
-    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+    future = loader.load(key)
+    if not future.done() or future.cancelled() or future.exception() is not None:
         return MISSING
     return future.result()
+
+
+class FanOutLoader(DataLoader[K, V]):
+    """A loader over a vendor read of one key (no endpoint takes several): each key's read starts eagerly the
+    first time it is asked for, deduplicated by the loader's cache; a 404 loads as None. Without caching
+    (batching off) it is a plain DataLoader of single-key batches."""
+
+    def __init__(self, fetch: Callable[[K], Awaitable[V]], batching: bool = True) -> None:
+        super().__init__(fan_out(fetch), **({} if batching else {"cache": False, "max_batch_size": 1}))
+        self._fetch = fetch
+
+    def load(self, key: K) -> asyncio.Future[V]:
+        if not self.cache:
+            return super().load(key)
+        future = self.cache_map.get(key)
+        if future is None:
+            future = start(self._read(key))
+            self.cache_map.set(key, future)
+        return future
+
+    async def _read(self, key: K) -> V | None:
+        try:
+            return await self._fetch(key)
+        except VendorNotFound:
+            return None
 
 
 def fan_out(fetch: Callable[[K], Awaitable[V]]) -> Callable[[list[K]], Awaitable[Sequence[V | BaseException | None]]]:
@@ -62,21 +93,22 @@ class Loaders:
 
     def __init__(self, upstreams: Upstreams, dartmouth: DartmouthClient, batching: bool = True) -> None:
         d, h, s = dartmouth, upstreams.hubmis, upstreams.stellic
-        options: dict[str, Any] = {} if batching else {"cache": False, "max_batch_size": 1}
-        self.dartmouth_student_by_netid: DataLoader[str, Any] = DataLoader(fan_out(d.get_student), **options)
-        self.dartmouth_person_by_netid: DataLoader[str, Any] = DataLoader(fan_out(d.get_person), **options)
-        self.dartmouth_section_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_section), **options)
-        self.dartmouth_enrollment_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_enrollment), **options)
-        self.dartmouth_hold_by_id: DataLoader[str, Any] = DataLoader(fan_out(d.get_hold), **options)
+
+        def loader(fetch: Callable[[Any], Awaitable[Any]]) -> FanOutLoader[Any, Any]:
+            return FanOutLoader(fetch, batching)
+
+        self.dartmouth_student_by_netid: FanOutLoader[str, Any] = loader(d.get_student)
+        self.dartmouth_person_by_netid: FanOutLoader[str, Any] = loader(d.get_person)
+        self.dartmouth_section_by_id: FanOutLoader[str, Any] = loader(d.get_section)
+        self.dartmouth_enrollment_by_id: FanOutLoader[str, Any] = loader(d.get_enrollment)
+        self.dartmouth_hold_by_id: FanOutLoader[str, Any] = loader(d.get_hold)
         # (netid, term code or None, active only) -> that person's enrollments
-        self.dartmouth_enrollments_by_netid: DataLoader[tuple[str, str | None, bool], Any] = DataLoader(
-            fan_out(lambda k: d.list_enrollments(_enrollment_filters(*k))), **options)
-        self.dartmouth_holds_by_netid: DataLoader[str, Any] = DataLoader(
-            fan_out(lambda netid: d.list_holds(netid=netid)), **options)
-        self.hubmis_student_by_id: DataLoader[int, Any] = DataLoader(fan_out(h.get_student), **options)
-        self.hubmis_staff_by_id: DataLoader[int, Any] = DataLoader(fan_out(h.get_staff), **options)
-        self.stellic_engagement_by_username: DataLoader[str, Any] = DataLoader(
-            fan_out(s.get_engagement_score), **options)
+        self.dartmouth_enrollments_by_netid: FanOutLoader[tuple[str, str | None, bool], Any] = loader(
+            lambda k: d.list_enrollments(_enrollment_filters(*k)))
+        self.dartmouth_holds_by_netid: FanOutLoader[str, Any] = loader(lambda netid: d.list_holds(netid=netid))
+        self.hubmis_student_by_id: FanOutLoader[int, Any] = loader(h.get_student)
+        self.hubmis_staff_by_id: FanOutLoader[int, Any] = loader(h.get_staff)
+        self.stellic_engagement_by_username: FanOutLoader[str, Any] = loader(s.get_engagement_score)
 
 
 def _enrollment_filters(netid: str, term: str | None, active_only: bool) -> dict[str, str]:

@@ -69,6 +69,7 @@ class GatewayMetrics:
                                       registry=r)
         self.upstream_seconds = Histogram("campusgraph_upstream_request_duration_seconds", "Vendor request "
                                           "latency per attempt", ["vendor", "route"], buckets=_BUCKETS, registry=r)
+        self._cache_children: dict[tuple[str, bool], Any] = {}
         self.cache = Counter("campusgraph_cache_requests", "Cross-request cache lookups of vendor payloads",
                              ["vendor", "result"], registry=r)
         self.retries = Counter("campusgraph_upstream_retries", "Retried vendor reads", ["vendor"], registry=r)
@@ -92,8 +93,12 @@ class GatewayMetrics:
         if event == "call":
             self.upstream_calls.labels(data["vendor"], data["route"], str(data["status"])).inc()
             self.upstream_seconds.labels(data["vendor"], data["route"]).observe(data["ms"] / 1000)
-        elif event == "cache":
-            self.cache.labels(data["vendor"], "hit" if data["hit"] else "miss").inc()
+        elif event == "cache":  # every warm read: its child is kept, not looked up by labels each time
+            key = (data["vendor"], data["hit"])
+            child = self._cache_children.get(key)
+            if child is None:
+                child = self._cache_children[key] = self.cache.labels(key[0], "hit" if key[1] else "miss")
+            child.inc()
         elif event == "retry":
             self.retries.labels(data["vendor"]).inc()
         elif event == "rate_limited":

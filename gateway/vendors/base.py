@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 import aiohttp
 
 from gateway import jsoncodec
+from gateway.eager import leave_eager_step
 from gateway.vendors.auth import Auth
 from gateway.vendors.breaker import BreakerState, CircuitBreaker
 from gateway.vendors.budget import current_budget
@@ -178,7 +179,12 @@ class VendorClient:
         if ttl <= 0 or not self.cache.enabled:
             return await self._call(route, path, params)
         started = time.perf_counter()
-        key, cached = await self.cache.lookup(self.vendor, route.name, path, dict(params or {}), self.variant)
+        query = dict(params or {})
+        found = self.cache.lookup_now(self.vendor, route.name, path, query, self.variant)
+        if found is None:
+            await leave_eager_step()  # a Redis round trip
+            found = await self.cache.lookup(self.vendor, route.name, path, query, self.variant)
+        key, cached = found
         hit = cached is not None
         if not hit:
             cached, hit = await self.cache.fetch_missing(key, ttl, lambda: self._as_dict(route, path, params))
@@ -228,6 +234,7 @@ class VendorClient:
     # ---- the request path -------------------------------------------------------------------
     async def _call(self, route: Route, path: Mapping[str, Any] | None, params: Params | None,
                     json_body: Any = None) -> Reply:
+        await leave_eager_step()  # what follows waits on the vendor
         url = self.base_url + route.url(**dict(path or {}))
         retryable = route.method == "GET" and route.repeatable
         self._retry_tokens = min(10.0, self._retry_tokens + self.http.retry_budget_ratio)

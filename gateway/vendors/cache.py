@@ -9,6 +9,7 @@ invalidate by key, or a whole route at once through a per-route version that is 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -26,6 +27,22 @@ REDIS_POOL_SIZE = 50
 def _canonical(params: Mapping[str, Any] | None) -> str:
     """Parameters as one unambiguous text, whatever their order (repr quotes each name and value)."""
     return repr(sorted((str(k), str(v)) for k, v in (params or {}).items()))
+
+
+@functools.lru_cache(maxsize=16384)
+def _digest(path: tuple[tuple[Any, Any], ...], params: tuple[tuple[Any, Any], ...], variant: str) -> str:
+    """The part of a call's key its parameters make (a hash: keys stay short whatever the parameters). Kept for
+    the calls seen lately: a warm query asks for the same few hundred again and again."""
+    text = f"{_canonical(dict(path))}|{_canonical(dict(params))}|{variant}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class MemoryCache(SimpleMemoryCache):  # type: ignore[misc]
+    """aiocache's memory backend, also readable without waiting: what it holds is in this process."""
+
+    def peek(self, key: str) -> Any:
+        """The value stored under ``key`` (None when there is none); an expired entry is already gone."""
+        return self._cache.get(key)
 
 
 # KEYS[1] = the route's version counter; ARGV = the key before and after its version. Returns the key with
@@ -50,6 +67,7 @@ class ResponseCache:
         # Route versions: shared through Redis (another replica may bump one), but a memory cache is this
         # process's alone, so its versions live in a plain dict (one backend round trip less per call).
         self._local_versions: dict[str, int] | None = {} if isinstance(backend, SimpleMemoryCache) else None
+        self._memory = backend if isinstance(backend, MemoryCache) else None
         # aiocache's Redis backend keeps its redis.asyncio client as ``client``.
         self._lookup_script = (backend.client.register_script(_LOOKUP_LUA) if isinstance(backend, RedisCache)
                                else None)
@@ -59,7 +77,7 @@ class ResponseCache:
         if not redis_url:
             # Kept as the parsed objects: decoding JSON on every hit cost a warm 50-student query ~20 ms.
             # Nothing mutates a cached payload (models are built from it, frozen), so sharing it is safe.
-            return cls(SimpleMemoryCache(serializer=NullSerializer(), timeout=None), enabled=enabled)
+            return cls(MemoryCache(serializer=NullSerializer(), timeout=None), enabled=enabled)
         url = urlsplit(redis_url)
         db = int(url.path.strip("/") or 0)
         # timeout=None: aiocache would otherwise wrap every lookup in a wait_for task; Redis' own socket
@@ -87,7 +105,10 @@ class ResponseCache:
     def _around_version(self, vendor: str, route: str, path: Mapping[str, Any] | None,
                         params: Mapping[str, Any] | None, variant: str) -> tuple[str, str]:
         """A call's key is ``before + <the route's version> + after``."""
-        digest = hashlib.sha256(f"{_canonical(path)}|{_canonical(params)}|{variant}".encode()).hexdigest()[:32]
+        try:
+            digest = _digest(tuple((path or {}).items()), tuple((params or {}).items()), variant)
+        except TypeError:  # a parameter value that cannot be hashed (a list): not kept
+            digest = _digest.__wrapped__(tuple((path or {}).items()), tuple((params or {}).items()), variant)
         return f"{self.namespace}:{vendor}:{route}:", f":{digest}"
 
     async def key(self, vendor: str, route: str, path: Mapping[str, Any] | None, params: Mapping[str, Any] | None,
@@ -102,10 +123,22 @@ class ResponseCache:
         before, after = self._around_version(vendor, route, path, params, variant)
         return f"{before}{version}{after}"
 
+    def lookup_now(self, vendor: str, route: str, path: Mapping[str, Any] | None,
+                   params: Mapping[str, Any] | None, variant: str = "") -> tuple[str, Any] | None:
+        """``lookup`` without waiting, where the values are in this process (memory); None elsewhere (Redis)."""
+        if self._memory is None or self._local_versions is None:
+            return None
+        before, after = self._around_version(vendor, route, path, params, variant)
+        key = f"{before}{self._local_versions.get(self._route_version_key(vendor, route), 0)}{after}"
+        return key, self._memory.peek(key)
+
     async def lookup(self, vendor: str, route: str, path: Mapping[str, Any] | None,
                      params: Mapping[str, Any] | None, variant: str = "") -> tuple[str, Any]:
         """One call's key and its cached value (None when nothing is cached): one round trip with Redis,
         where ``key`` and a ``get`` would take two (the route's version, then the value)."""
+        found = self.lookup_now(vendor, route, path, params, variant)
+        if found is not None:
+            return found
         if self._lookup_script is None:
             key = await self.key(vendor, route, path, params, variant)
             return key, await self.backend.get(key)

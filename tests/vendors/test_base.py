@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from gateway.eager import start
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.errors import (
     CircuitOpen,
@@ -145,6 +146,22 @@ async def test_a_read_timeout_is_an_unavailable_vendor(sandbox: SandboxProcess, 
     await asyncio.sleep(1.0)  # let the abandoned requests finish at the sandbox before the next test resets it
 
 
+async def test_a_read_started_eagerly_times_out_in_its_own_task(sandbox: SandboxProcess,
+                                                               make_client: MakeClient) -> None:
+    """aiohttp's timeout cancels the task current when the request began. A read started eagerly (gateway/eager.py)
+    leaves the caller's turn before it opens a connection, so its timeout ends that read, not the caller."""
+    client = await make_client("dartmouth", http={"timeout_s": 0.3, "retries": 0})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=1000)
+    read = start(client.get_student("d59951y"))
+    # The caller waits on more than the read, as a resolver's task waits on all its fields: a timeout that
+    # cancelled the caller would cancel the other field too.
+    timed_out, other = await asyncio.gather(read, asyncio.sleep(0.5, "other field"), return_exceptions=True)
+    assert isinstance(timed_out, VendorUnavailable) and "timed out" in str(timed_out)
+    assert other == "other field"
+    await asyncio.sleep(0.8)  # let the abandoned request finish at the sandbox before the next test resets it
+
+
 async def test_the_breaker_opens_fails_fast_and_closes_after_a_probe(
         sandbox: SandboxProcess, make_client: MakeClient) -> None:
     client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 3, "breaker_reset_s": 0.5})
@@ -212,6 +229,24 @@ async def test_cache_hits_and_invalidation(sandbox: SandboxProcess, make_client:
     await client.get_student("d59951y")
     assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 3
     assert client.stats.cache[("dartmouth", "hit")] == 1
+
+
+async def test_a_warm_read_needs_no_wait_and_a_cold_one_is_sent_from_its_own_task(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    """What the loaders rely on (gateway/eager.py): an answer in this process's memory is there in the caller's
+    own turn, and a read that must ask the vendor leaves the eager step before it opens a connection."""
+    client = await make_client("dartmouth")
+    cold = start(client.get_student("d59951y"))
+    assert not cold.done()  # it went on in a task: aiohttp's timeouts then cancel that task, not the caller
+    assert (await cold).netid == "d59951y"
+    warm = start(client.get_student("d59951y"))
+    assert warm.done() and warm.result().netid == "d59951y"
+    missing = start(client.get_person("w00000x"))
+    await asyncio.gather(missing, return_exceptions=True)
+    absent = start(client.get_person("w00000x"))  # a cached 404 is an answer too
+    assert absent.done() and isinstance(absent.exception(), VendorNotFound)
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 1
+    assert client.stats.cache[("dartmouth", "hit")] == 2
 
 
 async def test_no_credential_reaches_a_log_line_or_an_error(
