@@ -23,7 +23,7 @@ from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.unset import UNSET, UnsetType
 
-from gateway import gctuning, jsoncodec
+from gateway import directresolvers, gctuning, jsoncodec
 from gateway.auth.audit import AuditExtension, AuditTrail
 from gateway.auth.authenticator import Authenticator
 from gateway.auth.tokens import AuthError
@@ -84,6 +84,7 @@ def build_schema(access: AccessSettings | None = None,
                     Idempotency, ErrorFormatter, AuditExtension],
         config=StrawberryConfig(disable_field_suggestions=access.production,
                                 batching_config={"max_operations": access.max_batch}))
+    directresolvers.install(schema)  # after the scopes: a scoped field keeps Strawberry's whole path
     # The allow-listed operations are parsed and validated now, not by their first request.
     for text in warm(schema._schema, list((access.persisted or {}).values()), cached_parse, accepted,
                      access.limits.max_tokens):
