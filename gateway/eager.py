@@ -57,6 +57,15 @@ def start(coro: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
     return loop.create_task(_Resumed(coro, waiting).run())
 
 
+def settle(coro: Coroutine[Any, Any, T]) -> T | asyncio.Future[T]:
+    """``start``, giving the value itself when the coroutine finished with one: a field that returns it resolves
+    without an awaitable. Otherwise the future, which reports a failure where it is awaited."""
+    future = start(coro)
+    if future.done() and not future.cancelled() and future.exception() is None:
+        return future.result()
+    return future
+
+
 class _Resumed:
     """The rest of a coroutine that an eager step left waiting on ``waiting`` (None: it only stepped aside)."""
 

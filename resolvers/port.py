@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.auth.viewer import Viewer
+from gateway.eager import settle
 from gateway.errors import GatewayError
 from gateway.upstreams import Upstreams
 from gateway.vendors.dartmouth import routes as dartmouth_routes
@@ -28,6 +29,7 @@ from schema.detail import (
 )
 from schema.enums import Vendor
 from schema.node import PageInfo, encode_id
+from schema.ports import MaybeAwaitable
 from schema.types import (
     Advisor,
     Enrollment,
@@ -114,7 +116,10 @@ class Port:
             return username if self.rules.norm(username) in known else None
         return username if await self.loaders.stellic_engagement_by_username.load(username) is not None else None
 
-    async def enrollment_student(self, enrollment: Enrollment) -> Student | None:
+    def enrollment_student(self, enrollment: Enrollment) -> MaybeAwaitable[Student | None]:
+        return settle(self._enrollment_student(enrollment))
+
+    async def _enrollment_student(self, enrollment: Enrollment) -> Student | None:
         """The enrolled person; a student row is Dartmouth's own word that the netid is one of its students."""
         if await self.hidden(enrollment.netid):
             return None
@@ -165,7 +170,10 @@ class Port:
         """Whether this caller may not see the person at all (FERPA, without people:private)."""
         return not self.private and await self.ferpa.is_protected(key)
 
-    async def student_by_netid(self, netid: str) -> Student | None:
+    def student_by_netid(self, netid: str) -> MaybeAwaitable[Student | None]:
+        return settle(self._student_by_netid(netid))
+
+    async def _student_by_netid(self, netid: str) -> Student | None:
         return None if await self.hidden(netid) else self.student(netid)
 
     async def student_sources(self, student: Student) -> list[SourceRecord]:
@@ -355,8 +363,8 @@ class Port:
             return self.staff(key)
         return None
 
-    async def staff_by_netid(self, netid: str) -> Staff | None:
-        return await self.resolve_staff(key=netid)
+    def staff_by_netid(self, netid: str) -> MaybeAwaitable[Staff | None]:
+        return settle(self.resolve_staff(key=netid))
 
     async def staff_sources(self, staff: Staff) -> list[SourceRecord]:
         out = []

@@ -32,8 +32,8 @@ class Advisor:
     effective_term: str | None = strawberry.field(description="Term code from which the advising applies.")
 
     @strawberry.field(description="The advisor as staff (Dartmouth people, HUBmis staff).")
-    async def staff(self, info: Info[Any, Any]) -> Staff | None:
-        return await port(info).staff_by_netid(self.netid)
+    def staff(self, info: Info[Any, Any]) -> Staff | None:
+        return port(info).staff_by_netid(self.netid)  # type: ignore[return-value]
 
 
 @entity(description="A student, linked across Dartmouth, HUBmis and Stellic by the identity crosswalk. "
@@ -273,8 +273,8 @@ class Enrollment(Node):
     course_assessment: CourseAssessment | None
 
     @strawberry.field(description="The enrolled student.")
-    async def student(self, info: Info[Any, Any]) -> Student | None:
-        return await port(info).enrollment_student(self)
+    def student(self, info: Info[Any, Any]) -> Student | None:
+        return port(info).enrollment_student(self)  # type: ignore[return-value]
 
     @strawberry.field(description="The section. Source: Dartmouth sections.")
     def section(self, info: Info[Any, Any]) -> Section | None:
@@ -303,8 +303,8 @@ class Hold(Node):
     from_date: date | None
 
     @strawberry.field(description="The student the hold is on.")
-    async def student(self, info: Info[Any, Any]) -> Student | None:
-        return await port(info).student_by_netid(self.netid)
+    def student(self, info: Info[Any, Any]) -> Student | None:
+        return port(info).student_by_netid(self.netid)  # type: ignore[return-value]
 
 
 @strawberry.type

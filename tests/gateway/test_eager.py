@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gateway.eager import leave_eager_step, start
+from gateway.eager import leave_eager_step, settle, start
 
 
 async def test_a_coroutine_that_never_waits_is_done_at_once() -> None:
@@ -122,3 +122,26 @@ async def test_an_eager_step_inside_another_leaves_the_outer_one_eager() -> None
     future = start(outer())
     assert not future.done()
     assert await future == "inner then outer"
+
+
+async def test_settle_gives_the_value_itself_or_a_future_to_await() -> None:
+    gate: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def at_hand() -> str:
+        return "value"
+
+    async def waits() -> str:
+        return await gate
+
+    async def fails() -> str:
+        raise LookupError("reported where awaited")
+
+    assert settle(at_hand()) == "value"  # a field returning it resolves without an awaitable
+    later = settle(waits())
+    assert isinstance(later, asyncio.Future)
+    gate.set_result("later")
+    assert await later == "later"
+    failed = settle(fails())
+    assert isinstance(failed, asyncio.Future)
+    with pytest.raises(LookupError):
+        await failed
