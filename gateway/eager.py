@@ -54,6 +54,10 @@ def start(coro: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
         return failed
     finally:
         _depth -= 1
+    if waiting is not None:
+        # Taken here, as a task takes what its coroutine yields: another eager step may await the same future
+        # before our task first runs, and a future still marked as yielded would refuse it.
+        waiting._asyncio_future_blocking = False
     return loop.create_task(_Resumed(coro, waiting).run())
 
 
@@ -81,8 +85,11 @@ class _Resumed:
         # What ``yield from coro`` does, for a coroutine that has already run up to ``waiting``: the task waits
         # on what the coroutine waits on and sends back (or throws in: a cancellation) what it gets. One that
         # stepped aside for I/O (None) goes on at once: it is in its own task now.
-        coro = self._coro
-        sent, value = (True, None) if self._waiting is None else (yield from _wait_on(self._waiting, coro))
+        coro, first = self._coro, self._waiting
+        sent, value = True, None
+        if first is not None and not first.done():  # once done, the coroutine's await reads its outcome itself
+            first._asyncio_future_blocking = True  # as the coroutine's own await had marked it
+            sent, value = yield from _wait_on(first, coro)
         while True:
             try:
                 waiting = coro.send(value) if sent else coro.throw(value)

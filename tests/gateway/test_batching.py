@@ -105,6 +105,19 @@ def test_duplicate_keys_in_one_query_are_fetched_once(gateway: GatewayProcess, s
     assert calls(sandbox, "dartmouth", "GET /api/students/{netid}") == 1
 
 
+def test_fields_waiting_on_one_read_in_flight_all_get_it(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Students sharing an advisor: each advisor's staff field waits on the same read (one key of a loader), and
+    each starts eagerly; every one of them gets the record, from one call per distinct advisor."""
+    result = gateway.query("{ students(first: 50) { edges { node { advisors { staff { netid lastName } } } } } }")
+    assert "errors" not in result, result.get("errors", [])[:2]
+    advisors = [a for e in result["data"]["students"]["edges"] for a in e["node"]["advisors"]]
+    distinct = {a["staff"]["netid"] for a in advisors if a["staff"]}
+    assert len(advisors) > len(distinct) > 1  # some advisors are shared: their fields waited on one read
+    assert all(a["staff"] and a["staff"]["lastName"] for a in advisors)
+    assert calls(sandbox, "hubmis", "GET /api/v1/staff/{id}") + calls(sandbox, "dartmouth",
+                                                                       "GET /api/people/{netid}") == len(distinct)
+
+
 def test_no_loader_state_is_shared_between_requests(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     query = '{ student(netid: "d59951y") { dartmouth { gradTerm } } }'
     sandbox.faults("dartmouth", route="GET /api/students/{netid}", outage=True)

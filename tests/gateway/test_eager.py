@@ -145,3 +145,24 @@ async def test_settle_gives_the_value_itself_or_a_future_to_await() -> None:
     assert isinstance(failed, asyncio.Future)
     with pytest.raises(LookupError):
         await failed
+
+
+async def test_eager_steps_that_wait_on_the_same_future_all_go_on() -> None:
+    # Several fields wait on one read in flight (a loader's deduplicated key): each eager step yields the same
+    # future before any of their tasks has run.
+    shared: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def field(n: int) -> str:
+        return f"{await shared} {n}"
+
+    futures = [start(field(n)) for n in range(3)]
+    shared.set_result("read")
+    assert await asyncio.gather(*futures) == ["read 0", "read 1", "read 2"]
+    failing: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def fails_with_it() -> str:
+        return await failing
+
+    waiting = [start(fails_with_it()) for _ in range(2)]
+    failing.set_exception(LookupError("gone"))
+    assert all(isinstance(r, LookupError) for r in await asyncio.gather(*waiting, return_exceptions=True))
