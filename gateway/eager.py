@@ -16,27 +16,33 @@ caller's). Elsewhere it costs nothing.
 from __future__ import annotations
 
 import asyncio
+import threading
 import types
 from collections.abc import Coroutine, Generator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-_depth = 0  # eager steps running now (nested when an eager step starts another); one event loop per thread
+
+
+class _Steps(threading.local):
+    depth = 0  # eager steps running now in this thread's event loop (nested when one starts another)
+
+
+_steps = _Steps()
 
 
 @types.coroutine
 def leave_eager_step() -> Generator[None, None, None]:
     """Awaited before I/O: in an eager step, hands the rest of the coroutine to its own task; else nothing."""
-    if _depth:
+    if _steps.depth:
         yield  # a bare yield: ``start`` sees it and continues the coroutine in a task
 
 
 def start(coro: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
     """Run ``coro`` now, up to its first wait. A done future when it finished (its value or its exception);
     otherwise a task that goes on from where it stopped."""
-    global _depth
     loop = asyncio.get_running_loop()
-    _depth += 1
+    _steps.depth += 1
     try:
         waiting = coro.send(None)
     except StopIteration as stop:
@@ -53,7 +59,7 @@ def start(coro: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
             failed.set_exception(exc)
         return failed
     finally:
-        _depth -= 1
+        _steps.depth -= 1
     if waiting is not None:
         # Taken here, as a task takes what its coroutine yields: another eager step may await the same future
         # before our task first runs, and a future still marked as yielded would refuse it.

@@ -4,6 +4,7 @@ task of its own, from where it stopped, and does its I/O there."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import pytest
@@ -166,3 +167,35 @@ async def test_eager_steps_that_wait_on_the_same_future_all_go_on() -> None:
     waiting = [start(fails_with_it()) for _ in range(2)]
     failing.set_exception(LookupError("gone"))
     assert all(isinstance(r, LookupError) for r in await asyncio.gather(*waiting, return_exceptions=True))
+
+
+def test_an_eager_step_in_one_threads_loop_does_not_reach_anothers() -> None:
+    # The sandbox and a gateway may each run an event loop in a thread of one process (tests, the demo).
+    inside = threading.Event()
+    release = threading.Event()
+    seen: list[bool] = []
+
+    async def holds_a_step_open() -> None:
+        async def step() -> None:
+            inside.set()
+            release.wait(5)  # stays inside its eager step while the other thread looks
+
+        start(step())
+
+    async def plain() -> None:
+        coroutine = leave_outside()
+        try:
+            coroutine.send(None)
+        except StopIteration:
+            seen.append(True)  # no eager step of its own: leaving cost no wait
+
+    async def leave_outside() -> None:
+        await leave_eager_step()
+
+    other = threading.Thread(target=lambda: asyncio.run(holds_a_step_open()))
+    other.start()
+    assert inside.wait(5)
+    asyncio.run(plain())
+    release.set()
+    other.join(5)
+    assert seen == [True]
