@@ -56,31 +56,28 @@ class FanOutLoader(DataLoader[K, V]):
             return super().load(key)
         future = self.cache_map.get(key)
         if future is None:
-            future = start(self._read(key))
+            future = start(_or_none(self._fetch(key)))
             self.cache_map.set(key, future)
         return future
 
-    async def _read(self, key: K) -> V | None:
-        try:
-            return await self._fetch(key)
-        except VendorNotFound:
-            return None
+
+async def _or_none(read: Awaitable[V]) -> V | None:
+    """The record read; None for a 404 (a missing record is an answer, not a failure)."""
+    try:
+        return await read
+    except VendorNotFound:
+        return None
 
 
 def fan_out(fetch: Callable[[K], Awaitable[V]]) -> Callable[[list[K]], Awaitable[Sequence[V | BaseException | None]]]:
     """A batch function calling ``fetch`` for every key at once; 404 becomes None."""
 
     async def load(keys: list[K]) -> Sequence[V | BaseException | None]:
-        results = await asyncio.gather(*(fetch(k) for k in keys), return_exceptions=True)
-        out: list[V | BaseException | None] = []
+        results = await asyncio.gather(*(_or_none(fetch(k)) for k in keys), return_exceptions=True)
         for result in results:
-            if isinstance(result, VendorNotFound):
-                out.append(None)
-            elif isinstance(result, BaseException) and not isinstance(result, Exception):
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
                 raise result  # cancellation is not a per-key failure
-            else:
-                out.append(result)
-        return out
+        return results
 
     return load
 

@@ -152,9 +152,9 @@ class Port:
             return student
         # The first vendor that knows the person settles it; the others are looked up only if a field needs them,
         # so a slow or failing vendor does not hold back a person the others know.
-        checks = [asyncio.ensure_future(self._side(student, v)) for v in (DARTMOUTH, HUBMIS, STELLIC)]
-        for check in checks:  # a check still running when we answer reports its failure through the field
-            check.add_done_callback(lambda t: t.cancelled() or t.exception())
+        # A check still running when we answer goes on (its result is remembered on the student); a failure is
+        # reported by the field that needs that vendor.
+        checks = [self._read_ahead(self._side(student, v)) for v in (DARTMOUTH, HUBMIS, STELLIC)]
         failures: list[BaseException] = []
         for check in asyncio.as_completed(checks):
             try:
@@ -440,12 +440,14 @@ class Port:
         for first, after in pages:
             self._read_ahead(self._section_enrollments_page(section_key, first, after))
 
-    def _read_ahead(self, read: Awaitable[Any]) -> None:
-        """Start a read now that a field will join in flight later (the vendor cache coalesces them). Only
-        where the cache is on; the field reports a failure, so the read-ahead only marks it retrieved."""
+    def _read_ahead(self, read: Awaitable[Any]) -> asyncio.Future[Any]:
+        """Start a read now that may outlive its caller: one a field joins in flight later (the vendor cache
+        coalesces them), or a check left running once another answered. Kept referenced until it ends; a
+        failure is reported where the read is joined, so here it is only marked retrieved."""
         task = asyncio.ensure_future(read)
         self._reads_ahead.add(task)  # a strong reference until it ends
         task.add_done_callback(self._read_ahead_done)
+        return task
 
     def _read_ahead_done(self, task: asyncio.Future[Any]) -> None:
         self._reads_ahead.discard(task)

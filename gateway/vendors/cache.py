@@ -111,26 +111,32 @@ class ResponseCache:
             digest = _digest.__wrapped__(tuple((path or {}).items()), tuple((params or {}).items()), variant)
         return f"{self.namespace}:{vendor}:{route}:", f":{digest}"
 
+    def _local_key(self, vendor: str, route: str, path: Mapping[str, Any] | None,
+                   params: Mapping[str, Any] | None, variant: str) -> str | None:
+        """``key`` without waiting, where the route versions are in this process (memory); None with Redis."""
+        if self._local_versions is None:
+            return None
+        before, after = self._around_version(vendor, route, path, params, variant)
+        return f"{before}{self._local_versions.get(self._route_version_key(vendor, route), 0)}{after}"
+
     async def key(self, vendor: str, route: str, path: Mapping[str, Any] | None, params: Mapping[str, Any] | None,
                   variant: str = "") -> str:
         """The cache key of one call; includes the route's current version."""
+        local = self._local_key(vendor, route, path, params, variant)
+        if local is not None:
+            return local
         # Versions are raw counters (INCR), not JSON: read them as they are stored.
-        version_key = self._route_version_key(vendor, route)
-        if self._local_versions is not None:
-            version = self._local_versions.get(version_key, 0)
-        else:
-            version = await self.backend.get(version_key, loads_fn=_counter) or 0
+        version = await self.backend.get(self._route_version_key(vendor, route), loads_fn=_counter) or 0
         before, after = self._around_version(vendor, route, path, params, variant)
         return f"{before}{version}{after}"
 
     def lookup_now(self, vendor: str, route: str, path: Mapping[str, Any] | None,
                    params: Mapping[str, Any] | None, variant: str = "") -> tuple[str, Any] | None:
         """``lookup`` without waiting, where the values are in this process (memory); None elsewhere (Redis)."""
-        if self._memory is None or self._local_versions is None:
+        if self._memory is None:
             return None
-        before, after = self._around_version(vendor, route, path, params, variant)
-        key = f"{before}{self._local_versions.get(self._route_version_key(vendor, route), 0)}{after}"
-        return key, self._memory.peek(key)
+        key = self._local_key(vendor, route, path, params, variant)
+        return None if key is None else (key, self._memory.peek(key))
 
     async def lookup(self, vendor: str, route: str, path: Mapping[str, Any] | None,
                      params: Mapping[str, Any] | None, variant: str = "") -> tuple[str, Any]:
