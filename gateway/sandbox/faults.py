@@ -1,4 +1,4 @@
-"""Fault switches of a simulator: latency, errors, outages, token lifetime and rate-limit settings.
+"""Fault switches of a simulator: latency, errors, outages, lost answers, token lifetime and rate-limit settings.
 
 Set through ``POST /_sandbox/faults``; a body with ``route`` ("METHOD /path/{template}") limits
 the switches to that route, otherwise they apply to every route of the simulator. Route-specific
@@ -18,6 +18,7 @@ _FIELDS: dict[str, tuple[type, ...]] = {
     "error_rate": (int, float),
     "error_status": (int,),
     "fail_next": (int,),
+    "lose_answer_next": (int,),
     "outage": (bool,),
     "malformed": (bool,),
     "retry_after_s": (int, float),
@@ -40,6 +41,7 @@ class Faults:
     error_rate: float | None = None
     error_status: int | None = None
     fail_next: int | None = None
+    lose_answer_next: int | None = None  # served (a write applied), but the connection closes before the answer
     outage: bool | None = None
     malformed: bool | None = None
     retry_after_s: float | None = None
@@ -71,6 +73,7 @@ class Decision:
     fail_status: int | None
     malformed: bool
     retry_after_s: float
+    lose_answer: bool = False
 
 
 class FaultBook:
@@ -110,7 +113,7 @@ class FaultBook:
         fail: int | None = None
         if self.value("outage", route_key):
             fail = 503 if self.value("error_status", route_key) is None else status
-        elif self._take_fail_next(route_key):
+        elif self._take("fail_next", route_key):
             fail = status
         else:
             rate = self.value("error_rate", route_key) or 0.0
@@ -121,11 +124,13 @@ class FaultBook:
             fail_status=fail,
             malformed=bool(self.value("malformed", route_key)),
             retry_after_s=float(self.value("retry_after_s", route_key) or 1.0),
+            lose_answer=fail is None and self._take("lose_answer_next", route_key),
         )
 
-    def _take_fail_next(self, route_key: str | None) -> bool:
+    def _take(self, countdown: str, route_key: str | None) -> bool:
+        """Spend one of a countdown switch (``fail_next``, ``lose_answer_next``): the route's own first."""
         for faults in (self.by_route.get(route_key) if route_key else None, self.global_faults):
-            if faults is not None and faults.fail_next:
-                faults.fail_next -= 1
+            if faults is not None and getattr(faults, countdown):
+                setattr(faults, countdown, getattr(faults, countdown) - 1)
                 return True
         return False

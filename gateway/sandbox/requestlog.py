@@ -22,14 +22,17 @@ class RequestLog:
         self._recent.clear()
 
     def record(self, method: str, path: str, query: str, status: int, ms: float, route_key: str | None,
-               traceparent: str | None = None, started_at: float | None = None) -> None:
-        """One served request; ``started_at`` (epoch seconds) and ``ms`` let a test see which calls overlapped."""
+               traceparent: str | None = None, started_at: float | None = None, lost: bool = False) -> None:
+        """One served request; ``started_at`` (epoch seconds) and ``ms`` let a test see which calls overlapped;
+        ``lost``: the ``lose_answer_next`` fault closed the connection before the answer went out."""
         self.total += 1
         self.by_route[route_key or UNMATCHED] += 1
         entry: dict[str, Any] = {"method": method, "path": path, "query": query, "status": status,
                                  "ms": round(ms, 2), "route": route_key or UNMATCHED}
         if started_at is not None:
             entry["started_at"] = round(started_at, 4)
+        if lost:
+            entry["answer"] = "lost"
         if traceparent is not None:  # the W3C trace context the caller sent, so tests can follow a trace here
             entry["traceparent"] = traceparent
         self._recent.append(entry)

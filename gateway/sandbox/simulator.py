@@ -55,6 +55,36 @@ async def _until(deadline: float) -> None:
         await asyncio.sleep(left)
 
 
+class _LostAnswerNotices(logging.Filter):
+    """Keeps uvicorn's "returned without completing response" error out of the log for the answers the
+    sandbox loses on purpose (one per ``expect()``); any other such line still shows."""
+
+    MESSAGE = "ASGI callable returned without completing response."
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expected = 0
+
+    def expect(self) -> None:
+        self.expected += 1
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.expected and record.getMessage() == self.MESSAGE:
+            self.expected -= 1
+            return False
+        return True
+
+
+LOST_ANSWERS = _LostAnswerNotices()
+
+
+async def _lose(response: Response, send: Send) -> None:
+    """The ``lose_answer_next`` fault: the request was served (a write applied), but only the status line and
+    headers go out before the connection closes, so the caller cannot know the outcome."""
+    await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
+    LOST_ANSWERS.expect()  # uvicorn closes the connection of a response left unfinished, and says so
+
+
 class SandboxError(Exception):
     """Raised by handlers and hooks to answer with a vendor-shaped error."""
 
@@ -127,6 +157,7 @@ class Simulator:
         self.log = RequestLog()
         self.buckets = TokenBuckets()
         self.stores: dict[str, dict[str, Any]] = {}
+        logging.getLogger("uvicorn.error").addFilter(LOST_ANSWERS)  # added once, however many simulators
         self._handlers: dict[str, Callable[[Call], Awaitable[Response]]] = {}
         for name in dir(type(self)):
             fn = getattr(self, name, None)
@@ -190,17 +221,20 @@ class Simulator:
             await (await self._control(request))(scope, receive, send)
             return
         started, started_at = time.perf_counter(), time.time()
-        route, response = await self._serve(request)
-        await response(scope, receive, send)
+        route, response, decision = await self._serve(request)
+        if decision.lose_answer:
+            await _lose(response, send)
+        else:
+            await response(scope, receive, send)
         self.log.record(scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
                         response.status_code, (time.perf_counter() - started) * 1000, route.key if route else None,
-                        request.headers.get("traceparent"), started_at=started_at)
+                        request.headers.get("traceparent"), started_at=started_at, lost=decision.lose_answer)
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None, body: Any = None) -> Response:
         content = body if body is not None else self.error_body(status, message)
         return JSONResponse(content, status_code=status, headers=headers)
 
-    async def _serve(self, request: Request) -> tuple[Route | None, Response]:
+    async def _serve(self, request: Request) -> tuple[Route | None, Response, Decision]:
         method, path = request.method, request.url.path
         route, params, path_known = self.routes.resolve(method, path)
         decision = self.faults.decide(route.key if route else None, self.base_latency_ms)
@@ -211,12 +245,12 @@ class Simulator:
             answer_at = time.perf_counter() + decision.delay_s
             answered = await self._answer(request, route, params, decision)
             await _until(answer_at)
-            return answered
+            return (*answered, decision)
         if decision.delay_s > 0:
             await _until(time.perf_counter() + decision.delay_s)
         if route is None:
             return None, self._error(405 if path_known else 404,
-                                     "Method Not Allowed" if path_known else "Not Found")
+                                     "Method Not Allowed" if path_known else "Not Found"), decision
         if decision.fail_status is not None:
             headers = {}
             if decision.fail_status == 429:
@@ -224,8 +258,8 @@ class Simulator:
                                      time.time() + decision.retry_after_s)
                 headers = self.rate_limit_headers(retry)
             return route, self._error(decision.fail_status, _REASONS.get(decision.fail_status, "Injected fault"),
-                                      headers)
-        return await self._answer(request, route, params, decision)
+                                      headers), decision
+        return (*await self._answer(request, route, params, decision), decision)
 
     async def _answer(self, request: Request, route: Route, params: dict[str, str],
                       decision: Decision) -> tuple[Route, Response]:

@@ -238,7 +238,7 @@ class VendorClient:
         url = self.base_url + route.url(**dict(path or {}))
         retryable = route.method == "GET" and route.repeatable
         self._retry_tokens = min(10.0, self._retry_tokens + self.http.retry_budget_ratio)
-        attempt, renewed = 0, False
+        attempt, renewed, answer_lost = 0, False, False
         while True:
             attempt += 1
             budget = current_budget.get()
@@ -253,6 +253,7 @@ class VendorClient:
             except _Transport as exc:
                 self.breaker.record_failure()
                 self._log(route, 0, started, attempt, error=str(exc))
+                answer_lost = answer_lost or exc.sent
                 # A write is sent again only where repeating it cannot change the outcome (PUT or DELETE of a
                 # named record); any other write whose answer was lost may or may not have been applied.
                 if await self._may_retry(route, attempt, retryable or route.idempotent):
@@ -297,7 +298,9 @@ class VendorClient:
                 raise VendorUnavailable(self.vendor, "the vendor failed to answer", status=reply.status,
                                         route=route.key)
             self.breaker.record_success()
-            raise self._client_error(route, reply)
+            refusal = self._client_error(route, reply)
+            refusal.after_lost_answer = answer_lost and route.method == "DELETE"
+            raise refusal
 
     async def _admit(self, route: Route) -> None:
         """Fail fast while the breaker is open; otherwise wait for a rate slot, then take the breaker's slot."""

@@ -12,6 +12,10 @@ class VendorError(Exception):
     """Base of every failure of an upstream call."""
 
     code = "VENDOR_ERROR"
+    # Set on a vendor's refusal of a DELETE sent again after the answer to an earlier attempt was lost: that
+    # attempt may have deleted the record, which is why this one was refused. The vendor's client knows which
+    # refusals of which route mean "not there".
+    after_lost_answer = False
 
     def __init__(self, vendor: str, message: str, *, status: int | None = None, route: str | None = None) -> None:
         super().__init__(message)

@@ -137,3 +137,48 @@ def test_a_put_of_a_named_record_is_sent_again_after_a_lost_answer(
     assert lost["errors"][0]["extensions"]["code"] == "WRITE_OUTCOME_UNKNOWN"  # every attempt timed out
     time.sleep(1.2)
     assert sent(sandbox, "stellic", TIMINGS) == 3  # first try and two retries: repeating a PUT changes nothing
+
+
+HOLD_DELETE = "DELETE /partnerapi/v1/holds/{sis_id}"
+TAG_DELETE = "DELETE /partnerapi/v1/students/{student_username}/tags/{tag_name}"
+ENROLLMENT_DELETE = "DELETE /partnerapi/v1/section_enrollments/{id}"
+LOST_DELETES = [  # (route, a mutation making the record, the delete (both take $id), how Stellic says "not there")
+    (HOLD_DELETE, """mutation($id: ID!) { placeHold(input: {sisId: $id, studentId: "mabbott", holdCode: "AR"}) {
+        success } }""", "mutation($id: ID!) { releaseHold(sisId: $id) { success userErrors { code } } }", 404),
+    (TAG_DELETE, """mutation($id: String!) { addStudentTag(username: "mabbott", tag: $id) { success } }""",
+     """mutation($id: String!) { removeStudentTag(username: "mabbott", tag: $id) { success
+        userErrors { code } } }""", 400),  # an entry not on a profile's list is refused, not missing
+    (ENROLLMENT_DELETE, None,
+     "mutation($id: ID!) { deleteSectionEnrollment(id: $id) { success userErrors { code } } }", 404),
+]
+
+
+@pytest.mark.parametrize(("route", "make", "delete", "absent"), LOST_DELETES,
+                         ids=["hold", "tag", "section_enrollment"])
+def test_a_delete_whose_answer_is_lost_is_sent_again_and_reported_done(
+        gateway: GatewayProcess, sandbox: SandboxProcess, route: str, make: str | None, delete: str,
+        absent: int) -> None:
+    record = {HOLD_DELETE: "H-lost", TAG_DELETE: "honors"}.get(route) or \
+        sandbox.records("stellic", "section_enrollments")["ids"][0]
+    if make is not None:
+        assert post(gateway, None, {"id": record}, make)["data"]
+    sandbox.faults("stellic", route=route, lose_answer_next=1)  # applied, but the connection closes unanswered
+
+    done = post(gateway, None, {"id": record}, delete)
+    assert "errors" not in done, done["errors"]
+    (payload,) = done["data"].values()
+    assert payload == {"success": True, "userErrors": []}  # not a refusal: the first attempt deleted it
+    deletes = [r for r in sandbox.requests("stellic")["requests"] if r["route"] == route]
+    assert [(r["status"], r.get("answer")) for r in deletes] == [(200, "lost"), (absent, None)]
+
+    again = post(gateway, None, {"id": record}, delete)  # a delete of a record that is not there still says so
+    (payload,) = again["data"].values()
+    assert payload == {"success": False, "userErrors": [{"code": "NOT_FOUND" if absent == 404 else "REFUSED"}]}
+
+
+def test_a_lost_answer_does_not_turn_every_refusal_of_a_delete_into_success(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    sandbox.faults("stellic", route=TAG_DELETE, lose_answer_next=1)
+    unknown = post(gateway, None, {"id": "no-such-tag"}, LOST_DELETES[1][2])  # 404: not a tag Stellic knows
+    (payload,) = unknown["data"].values()
+    assert payload == {"success": False, "userErrors": [{"code": "NOT_FOUND"}]}

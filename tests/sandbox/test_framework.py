@@ -147,3 +147,31 @@ async def test_a_write_waits_out_its_latency_before_it_is_applied() -> None:
     # whether it was (the gateway reports WriteOutcomeUnknown), as with a real vendor.
     elapsed = await _timed_call("POST", "add_student_tag", "/partnerapi/v1/students/mabbott/tags/honors")
     assert elapsed >= 0.16
+
+
+def test_lose_answer_next_applies_the_write_and_closes_without_an_answer(sandbox: SandboxProcess) -> None:
+    tags = f"{sandbox.url('stellic')}/partnerapi/v1/students/mabbott/tags/honors"
+    assert httpx.post(tags, headers=PAT).status_code == 201
+    sandbox.faults("stellic", route="DELETE /partnerapi/v1/students/{student_username}/tags/{tag_name}",
+                   lose_answer_next=1)
+    with pytest.raises(httpx.RemoteProtocolError):  # the status line came, then the connection closed
+        httpx.delete(tags, headers=PAT)
+    assert httpx.delete(tags, headers=PAT).status_code == 400  # not on the profile: the lost one had removed it
+    deletes = [r for r in sandbox.requests("stellic")["requests"] if r["method"] == "DELETE"]
+    assert [(r["status"], r.get("answer")) for r in deletes] == [(200, "lost"), (400, None)]
+
+
+def test_uvicorn_notice_of_a_lost_answer_is_dropped_once_per_expected_loss() -> None:
+    import logging
+
+    from gateway.sandbox.simulator import _LostAnswerNotices
+
+    notices = _LostAnswerNotices()
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, message, None, None)
+
+    notices.expect()
+    assert not notices.filter(record(notices.MESSAGE))
+    assert notices.filter(record(notices.MESSAGE))  # not expected: a real unfinished response still shows
+    assert notices.filter(record("something else"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -12,7 +13,7 @@ from gateway.vendors.auth import StaticBearer
 from gateway.vendors.base import VendorClient
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import StellicConfig
-from gateway.vendors.errors import VendorProtocolError
+from gateway.vendors.errors import VendorBadRequest, VendorNotFound, VendorProtocolError
 from gateway.vendors.routes import Route
 from gateway.vendors.stats import UpstreamStats
 from gateway.vendors.stellic import routes
@@ -42,6 +43,13 @@ AUDIT_PROPERTIES = ("unmatched", "progress")
 PLANNER_COURSE_FILTERS = ("planned", "registered", "all")
 _STUDENT_READS = ("get_student_property", "get_student_audit", "get_student_custom_audit", "get_student_planner")
 
+log = logging.getLogger("campusgraph.upstream")
+
+# What Stellic answers a delete that went through, less what only its answer can say: the result of a delete
+# sent again after its answer was lost, when the record was then gone.
+DELETED: dict[str, Any] = {"success": True}  # section enrollments, restrictions, registration times, holds
+DELETED_MEMBERSHIP: dict[str, Any] = {"status": "success"}  # tags, schools, departments
+
 R = routes.ROUTES
 Body = Mapping[str, Any]
 Items = Sequence[Mapping[str, Any]]
@@ -67,6 +75,21 @@ class StellicClient(VendorClient):
         if not isinstance(reply.body, dict):
             raise VendorProtocolError(self.vendor, "expected a JSON object", status=reply.status, route=R[name].key)
         return reply.body
+
+    async def _delete(self, name: str, path: Mapping[str, Any], deleted: dict[str, Any],
+                      gone: type[VendorNotFound | VendorBadRequest] = VendorNotFound) -> dict[str, Any]:
+        """A DELETE's answer. Sent again after its first answer was lost, a refusal of kind ``gone`` says the
+        record is not there: most likely that first attempt deleted it, and either way what the caller asked
+        for is done, so the answer is ``deleted``. Stellic answers 404 for a record that is not there, but
+        400 for an entry not on a profile's list (a 404 there names an unknown student, tag or school)."""
+        try:
+            return await self._write(name, path)
+        except (VendorNotFound, VendorBadRequest) as exc:
+            if not (exc.after_lost_answer and isinstance(exc, gone)):
+                raise
+            log.info("stellic %s: not there when sent again after its answer was lost; counted as deleted",
+                     R[name].key)
+            return dict(deleted)
 
     # ---- student reads (#14-#18) -------------------------------------------------------------------
     async def get_student_property(self, username: str, prop: str = "engagement_score") -> dict[str, Any]:
@@ -188,7 +211,7 @@ class StellicClient(VendorClient):
 
     async def remove_student_tag(self, username: str, tag_name: str) -> StellicStatusResult:
         """``DELETE .../students/{student_username}/tags/{tag_name}`` (#21)."""
-        return await self._membership("remove_student_tag", username, "tag_name", tag_name)
+        return await self._membership("remove_student_tag", username, "tag_name", tag_name, delete=True)
 
     async def create_school_enrollment(self, username: str, school_id: str) -> StellicStatusResult:
         """``POST .../students/{student_username}/schools/{school_id}`` (#22)."""
@@ -196,7 +219,7 @@ class StellicClient(VendorClient):
 
     async def delete_school_enrollment(self, username: str, school_id: str) -> StellicStatusResult:
         """``DELETE .../students/{student_username}/schools/{school_id}`` (#23)."""
-        return await self._membership("delete_school_enrollment", username, "school_id", school_id)
+        return await self._membership("delete_school_enrollment", username, "school_id", school_id, delete=True)
 
     async def create_department_enrollment(self, username: str, dept_id: str) -> StellicStatusResult:
         """``POST .../students/{student_username}/departments/{dept_id}`` (#24)."""
@@ -204,10 +227,13 @@ class StellicClient(VendorClient):
 
     async def delete_department_enrollment(self, username: str, dept_id: str) -> StellicStatusResult:
         """``DELETE .../students/{student_username}/departments/{dept_id}`` (#25)."""
-        return await self._membership("delete_department_enrollment", username, "dept_id", dept_id)
+        return await self._membership("delete_department_enrollment", username, "dept_id", dept_id, delete=True)
 
-    async def _membership(self, name: str, username: str, param: str, value: str) -> StellicStatusResult:
-        body = await self._write(name, {"student_username": username, param: value})
+    async def _membership(self, name: str, username: str, param: str, value: str,
+                          delete: bool = False) -> StellicStatusResult:
+        path = {"student_username": username, param: value}
+        body = await (self._delete(name, path, DELETED_MEMBERSHIP, gone=VendorBadRequest) if delete
+                      else self._write(name, path))
         return StellicStatusResult.from_payload(body)
 
     # ---- section enrollments (#3-#6) -------------------------------------------------------------------
@@ -225,7 +251,8 @@ class StellicClient(VendorClient):
 
     async def delete_section_enrollment(self, enrollment_id: str) -> StellicDeleteResult:
         """``DELETE .../section_enrollments/{id}`` (#6); the last section takes its course enrollment with it."""
-        return StellicDeleteResult.from_payload(await self._write("delete_section_enrollment", {"id": enrollment_id}))
+        return StellicDeleteResult.from_payload(await self._delete("delete_section_enrollment", {"id": enrollment_id},
+                                                                   DELETED))
 
     async def _items(self, name: str, path: Mapping[str, Any] | None, items: Items) -> StellicItemResults:
         return StellicItemResults.from_payload(await self._write(name, path, list(items)))
@@ -251,8 +278,8 @@ class StellicClient(VendorClient):
 
     async def delete_section_restriction(self, restriction_id: str) -> StellicDeleteResult:
         """``DELETE .../catalog/section_restriction/{id}`` (#11)."""
-        return StellicDeleteResult.from_payload(await self._write("delete_section_restriction",
-                                                                  {"id": restriction_id}))
+        return StellicDeleteResult.from_payload(await self._delete("delete_section_restriction",
+                                                                   {"id": restriction_id}, DELETED))
 
     async def update_section_timings(self, section_id: str, timings: Items) -> StellicSectionTimings:
         """``PUT .../catalog/section/{id}/timings`` (#12): replaces the section's ClassTimings."""
@@ -274,7 +301,7 @@ class StellicClient(VendorClient):
 
     async def delete_hold(self, sis_id: str) -> StellicHoldResult:
         """``DELETE .../holds/{sis_id}`` (#28)."""
-        return StellicHoldResult.from_payload(await self._write("delete_hold", {"sis_id": sis_id}))
+        return StellicHoldResult.from_payload(await self._delete("delete_hold", {"sis_id": sis_id}, DELETED))
 
     async def create_registration_time(self, registration_time_id: str, body: Body) -> StellicRegistrationTime:
         """``POST .../registration_times/{registration_time_id}`` (#29); timestamps ``YYYY-MM-DD HH:MM`` UTC."""
@@ -288,5 +315,5 @@ class StellicClient(VendorClient):
 
     async def delete_registration_time(self, registration_time_id: str) -> StellicDeleteResult:
         """``DELETE .../registration_times/{registration_time_id}`` (#31)."""
-        return StellicDeleteResult.from_payload(await self._write(
-            "delete_registration_time", {"registration_time_id": registration_time_id}))
+        return StellicDeleteResult.from_payload(await self._delete(
+            "delete_registration_time", {"registration_time_id": registration_time_id}, DELETED))
