@@ -138,8 +138,10 @@ class FerpaIndex:
     """Netids Dartmouth shows only to callers holding ``people:private``: the students its private view
     lists minus those its public view lists (both paged lists; Dartmouth documents no rate limit)."""
 
-    def __init__(self, private: DartmouthClient, public: DartmouthClient, refresh_s: float = 300.0) -> None:
+    def __init__(self, private: DartmouthClient, public: DartmouthClient, refresh_s: float = 300.0,
+                 rules: IdentityRules | None = None) -> None:
         self.private, self.public, self.refresh_s = private, public, refresh_s
+        self.rules = rules or IdentityRules()
         self.protected: frozenset[str] = frozenset()
         self.ready = asyncio.Event()
 
@@ -154,7 +156,7 @@ class FerpaIndex:
             self.protected = frozenset()
         else:
             every, visible = await asyncio.gather(self._netids(self.private), self._netids(self.public))
-            self.protected = frozenset(every - visible)
+            self.protected = frozenset(self.rules.norm(netid) for netid in every - visible)
         self.ready.set()
         log.info("ferpa index built: %d protected", len(self.protected),
                  extra={"index": {"vendor": "dartmouth", "route": "ferpa", "size": len(self.protected)}})
@@ -171,8 +173,8 @@ class FerpaIndex:
 
     async def is_protected(self, netid: str) -> bool:
         """From the index; before its first build, by asking both views (two cached reads)."""
-        if self.ready.is_set():
-            return netid in self.protected
+        if self.ready.is_set():  # compared as the crosswalk compares keys: F00DYF9 is as protected as f00dyf9
+            return self.rules.norm(netid) in self.protected
         if self.private is self.public:
             return False
         try:
@@ -205,7 +207,7 @@ class Crosswalk:
         return cls(rules=rules,
                    hubmis_students=HubmisIndex(hubmis, rules, **pacing),
                    hubmis_staff=HubmisIndex(hubmis, rules, route=hubmis_routes.LIST_STAFF, **pacing),
-                   stellic=StellicIndex(stellic, rules), ferpa=FerpaIndex(dartmouth, dartmouth_public))
+                   stellic=StellicIndex(stellic, rules), ferpa=FerpaIndex(dartmouth, dartmouth_public, rules=rules))
 
     async def run(self) -> None:
         """Keep both HUBmis indexes fresh (students first: most lookups are of students)."""

@@ -144,7 +144,12 @@ class Port:
             key = self.rules.key_for_username(username)
         else:
             key = netid or key
-        if key is None or await self.hidden(key):
+        if key is None:
+            return None
+        # One person, one key: keys match across vendors as the rules compare them (ignoring case by default), so
+        # F009XK3 is f009xk3, with the same global id, the same vendor records and the same FERPA check.
+        key = self.rules.norm(key)
+        if await self.hidden(key):
             return None
         student = self.student(key, **known)
         if key.startswith("hubmis:"):

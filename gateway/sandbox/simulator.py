@@ -22,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
+from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -235,8 +236,13 @@ class Simulator:
         return JSONResponse(content, status_code=status, headers=headers)
 
     async def _serve(self, request: Request) -> tuple[Route | None, Response, Decision]:
-        method, path = request.method, request.url.path
+        method = request.method
+        # Routed on the path as sent, each parameter decoded after: a %2F inside an id stays in that id, as on
+        # a vendor that routes on the raw path (routing the decoded path would read it as another route).
+        raw = request.scope.get("raw_path")
+        path = raw.decode("latin-1") if raw else request.url.path
         route, params, path_known = self.routes.resolve(method, path)
+        params = {name: unquote(value) for name, value in params.items()}
         decision = self.faults.decide(route.key if route else None, self.base_latency_ms)
         if route is not None and method == "GET" and decision.fail_status is None:
             # A read is answered when its latency has passed since it arrived: a vendor's latency includes

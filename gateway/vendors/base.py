@@ -38,7 +38,7 @@ from gateway.vendors.errors import (
     WriteOutcomeUnknown,
 )
 from gateway.vendors.ratelimit import RateBudget, RateWaitTooLong
-from gateway.vendors.routes import Route, RouteTable
+from gateway.vendors.routes import NotAPathSegment, Route, RouteTable
 from gateway.vendors.stats import Exchange, UpstreamStats
 
 log = logging.getLogger("campusgraph.upstream")
@@ -235,7 +235,10 @@ class VendorClient:
     async def _call(self, route: Route, path: Mapping[str, Any] | None, params: Params | None,
                     json_body: Any = None) -> Reply:
         await leave_eager_step()  # what follows waits on the vendor
-        url = self.base_url + route.url(**dict(path or {}))
+        try:
+            url = self.base_url + route.url(**dict(path or {}))
+        except NotAPathSegment as exc:  # no record has such a key: answered as the vendor would, without a call
+            raise VendorNotFound(self.vendor, f"no such record: {exc}", route=route.key) from None
         retryable = route.method == "GET" and route.repeatable
         self._retry_tokens = min(10.0, self._retry_tokens + self.http.retry_budget_ratio)
         attempt, renewed, answer_lost = 0, False, False

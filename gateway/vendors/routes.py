@@ -14,6 +14,13 @@ from enum import StrEnum
 from urllib.parse import quote
 
 _PARAM = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+# Values that percent-encoding cannot keep inside one path segment: URL parsers and servers remove dot segments
+# (``/api/students/..`` is ``/api/``), and an empty segment names the collection instead of a record.
+_NOT_A_SEGMENT = frozenset({"", ".", ".."})
+
+
+class NotAPathSegment(ValueError):
+    """Raised by ``Route.url`` for a parameter that cannot name a record (empty, ``.`` or ``..``)."""
 
 
 class Provenance(StrEnum):
@@ -58,6 +65,9 @@ class Route:
         missing = set(self.params) - params.keys()
         if missing:
             raise ValueError(f"route {self.name} needs {sorted(missing)}")
+        for name in self.params:
+            if str(params[name]) in _NOT_A_SEGMENT:
+                raise NotAPathSegment(f"{name} {str(params[name])!r} cannot name a record")
         return _PARAM.sub(lambda m: quote(str(params[m.group(1)]), safe=""), self.path)
 
     def match(self, path: str) -> dict[str, str] | None:

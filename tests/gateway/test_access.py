@@ -130,6 +130,9 @@ def test_ferpa_protected_people_are_hidden_entirely_without_the_private_scope(
     without = ["students:read", "students:read.sensitive"]
     hidden = gateway.query(query, {"n": protected.key}, scopes=without)
     assert hidden == {"data": {"student": None}}  # not blanked, not an error: not there
+    for other_case in ("query($n: String) { student(netid: $n) { lastName } }",
+                       "query($n: String) { student(stellicUsername: $n) { lastName } }"):
+        assert gateway.query(other_case, {"n": protected.key.upper()}, scopes=without) == {"data": {"student": None}}
     listed = gateway.query("{ students(first: 400) { edges { node { netid } } } }", scopes=without)
     assert len(listed["data"]["students"]["edges"]) == len(world().students(DARTMOUTH)) - sum(
         1 for p in world().students(DARTMOUTH) if p.ferpa)

@@ -120,3 +120,21 @@ def test_stellic_audit_and_planner_and_a_refused_filter(gateway: GatewayProcess,
                         'audit(courseFilter: "x", property: "progress") } } }')
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert sandbox.requests("stellic")["total"] == before  # refused before any call
+
+
+def test_a_key_in_another_case_is_the_same_person(gateway: GatewayProcess) -> None:
+    netid = linked_student()
+    person = gateway.query(PERSON, {"netid": netid})["data"]["student"]
+    for variables in ({"netid": netid.upper()}, {"username": netid.upper()}):
+        assert gateway.query(PERSON, variables)["data"]["student"] == person  # one global id, all three sources
+
+
+def test_a_key_that_is_not_one_path_segment_reaches_no_other_route(gateway: GatewayProcess,
+                                                                   sandbox: SandboxProcess) -> None:
+    netid = linked_student()
+    for key in (f"{netid}/terms", f"../people/{netid}", "..", "."):
+        result = gateway.query(PERSON, {"netid": key})
+        assert result == {"data": {"student": None}}, (key, result)
+    routes = {r["route"] for r in sandbox.requests("dartmouth")["requests"]}
+    assert routes <= {"GET /api/students/{netid}", "GET /api/people/{netid}", "POST /api/jwt"}, routes
+    assert "UNMATCHED" not in routes
