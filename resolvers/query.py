@@ -44,11 +44,16 @@ def _one_of(**args: object) -> tuple[str, Any]:
     return given[0]
 
 
+NODE_TYPES = frozenset({"Student", "Staff", "Section", "Enrollment", "Hold", "Task"})
+
+
 def _key(global_or_raw: str, type_name: str) -> str:
-    """Accept the opaque global ID or the vendor's own id."""
+    """Accept the opaque global ID or the vendor's own id; another type's global ID is refused, not looked up."""
     decoded = decode_id(global_or_raw)
     if decoded is not None and decoded[0] == type_name:
         return decoded[1]
+    if decoded is not None and decoded[0] in NODE_TYPES:
+        raise GatewayError(f"`id` is a {decoded[0]} ID, not a {type_name} ID", "BAD_USER_INPUT", argument="id")
     return global_or_raw
 
 

@@ -138,3 +138,15 @@ def test_a_key_that_is_not_one_path_segment_reaches_no_other_route(gateway: Gate
     routes = {r["route"] for r in sandbox.requests("dartmouth")["requests"]}
     assert routes <= {"GET /api/students/{netid}", "GET /api/people/{netid}", "POST /api/jwt"}, routes
     assert "UNMATCHED" not in routes
+
+
+def test_another_types_global_id_is_refused_without_a_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    staff_id = gateway.query("{ staff(first: 1) { edges { node { id } } } }")["data"]["staff"]["edges"][0]["node"]["id"]
+    student_id = gateway.query(PERSON, {"netid": linked_student()})["data"]["student"]["id"]
+    sandbox.reset("dartmouth")
+    for query, variables in ((PERSON, {"id": staff_id}),
+                             ("query($id: ID!) { section(id: $id) { code } }", {"id": student_id})):
+        result = gateway.query(query, variables)
+        (error,) = result["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and "not a" in error["message"], result
+    assert sandbox.requests("dartmouth")["total"] == 0
