@@ -1,12 +1,21 @@
-"""Opaque connection cursors over each vendor's own paging (page numbers, continuation keys)."""
+"""Opaque connection cursors over each vendor's own paging (page numbers, continuation keys).
+
+A cursor records the absolute position after its edge, Dartmouth's continuation key (so later pages
+come from the same found set) and a short hash of the list and its arguments: it continues only the
+list that issued it, and at any `first`, since both vendors page by number and size alike and a
+position can be read at any size that reaches it.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from gateway.errors import GatewayError
 from gateway.vendors.dartmouth.client import DartmouthClient, rows
@@ -14,20 +23,55 @@ from gateway.vendors.routes import Route
 
 T = TypeVar("T")
 
+MAX_OFFSET = 10_000_000  # far past any list here; a larger one is forged
+MAX_KEY_LENGTH = 256
+_NOT_ISSUED = "`after` is not a cursor this gateway issued"
+_OTHER_LIST = "`after` is not a cursor issued for this list"
 
-def encode_cursor(state: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
+
+def list_tag(name: str, arguments: Mapping[str, Any]) -> str:
+    """A short hash of a list and the arguments that choose its records: a cursor carries it, so it is
+    refused by any other list (or the same one filtered otherwise) without the arguments showing."""
+    text = json.dumps([name, arguments], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def decode_cursor(cursor: str) -> dict[str, Any]:
-    """The state a cursor carries; BAD_USER_INPUT for one this gateway did not issue."""
+@dataclass(frozen=True)
+class Cursor:
+    tag: str
+    offset: int  # records before the next edge
+    key: str | None = None  # Dartmouth's continuation key
+
+    def encode(self) -> str:
+        return _encode(_prefix(self.tag, self.key), self.offset)
+
+
+def _prefix(tag: str, key: str | None) -> str:
+    # A cursor is made per edge: all but the offset is formatted once per page.
+    return f'{{"l":"{tag}"' + ("" if key is None else f',"k":{json.dumps(key)}') + ',"o":'
+
+
+def _encode(prefix: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{prefix}{offset}}}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, tag: str) -> Cursor:
+    """The position ``cursor`` records in the list ``tag`` names; BAD_USER_INPUT (before any vendor call) for
+    a cursor this gateway did not issue, or one issued for another list or other arguments."""
     try:
         state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise GatewayError("`after` is not a cursor this gateway issued", "BAD_USER_INPUT") from None
-    if not isinstance(state, dict) or not isinstance(state.get("page"), int):
-        raise GatewayError("`after` is not a cursor this gateway issued", "BAD_USER_INPUT")
-    return state
+        raise GatewayError(_NOT_ISSUED, "BAD_USER_INPUT", argument="after") from None
+    if not isinstance(state, dict) or not {"l", "o"} <= state.keys() <= {"l", "o", "k"}:
+        raise GatewayError(_NOT_ISSUED, "BAD_USER_INPUT", argument="after")
+    offset, key, issued_for = state["o"], state.get("k"), state["l"]
+    if (type(offset) is not int or not 0 < offset <= MAX_OFFSET or not isinstance(issued_for, str)
+            or ("k" in state and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH
+                                      and key.isascii() and key.isprintable()))):
+        raise GatewayError(_NOT_ISSUED, "BAD_USER_INPUT", argument="after")
+    if issued_for != tag:
+        raise GatewayError(_OTHER_LIST, "BAD_USER_INPUT", argument="after")
+    return Cursor(tag, offset, key)
 
 
 def check_first(first: int, maximum: int = 1000) -> int:
@@ -36,18 +80,93 @@ def check_first(first: int, maximum: int = 1000) -> int:
     return first
 
 
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """Records from ``offset`` on, in list order, with what a connection says about them."""
+
+    records: list[T]
+    offset: int
+    tag: str
+    has_next: bool
+    total: int | None = None
+    key: str | None = None
+
+    def cursor(self, index: int) -> str:
+        """The cursor after ``records[index]``."""
+        return _encode(self._prefix, self.offset + index + 1)
+
+    @cached_property
+    def _prefix(self) -> str:
+        return _prefix(self.tag, self.key)
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursor(len(self.records) - 1) if self.records else None
+
+
+def plan_reads(offset: int, first: int, maximum: int) -> tuple[int, list[int]]:
+    """The vendor page size and page numbers (from 1) covering records ``[offset, offset + first)``: one page
+    of the smallest size up to ``maximum`` that holds the whole range (``first`` itself when the offset is a
+    multiple of it, as after a page of the same size), else two pages of ``first``."""
+    for size in range(first, maximum + 1):
+        if offset % size + first <= size:
+            return size, [offset // size + 1]
+    return first, [offset // first + 1, offset // first + 2]
+
+
+async def read_range(read: Callable[[int, int], Awaitable[list[T]]], offset: int, first: int,
+                     maximum: int) -> tuple[list[T], bool]:
+    """Records ``[offset, offset + first)`` through ``read(page_number, page_size)``, and whether more may
+    follow them (a short vendor page is the last one)."""
+    size, numbers = plan_reads(offset, first, maximum)
+    found: list[T] = []
+    full = True
+    for number in numbers:
+        batch = await read(number, size)
+        found += batch
+        if len(batch) < size:
+            full = False
+            break
+    skip = offset - (numbers[0] - 1) * size
+    return found[skip:skip + first], full or len(found) > skip + first
+
+
+async def paged(read: Callable[[int, int], Awaitable[list[T]]], tag: str, first: int, after: str | None,
+                maximum: int) -> Page[T]:
+    """A page of a list read through ``read(page_number, page_size)`` (HUBmis lists, or records held here)."""
+    check_first(first, maximum)
+    offset = decode_cursor(after, tag).offset if after else 0
+    records, more = await read_range(read, offset, first, maximum)
+    return Page(records, offset, tag, has_next=more)
+
+
 async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[str, Any], first: int, after: str | None,
-                          ttl: float, model: Callable[[Any], T]) -> tuple[list[T], dict[str, Any], int | None]:
+                          ttl: float, model: Callable[[Any], T], maximum: int = 1000) -> Page[T]:
     """One page of a Dartmouth collection, each record parsed by ``model`` (once per cached answer): the first
-    page without a key, later ones on the same found set."""
-    state = decode_cursor(after) if after else None
-    size = int(state.get("size", first)) if state else check_first(first)
-    query: dict[str, Any] = {**filters, "pagesize": size}
-    page = 1
-    if state:
-        page = state["page"] + 1
-        query.update(continuation_key=state["k"], page=page)
-    reply = await client.get(route, params=query, ttl=ttl)
-    total = reply.headers.get("x-total-count")
-    next_state = {"page": page, "size": size, "k": reply.headers.get("x-request-id") or (state or {}).get("k")}
-    return reply.parse_each(model, rows), next_state, int(total) if total and total.isdigit() else None
+    page without a key, later ones (at any size) on the found set the first answer's ``X-Request-ID`` names.
+    Not one call more than before when ``first`` is the size the cursor was made with."""
+    tag = list_tag(route.name, filters)
+    check_first(first, maximum)
+    cursor = decode_cursor(after, tag) if after else None
+    key = cursor.key if cursor else None
+    total: int | None = None
+
+    async def read(number: int, size: int) -> list[T]:
+        nonlocal key, total
+        query: dict[str, Any] = {**filters, "pagesize": size}
+        if cursor is not None:
+            query["page"] = number
+            if key is not None:
+                query["continuation_key"] = key
+        reply = await client.get(route, params=query, ttl=ttl)
+        count = reply.headers.get("x-total-count")
+        if count and count.isdigit() and total is None:
+            total = int(count)
+        key = key or reply.headers.get("x-request-id")
+        return reply.parse_each(model, rows)
+
+    offset = cursor.offset if cursor else 0
+    records, more = await read_range(read, offset, first, maximum)
+    if total is not None:
+        more = more and offset + len(records) < total
+    return Page(records, offset, tag, has_next=more, total=total, key=key)

@@ -18,7 +18,7 @@ from gateway.vendors.errors import VendorError
 from resolvers.crosswalk import Crosswalk, HubmisIndex
 from resolvers.loaders import MISSING, Loaders, peek
 from resolvers.mapping import academic, people
-from resolvers.paging import dartmouth_page, encode_cursor
+from resolvers.paging import Page, dartmouth_page
 from resolvers.permissions import FIELD_SCOPES
 from schema.detail import (
     AttendanceMark,
@@ -459,22 +459,20 @@ class Port:
         if not task.cancelled():
             task.exception()  # retrieved here, reported by the field that joins the read
 
-    async def _section_enrollments_page(self, section_key: str, first: int, after: str | None) -> tuple[
-            list[DartmouthEnrollment], dict[str, Any], int | None]:
+    async def _section_enrollments_page(self, section_key: str, first: int,
+                                        after: str | None) -> Page[DartmouthEnrollment]:
         return await dartmouth_page(self.dartmouth, dartmouth_routes.LIST_ENROLLMENTS, {"section.id": section_key},
                                     first, after, TTL_ACADEMIC_S, DartmouthEnrollment.from_payload)
 
     async def section_enrollments(self, section: Section, first: int,
                                   after: str | None) -> EnrollmentConnection | None:
-        records, state, total = await self._section_enrollments_page(section.key, first, after)
-        cursor = encode_cursor(state)
+        page = await self._section_enrollments_page(section.key, first, after)
         edges = []
-        for record in records:
+        for i, record in enumerate(page.records):
             self.loaders.dartmouth_enrollment_by_id.prime(record.id, record)
-            edges.append(EnrollmentEdge(cursor=cursor, node=academic.enrollment_from_dartmouth(record)))
-        has_next = len(records) == state["size"] and (total is None or state["page"] * state["size"] < total)
+            edges.append(EnrollmentEdge(cursor=page.cursor(i), node=academic.enrollment_from_dartmouth(record)))
         return EnrollmentConnection(edges=edges, page_info=PageInfo(
-            has_next_page=has_next, end_cursor=cursor if edges else None), total_count=total)
+            has_next_page=page.has_next, end_cursor=page.end_cursor), total_count=page.total)
 
     # ---- any entity by type and key: node(id:) and federation's _entities -------------------------
     async def entity(self, type_name: str, key: str) -> Any:

@@ -1,0 +1,254 @@
+"""Relay paging over each vendor's own paging: `first` after a cursor, cursors bound to their list, forged cursors."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from resolvers.paging import plan_reads
+from tests.gateway.test_academic import biggest_section, current_term
+from tests.gateway.test_students import world
+from tests.gatewayproc import GatewayProcess
+from tests.sandboxproc import SandboxProcess
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One kind of connection: how to ask for a page of it and what identifies each node."""
+
+    name: str
+    vendor: str
+    route: str
+    query: str  # takes $first and $after; `conn` is the connection
+    ident: str
+    variables: tuple[tuple[str, Any], ...] = ()
+
+    def page(self, gateway: GatewayProcess, first: int, after: str | None = None,
+             **variables: Any) -> dict[str, Any]:
+        result = gateway.query(self.query, {**dict(self.variables), **variables, "first": first, "after": after})
+        assert "errors" not in result, result["errors"]
+        return connection(result)
+
+    def ids(self, page: dict[str, Any]) -> list[Any]:
+        return [edge["node"][self.ident] for edge in page["edges"]]
+
+
+def connection(result: dict[str, Any]) -> dict[str, Any]:
+    data = result["data"]
+    conn: dict[str, Any] = data["section"]["enrollments"] if "section" in data else next(iter(data.values()))
+    return conn
+
+
+CONNECTION = "edges { cursor node { %s } } pageInfo { hasNextPage endCursor }"
+
+LISTINGS = [
+    Listing("dartmouth students", "dartmouth", "GET /api/students",
+            "query($first: Int!, $after: String, $year: String) { students(filter: {classYear: $year}, first: $first,"
+            " after: $after) { %s } }" % (CONNECTION % "netid"), "netid", (("year", "28"),)),
+    Listing("dartmouth sections", "dartmouth", "GET /api/academic/sections",
+            "query($first: Int!, $after: String, $term: String!) { sections(term: $term, first: $first,"
+            " after: $after) { %s } }" % (CONNECTION % "id"), "id", (("term", current_term()),)),
+    Listing("dartmouth roster", "dartmouth", "GET /api/academic/enrollments",
+            "query($first: Int!, $after: String, $section: ID!) { section(id: $section) {"
+            " enrollments(first: $first, after: $after) { %s } } }" % (CONNECTION % "id"), "id",
+            (("section", biggest_section()),)),
+    Listing("hubmis students", "hubmis", "GET /api/v1/students",
+            "query($first: Int!, $after: String) { students(source: HUBMIS, first: $first, after: $after) { %s } }"
+            % (CONNECTION % "hubmisId"), "hubmisId"),
+    Listing("hubmis staff", "hubmis", "GET /api/v1/staff",
+            "query($first: Int!, $after: String) { staff(first: $first, after: $after) { %s } }"
+            % (CONNECTION % "hubmisId"), "hubmisId"),
+]
+BY_NAME = {listing.name: listing for listing in LISTINGS}
+
+
+def calls(sandbox: SandboxProcess, listing: Listing) -> int:
+    return int(sandbox.requests(listing.vendor)["by_route"].get(listing.route, 0))
+
+
+def error_code(result: dict[str, Any]) -> str:
+    assert result.get("errors"), result
+    code: str = result["errors"][0]["extensions"]["code"]
+    return code
+
+
+# ---- 1. `first` after a cursor -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_a_page_after_a_cursor_has_first_items_whatever_the_first_page_size(
+        gateway: GatewayProcess, listing: Listing) -> None:
+    whole = listing.ids(listing.page(gateway, 40))
+    assert len(whole) >= 20 and len(set(whole)) == len(whole)
+    start = listing.page(gateway, 5)
+    assert listing.ids(start) == whole[:5] and start["pageInfo"]["hasNextPage"]
+    cursor = start["pageInfo"]["endCursor"]
+    for first in (10, 3, 7, 5, 1):
+        after = listing.page(gateway, first, cursor)
+        assert listing.ids(after) == whole[5:5 + first], first
+        assert after["pageInfo"]["hasNextPage"]
+    # and on from there at yet another size: no gap, no repeat
+    ten = listing.page(gateway, 10, cursor)
+    on = listing.page(gateway, 4, ten["pageInfo"]["endCursor"])
+    assert listing.ids(on) == whole[15:19]
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_each_edge_cursor_continues_right_after_its_edge(gateway: GatewayProcess, listing: Listing) -> None:
+    whole = listing.ids(listing.page(gateway, 20))
+    start = listing.page(gateway, 6)
+    after_third = listing.page(gateway, 6, start["edges"][2]["cursor"])
+    assert listing.ids(after_third) == whole[3:9]
+    assert start["pageInfo"]["endCursor"] == start["edges"][-1]["cursor"]
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_the_next_page_of_the_same_size_is_one_vendor_call(
+        gateway: GatewayProcess, sandbox: SandboxProcess, listing: Listing) -> None:
+    start = listing.page(gateway, 5)
+    before = calls(sandbox, listing)
+    listing.page(gateway, 5, start["pageInfo"]["endCursor"])
+    assert calls(sandbox, listing) == before + 1
+
+
+def test_a_larger_page_after_a_cursor_stops_at_the_end_of_the_list(gateway: GatewayProcess) -> None:
+    listing = BY_NAME["dartmouth sections"]
+    size = len([s for s in world().sections.values() if s.term.code == current_term()])
+    start = listing.page(gateway, size - 4)
+    rest = listing.page(gateway, 50, start["pageInfo"]["endCursor"])
+    assert len(rest["edges"]) == 4 and rest["pageInfo"]["hasNextPage"] is False
+    everything = listing.ids(listing.page(gateway, size))
+    assert listing.ids(start) + listing.ids(rest) == everything
+
+
+def test_stellic_students_page_after_a_cursor_at_another_size(gateway: GatewayProcess) -> None:
+    query = """query($first: Int!, $after: String) { students(source: STELLIC, first: $first, after: $after) {
+        edges { node { stellicUsername } } pageInfo { endCursor } } }"""
+
+    def names(first: int, after: str | None = None) -> tuple[list[str], str]:
+        page = gateway.query(query, {"first": first, "after": after})["data"]["students"]
+        return [e["node"]["stellicUsername"] for e in page["edges"]], page["pageInfo"]["endCursor"]
+
+    whole, _ = names(30)
+    cursor = names(5)[1]
+    assert names(12, cursor)[0] == whole[5:17] and names(2, cursor)[0] == whole[5:7]
+
+
+def test_reads_cover_the_range_in_one_call_when_a_page_can_hold_it() -> None:
+    for maximum in (100, 1000):
+        for offset in range(1, 400):
+            for first in range(1, min(120, maximum) + 1):
+                size, pages = plan_reads(offset, first, maximum)
+                assert first <= size <= maximum
+                start, end = (pages[0] - 1) * size, pages[-1] * size
+                assert start <= offset and offset + first <= end, (offset, first)
+                assert pages == list(range(pages[0], pages[0] + len(pages)))
+                if offset % first == 0 or offset + first <= maximum:
+                    assert len(pages) == 1, (offset, first)
+                if offset % first == 0:
+                    assert size == first  # the next page at the cursor's own size reads exactly that
+                assert len(pages) <= 2
+
+
+# ---- 2. a cursor continues only the list that issued it --------------------------------------------------
+
+def refused(gateway: GatewayProcess, sandbox: SandboxProcess, listing: Listing, cursor: str, **variables: Any) -> str:
+    """The code of the error for ``cursor`` given to ``listing``, checking no vendor call was made for it."""
+    before = calls(sandbox, listing)
+    result = gateway.query(listing.query, {**dict(listing.variables), **variables, "first": 5, "after": cursor})
+    assert calls(sandbox, listing) == before
+    return error_code(result)
+
+
+def test_a_sections_cursor_does_not_continue_another_term(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    sections = BY_NAME["dartmouth sections"]
+    cursor = sections.page(gateway, 5)["pageInfo"]["endCursor"]  # the current term, 202609
+    result = gateway.query(sections.query, {"term": "202606", "first": 5, "after": cursor})
+    assert error_code(result) == "BAD_USER_INPUT"
+    assert "cursor" in result["errors"][0]["message"] and "continuation_key" not in result["errors"][0]["message"]
+    assert refused(gateway, sandbox, sections, cursor, term="202606") == "BAD_USER_INPUT"
+
+
+def test_a_students_cursor_does_not_continue_another_filter(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    students = BY_NAME["dartmouth students"]
+    cursor = students.page(gateway, 5)["pageInfo"]["endCursor"]  # class year 28
+    assert refused(gateway, sandbox, students, cursor, year="29") == "BAD_USER_INPUT"
+    assert refused(gateway, sandbox, students, cursor, year=None) == "BAD_USER_INPUT"
+
+
+def test_a_roster_cursor_does_not_continue_another_section(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    roster = BY_NAME["dartmouth roster"]
+    cursor = roster.page(gateway, 5)["pageInfo"]["endCursor"]
+    other = next(s.id for s in world().sections.values()
+                 if s.term.code == current_term() and s.id != biggest_section() and s.enrolled > 10)
+    before = calls(sandbox, roster)
+    result = gateway.query(roster.query, {"section": other, "first": 5, "after": cursor})
+    assert calls(sandbox, roster) == before
+    assert error_code(result) == "BAD_USER_INPUT"
+    assert result["data"]["section"]["enrollments"] is None
+
+
+@pytest.mark.parametrize(("issuer", "taker"), [
+    ("dartmouth sections", "dartmouth students"), ("dartmouth students", "dartmouth roster"),
+    ("dartmouth roster", "dartmouth sections"), ("hubmis students", "hubmis staff"),
+    ("hubmis staff", "hubmis students"), ("dartmouth students", "hubmis students"),
+    ("hubmis students", "dartmouth students"), ("hubmis staff", "dartmouth sections"),
+])
+def test_a_cursor_of_one_list_is_refused_by_another(
+        gateway: GatewayProcess, sandbox: SandboxProcess, issuer: str, taker: str) -> None:
+    cursor = BY_NAME[issuer].page(gateway, 5)["pageInfo"]["endCursor"]
+    assert refused(gateway, sandbox, BY_NAME[taker], cursor) == "BAD_USER_INPUT"
+
+
+def test_a_staff_cursor_does_not_continue_another_filter(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    query = """query($first: Int!, $after: String, $status: String) { staff(filter: {status: $status},
+        first: $first, after: $after) { pageInfo { endCursor } } }"""
+    cursor = gateway.query(query, {"first": 2})["data"]["staff"]["pageInfo"]["endCursor"]
+    before = calls(sandbox, BY_NAME["hubmis staff"])
+    result = gateway.query(query, {"first": 2, "after": cursor, "status": "past"})
+    assert error_code(result) == "BAD_USER_INPUT"
+    assert calls(sandbox, BY_NAME["hubmis staff"]) == before
+
+
+# ---- 3. forged cursors ---------------------------------------------------------------------------------
+
+def encode(state: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+def decode(cursor: str) -> dict[str, Any]:
+    state: dict[str, Any] = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    return state
+
+
+FORGED = [encode({"page": 999, "size": 5}), encode({"page": -1, "size": 5}), encode({"page": 1}),
+          encode({"page": 1, "size": 5, "k": None}), encode({}), encode([1, 2]), encode("page"), "not a cursor",
+          "eyJwYWdlIjo5OTksInNpemUiOjV9"]
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_a_forged_cursor_is_bad_user_input(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                           listing: Listing) -> None:
+    for cursor in FORGED:
+        assert refused(gateway, sandbox, listing, cursor) == "BAD_USER_INPUT", cursor
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_a_tampered_cursor_is_bad_user_input(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                             listing: Listing) -> None:
+    """Each field of a real cursor set to what it can never hold, and each number left out."""
+    state = decode(listing.page(gateway, 5)["pageInfo"]["endCursor"])
+    for field, value in state.items():
+        wrong: list[Any] = [None, True, 1.5, [], {}]
+        if isinstance(value, int):
+            wrong += [-1, -10**20, 10**30, str(value)]
+            left_out = {k: v for k, v in state.items() if k != field}
+            assert refused(gateway, sandbox, listing, encode(left_out)) == "BAD_USER_INPUT", field
+        else:
+            wrong += [5, ""]
+        for bad in wrong:
+            assert refused(gateway, sandbox, listing, encode({**state, field: bad})) == "BAD_USER_INPUT", (field, bad)
+    assert refused(gateway, sandbox, listing, encode({**state, "extra": 1})) == "BAD_USER_INPUT"
