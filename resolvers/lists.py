@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from gateway.errors import GatewayError
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S, TTL_STUDENTS_S
 from gateway.vendors.dartmouth.models import DartmouthSection, DartmouthStudent
@@ -56,7 +57,26 @@ def _page_info(page: Page[Any]) -> PageInfo:
     return PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
 
 
+# Which sources can apply each student filter (by its GraphQL name); Stellic's export takes none.
+STUDENT_FILTERS: dict[str, tuple[Vendor, ...]] = {
+    "classYear": (Vendor.DARTMOUTH,), "schoolId": (Vendor.DARTMOUTH,),
+    "statusCode": (Vendor.DARTMOUTH, Vendor.HUBMIS), "search": (Vendor.HUBMIS,), "yearGroup": (Vendor.HUBMIS,),
+    "form": (Vendor.HUBMIS,)}
+
+
+def check_student_filter(source: Vendor, f: StudentFilter) -> None:
+    """BAD_USER_INPUT for a filter the source cannot apply: ignoring it would answer an unfiltered list."""
+    given = {"classYear": f.class_year, "schoolId": f.school_id, "statusCode": f.status_code, "search": f.search,
+             "yearGroup": f.year_group, "form": f.form}
+    for name, value in given.items():
+        if value is not None and source not in STUDENT_FILTERS[name]:
+            takes = " or ".join(v.name for v in STUDENT_FILTERS[name])
+            raise GatewayError(f"filter.{name} applies to source {takes} only, not {source.name}", "BAD_USER_INPUT",
+                               argument="filter")
+
+
 async def students(port: Port, source: Vendor, f: StudentFilter, first: int, after: str | None) -> StudentConnection:
+    check_student_filter(source, f)
     if source is Vendor.HUBMIS:
         page = await _hubmis_page(port, hubmis_routes.LIST_STUDENTS, _clean({
             "search": f.search, "filter[yearGroup]": f.year_group, "filter[form]": f.form,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 
-@strawberry.input(description="Narrows `students`. Each filter is passed to the chosen vendor where it has one.")
+@strawberry.input(description="Narrows `students`. Each filter is passed to the chosen source's vendor; a filter "
+                               "that source has not (as its description says) is refused with BAD_USER_INPUT.")
 class StudentFilter:
     class_year: str | None = strawberry.field(default=None, description="Dartmouth class year, e.g. 27.")
     school_id: str | None = strawberry.field(default=None, description="Dartmouth school, e.g. UG.")

@@ -150,3 +150,17 @@ def test_another_types_global_id_is_refused_without_a_call(gateway: GatewayProce
         (error,) = result["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and "not a" in error["message"], result
     assert sandbox.requests("dartmouth")["total"] == 0
+
+
+def test_a_filter_the_source_cannot_apply_is_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    sandbox.reset()
+    for source, fields in (("DARTMOUTH", '{search: "Olivia"}'), ("HUBMIS", '{classYear: "27"}'),
+                           ("STELLIC", '{statusCode: "AS"}')):
+        result = gateway.query(f"{{ students(source: {source}, filter: {fields}, first: 5) "
+                               "{ edges { node { id } } } }")
+        (error,) = result["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and "applies to source" in error["message"], result
+    assert all(sandbox.requests(v)["total"] == 0 for v in ("dartmouth", "hubmis", "stellic"))
+    both = gateway.query('{ students(source: HUBMIS, filter: {statusCode: "current", search: "a"}, first: 2) '
+                         "{ edges { node { id } } } }")
+    assert "errors" not in both, both
