@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
 
 from gateway.errors import GatewayError
 from resolvers import lists
@@ -40,7 +41,8 @@ def _port(info: Info[Any, Any]) -> Port:
 def _one_of(**args: object) -> tuple[str, Any]:
     given = [(k, v) for k, v in args.items() if v is not None]
     if len(given) != 1:
-        raise GatewayError(f"give exactly one of {', '.join(args)}", "BAD_USER_INPUT")
+        # The arguments as the caller wrote them (hubmisId), not as Python names them (hubmis_id).
+        raise GatewayError(f"give exactly one of {', '.join(map(to_camel_case, args))}", "BAD_USER_INPUT")
     return given[0]
 
 

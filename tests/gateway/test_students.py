@@ -107,6 +107,13 @@ def test_exactly_one_key_is_required(gateway: GatewayProcess) -> None:
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+def test_the_key_error_names_the_arguments_as_graphql_spells_them(gateway: GatewayProcess) -> None:
+    both = gateway.query('{ student(netid: "d59951y", hubmisId: 1) { netid } }')
+    assert both["errors"][0]["message"] == "give exactly one of id, netid, stellicUsername, hubmisId"
+    staff = gateway.query("{ staffMember { netid } }")
+    assert staff["errors"][0]["message"] == "give exactly one of id, netid, hubmisId"
+
+
 def test_stellic_audit_and_planner_and_a_refused_filter(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     result = gateway.query("""{ student(stellicUsername: "sstanton") { stellic {
         engagementScore audit(courseFilter: "registered", property: "progress")
