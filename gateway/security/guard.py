@@ -21,11 +21,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway import jsoncodec
 from gateway.auth.authenticator import Authenticator
 from gateway.auth.tokens import AuthError
+from gateway.observability.requestlog import current_request
 from gateway.vendors.ratelimit import LocalBucket, RateBudget, RateWaitTooLong, RedisBucket
 
 
 async def refuse(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps({"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    """Answers with one GraphQL error, coded and carrying the request id, as every error of the gateway does."""
+    record = current_request.get()
+    extensions = {"code": code, **({"requestId": record.id} if record is not None else {})}
+    body = json.dumps({"data": None, "errors": [{"message": message, "extensions": extensions}]}).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
