@@ -12,11 +12,13 @@ from functools import partial
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
@@ -29,16 +31,17 @@ from gateway.auth.authenticator import Authenticator
 from gateway.auth.tokens import AuthError
 from gateway.auth.viewer import ANONYMOUS, Viewer
 from gateway.context import Context
-from gateway.errors import ErrorFormatter
+from gateway.errors import REQUEST_ERRORS, ErrorFormatter, request_error_code
 from gateway.idempotency import Idempotency, IdempotencyStore
 from gateway.observability.health import readiness
 from gateway.observability.metrics import CONTENT_TYPE_LATEST, GatewayMetrics
 from gateway.observability.operation import OperationObserver
 from gateway.observability.requestlog import RequestLog, current_request, new_request_id
 from gateway.observability.tracing import Tracing
-from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy, operation_hash
+from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy, operation_hash, refuse
 from gateway.security.introspection import IntrospectionRequiresScope, current_viewer
 from gateway.security.limits import OperationVariables, validation_rules
+from gateway.security.selection import OperationSelection
 from gateway.security.validation import AcceptedQueries, CachedParse, Validation, parse_cache, warm
 from gateway.settings import AccessSettings, Settings
 from gateway.upstreams import Upstreams
@@ -79,7 +82,7 @@ def build_schema(access: AccessSettings | None = None,
         query=Query, mutation=Mutation, subscription=Subscription, federation_version=FEDERATION_VERSION,
         extensions=[*([observer] if observer else []),
                     OperationVariables, partial(MaxTokensLimiter, access.limits.max_tokens),
-                    partial(CachedParse, cached_parse), partial(Validation, rules, accepted),
+                    partial(CachedParse, cached_parse), OperationSelection, partial(Validation, rules, accepted),
                     # Idempotency before ErrorFormatter: its operation hook then runs last, keeping the result as sent.
                     Idempotency, ErrorFormatter, AuditExtension],
         config=StrawberryConfig(disable_field_suggestions=access.production,
@@ -106,6 +109,22 @@ class CampusGraphQL(GraphQL[Context, None]):
                                  poll_s=settings.task_poll_s)
         self.idempotency = IdempotencyStore(upstreams.redis)
         self.authenticator: Authenticator | None = None  # WebSocket callers authenticate in connection_init
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As Strawberry's, except that a request it cannot run as sent (no query, a body that is not JSON, no
+        single operation to run, a mutation sent with GET) is answered as a GraphQL error with a code, not with
+        Strawberry's plain-text reason; the HTTP status stays its 400."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as exc:
+            cause = exc.__cause__
+            code = request_error_code(cause) if isinstance(cause, REQUEST_ERRORS) else "BAD_REQUEST"
+            await refuse(send, exc.status_code, code, exc.reason)
+            return
+        await response(scope, receive, send)
 
     def encode_json(self, data: object) -> str:
         return jsoncodec.dumps(data)  # text, as Strawberry's streaming answers need

@@ -11,8 +11,10 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from gateway.vendors.errors import VendorError, VendorRateLimited
 
@@ -40,14 +42,19 @@ ERROR_CODES: dict[str, str] = {
     "QUERY_TOO_DEEP": "the operation nests deeper than allowed (counted through fragments)",
     "TOO_MANY_ALIASES": "the operation uses more aliases than allowed",
     "TOO_MANY_DIRECTIVES": "the operation uses more directives than allowed",
-    "TOO_MANY_TOKENS": "the operation text is longer than allowed",
+    "TOO_MANY_TOKENS": "the operation text is longer than allowed (HTTP 400)",
     "QUERY_TOO_COMPLEX": "the operation's cost (list sizes multiplied) exceeds the limit",
     "BATCH_TOO_LARGE": "more operations in one batched request than allowed (HTTP 400)",
     "REQUEST_TOO_LARGE": "the request body exceeds the limit (HTTP 413)",
     "RATE_LIMITED": "this caller sent too many requests; see the Retry-After header (HTTP 429)",
     "OPERATION_NOT_ALLOWED": "only persisted (allow-listed) operations are accepted here (HTTP 400)",
     "INTROSPECTION_DISABLED": "introspection needs the graphql:introspect scope in production mode",
+    "GRAPHQL_PARSE_FAILED": "the query is not GraphQL: a syntax error (`locations` point at it)",
     "GRAPHQL_VALIDATION_FAILED": "the query does not fit the schema",
+    "OPERATION_RESOLUTION_FAILURE": "the request does not name one operation of its document to run: several and no "
+                                    "`operationName`, a name the document lacks, or none at all (HTTP 400)",
+    "BAD_REQUEST": "the request is not a GraphQL request: no query, a body that is not JSON, or a mutation sent "
+                   "with GET (HTTP 400)",
     "INTERNAL_ERROR": "an unexpected failure; the log has the details under the request id",
 }
 
@@ -72,8 +79,9 @@ def vendor_extensions(exc: VendorError) -> dict[str, Any]:
 def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """The client-safe form of one error."""
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):  # validation, or variables that do not fit
+    if original is None or isinstance(original, GraphQLError):  # parsing, validation, or variables that do not fit
         default = "TOO_MANY_TOKENS" if "Document contains more than" in error.message else \
+            "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else \
             "GRAPHQL_VALIDATION_FAILED" if original is None else "BAD_USER_INPUT"
         extensions = {"code": (error.extensions or {}).get("code", default)}
         return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
@@ -89,6 +97,18 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
         message, extensions = "Unexpected error.", {"code": "INTERNAL_ERROR"}
     return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
                         path=error.path, extensions={**extensions, "requestId": request_id})
+
+
+# What Strawberry raises for a request it cannot run as sent, instead of answering with errors (its view turns
+# them into plain-text 400s; gateway.app answers them as GraphQL errors).
+REQUEST_ERRORS = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
+
+
+def request_error_code(exc: BaseException) -> str:
+    """The code of an exception that ended a request before any result: one of REQUEST_ERRORS, or a bug."""
+    if isinstance(exc, CannotGetOperationTypeError):
+        return "OPERATION_RESOLUTION_FAILURE"
+    return "BAD_REQUEST" if isinstance(exc, REQUEST_ERRORS) else "INTERNAL_ERROR"
 
 
 class ErrorFormatter(SchemaExtension):

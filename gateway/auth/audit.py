@@ -37,6 +37,8 @@ class AuditExtension(SchemaExtension):
         trail: AuditTrail | None = getattr(context, "audit", None)
         if trail is None:
             return
+        if self.execution_context.graphql_document is None:
+            return  # the text did not parse: nothing ran
         operation = self.execution_context.operation_type
         is_write = operation is OperationType.MUTATION
         if not trail.fields and not is_write:

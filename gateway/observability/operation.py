@@ -13,6 +13,7 @@ from typing import Any
 from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
+from gateway.errors import request_error_code
 from gateway.observability.metrics import GatewayMetrics
 from gateway.observability.requestlog import current_request
 from gateway.observability.tracing import Tracing
@@ -55,18 +56,24 @@ class OperationObserver(SchemaExtension):
         if self.tracing is not None:
             request = getattr(self.execution_context.context, "request", None)
             span, token = self.tracing.start_operation(getattr(request, "headers", None))
+        ended: Exception | None = None
         try:
             yield
+        except Exception as exc:
+            ended = exc
+            raise
         finally:
-            self._observe(time.perf_counter() - started, span, token)
+            self._observe(time.perf_counter() - started, span, token, ended)
 
-    def _observe(self, seconds: float, span: Any, token: Any) -> None:
+    def _observe(self, seconds: float, span: Any, token: Any, ended: Exception | None = None) -> None:
         ctx = self.execution_context
         result = ctx.result
         data, errors = (getattr(result, "data", None), getattr(result, "errors", None)) if result else (None, None)
         errors = errors or ctx.pre_execution_errors
         name, type_ = _operation(ctx)
         result_outcome, codes = outcome(data, errors), error_codes(errors)
+        if ended is not None:  # no result: Strawberry refused the request as sent (or a bug)
+            result_outcome, codes = "error", [request_error_code(ended)]
         if self.metrics is not None:
             self.metrics.observe_operation(name, type_, result_outcome, seconds)
         record = current_request.get()

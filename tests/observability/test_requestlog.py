@@ -71,3 +71,14 @@ def test_a_callers_request_id_is_kept_and_a_malformed_one_replaced(observed: Gat
         assert answer.headers["x-request-id"] != odd and len(answer.headers["x-request-id"]) == 32
     health = httpx.get(f"{observed.url}/healthz")
     assert health.status_code == 200 and len(health.headers["x-request-id"]) == 32
+
+
+def test_a_request_refused_before_it_runs_is_logged_as_an_error_with_its_code(observed: GatewayProcess) -> None:
+    for query, status, code in [("{ student(netid: ) { netid } }", 200, "GRAPHQL_PARSE_FAILED"),
+                                ("query A { __typename } query B { __typename }", 400,
+                                 "OPERATION_RESOLUTION_FAILURE")]:
+        answer = observed.post(query)
+        assert answer.status_code == status, answer.text
+        [line] = log_lines(observed, answer.headers["x-request-id"], "campusgraph.request")
+        assert line["request"]["status"] == status
+        assert line["request"]["outcome"] == "error" and line["request"]["errors"] == [code], line

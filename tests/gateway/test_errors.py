@@ -1,0 +1,96 @@
+"""Requests GraphQL cannot run as sent (a syntax error, no operation to pick, no query at all) are answered as
+GraphQL errors like any other: JSON, with a code and the request id, and nothing executed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.gatewayproc import GatewayProcess
+from tests.sandboxproc import SandboxProcess
+
+
+def vendor_calls(sandbox: SandboxProcess) -> int:
+    return sum(sandbox.requests(v)["total"] for v in ("stellic", "hubmis", "dartmouth"))
+
+
+def send(gateway: GatewayProcess, body: Any, status: int, method: str = "POST") -> dict[str, Any]:
+    """The JSON answer, whose status must be ``status``; its single error carries the response's request id."""
+    url, headers = f"{gateway.url}/graphql", gateway.bearer()
+    if method == "GET":
+        response = httpx.get(url, params=body, headers=headers, timeout=30)
+    elif isinstance(body, bytes):
+        response = httpx.post(url, content=body, headers={**headers, "content-type": "application/json"}, timeout=30)
+    else:
+        response = httpx.post(url, json=body, headers=headers, timeout=30)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    result: dict[str, Any] = response.json()
+    assert result.get("data") is None and len(result["errors"]) == 1, result
+    assert result["errors"][0]["extensions"]["requestId"] == response.headers["x-request-id"]
+    return result
+
+
+@pytest.mark.parametrize(("query", "where"), [
+    ('{ student(netid: "d59951y") { netid ', (1, 37)),
+    ("{ student(netid: ) {netid} }", (1, 18)),
+    ("query { ??? }", (1, 9)),
+])
+def test_a_syntax_error_is_coded_with_its_location(gateway: GatewayProcess, sandbox: SandboxProcess, query: str,
+                                                   where: tuple[int, int]) -> None:
+    error = send(gateway, {"query": query}, 200)["errors"][0]
+    assert error["message"].startswith("Syntax Error: "), error
+    assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert [(loc["line"], loc["column"]) for loc in error["locations"]] == [where]
+    assert vendor_calls(sandbox) == 0
+
+
+TWO_OPERATIONS = 'query A { student(netid: "d59951y") { netid } } query B { holdTypes { id } }'
+
+
+def test_several_operations_without_an_operation_name_run_none(gateway: GatewayProcess,
+                                                               sandbox: SandboxProcess) -> None:
+    error = send(gateway, {"query": TWO_OPERATIONS}, 400)["errors"][0]
+    assert error["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+    assert error["message"] == "Must provide operation name if query contains multiple operations."
+    assert vendor_calls(sandbox) == 0
+    named = httpx.post(f"{gateway.url}/graphql", json={"query": TWO_OPERATIONS, "operationName": "A"},
+                       headers=gateway.bearer(), timeout=30).json()
+    assert named == {"data": {"student": {"netid": "d59951y"}}}
+
+
+def test_an_unknown_operation_name_or_no_operation_at_all(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    unknown = send(gateway, {"query": TWO_OPERATIONS, "operationName": "C"}, 400)["errors"][0]
+    assert unknown["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+    assert unknown["message"] == "Unknown operation named 'C'."
+    fragments_only = send(gateway, {"query": "fragment F on Query { vendors { vendor } }"}, 400)["errors"][0]
+    assert fragments_only["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+    assert fragments_only["message"] == "Must provide an operation."
+    assert vendor_calls(sandbox) == 0
+
+
+@pytest.mark.parametrize("body", [{"query": ""}, {"variables": {}}, {"query": None}])
+def test_a_request_without_a_query_is_a_bad_request(gateway: GatewayProcess, body: dict[str, Any]) -> None:
+    error = send(gateway, body, 400)["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["message"] == "No GraphQL query found in the request"
+
+
+def test_a_body_that_is_not_json_and_a_mutation_sent_with_get_are_bad_requests(gateway: GatewayProcess,
+                                                                               sandbox: SandboxProcess) -> None:
+    broken = send(gateway, b'{"query": "{ vendors { vendor } }"', 400)["errors"][0]
+    assert broken["extensions"]["code"] == "BAD_REQUEST"
+    mutation = 'mutation { releaseHold(sisId: "x") { success } }'
+    by_get = send(gateway, {"query": mutation}, 400, method="GET")["errors"][0]
+    assert by_get["extensions"]["code"] == "BAD_REQUEST"
+    assert by_get["message"] == "mutations are not allowed when using GET"
+    assert vendor_calls(sandbox) == 0
+
+
+def test_a_refusal_at_the_door_carries_the_request_id_too(gateway: GatewayProcess) -> None:
+    response = httpx.post(f"{gateway.url}/graphql", json={"query": "{ vendors { vendor } }"}, timeout=30)
+    assert response.status_code == 401
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "requestId": response.headers["x-request-id"]}
