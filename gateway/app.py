@@ -9,10 +9,11 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from cross_web import HTTPException
+from graphql import GraphQLUnionType
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -22,7 +23,9 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway import directresolvers, gctuning, jsoncodec
@@ -31,7 +34,7 @@ from gateway.auth.authenticator import Authenticator
 from gateway.auth.tokens import AuthError
 from gateway.auth.viewer import ANONYMOUS, Viewer
 from gateway.context import Context
-from gateway.errors import REQUEST_ERRORS, ErrorFormatter, request_error_code
+from gateway.errors import REQUEST_ERRORS, ErrorFormatter, GatewayError, request_error_code
 from gateway.idempotency import Idempotency, IdempotencyStore
 from gateway.observability.health import readiness
 from gateway.observability.metrics import CONTENT_TYPE_LATEST, GatewayMetrics
@@ -47,6 +50,7 @@ from gateway.settings import AccessSettings, Settings
 from gateway.upstreams import Upstreams
 from gateway.vendors.budget import CallBudget, current_budget
 from resolvers.crosswalk import Crosswalk, IdentityRules
+from resolvers.entities import entity_key
 from resolvers.mutation import Mutation
 from resolvers.permissions import apply_field_scopes, schema_types
 from resolvers.port import Port
@@ -65,6 +69,17 @@ class GatewaySchema(strawberry.federation.Schema):
         """Strawberry would log every error at ERROR with a traceback, a refused scope or a vendor's 404 too.
         Those are answers, each with its code; ErrorFormatter logs the unexpected ones, with their traceback,
         under the request id, and the request log line carries every error's code."""
+
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        """Strawberry's ``_entities`` resolver, one representation at a time: a bad one (resolvers/entities.py)
+        is a BAD_USER_INPUT error in its place and no longer fails the others."""
+        entity_types = {t.name for t in cast(GraphQLUnionType, self._schema.type_map["_Entity"]).types}
+        results: list[object] = []
+        for representation in representations:
+            key = entity_key(representation, entity_types)
+            results.append(key if isinstance(key, GatewayError) else
+                           super().entities_resolver(info, [cast(FederationAny, key)])[0])
+        return cast(list[FederationAny], results)
 
 
 def build_schema(access: AccessSettings | None = None,
