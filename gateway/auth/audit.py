@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from graphql import OperationType
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType  # Strawberry's, not graphql-core's: what operation_type returns
 
 log = logging.getLogger("campusgraph.audit")
 MAX_RECORDS = 500

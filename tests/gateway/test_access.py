@@ -152,3 +152,20 @@ def test_every_sensitive_read_and_the_caller_are_in_the_audit_trail(gateway: Gat
     assert mine, records[-3:]
     assert {"Student.holds", "DartmouthStudentRecord.gpa"} <= set(mine[-1]["fields"])
     assert netid in mine[-1]["records"] and mine[-1]["outcome"] == "ok" and mine[-1]["request_id"]
+
+
+def test_every_write_is_in_the_audit_trail(gateway: GatewayProcess) -> None:
+    """Also a write that reads no sensitive field back (here one the vendor answers with NOT_FOUND)."""
+    answer = gateway.post('mutation Release { releaseHold(sisId: "NO-SUCH-HOLD") { success } }',
+                          headers=gateway.bearer(["stellic:write"], subject="registrar-3"))
+    assert answer.json()["data"]["releaseHold"]["success"] is False, answer.text
+    deadline = time.monotonic() + 5
+    while True:
+        records = [json.loads(line)["audit"] for line in Path(gateway.log_path).read_text().splitlines()
+                   if '"campusgraph.audit"' in line]
+        mine = [r for r in records if r["caller"] == "registrar-3" and r["operation"] == "Release"]
+        if mine or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert len(mine) == 1, records[-3:]
+    assert mine[0]["write"] is True and mine[0]["operation_type"] == "mutation"
