@@ -21,7 +21,7 @@ import aiohttp
 from gateway import jsoncodec
 from gateway.eager import leave_eager_step
 from gateway.vendors.auth import Auth
-from gateway.vendors.breaker import BreakerState, CircuitBreaker
+from gateway.vendors.breaker import BreakerState, CircuitBreaker, Role
 from gateway.vendors.budget import current_budget
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import HttpPolicy
@@ -93,6 +93,11 @@ class _Transport(Exception):
     def __init__(self, message: str, sent: bool) -> None:
         super().__init__(message)
         self.sent = sent
+
+
+class _Malformed(VendorProtocolError):
+    """A 2xx/3xx answer whose body is not the JSON it claims: raised as is, and counted by the breaker as a
+    failure (a vendor answering garbage is unwell)."""
 
 
 def _retry_at(headers: Mapping[str, str]) -> float | None:
@@ -242,35 +247,44 @@ class VendorClient:
         retryable = route.method == "GET" and route.repeatable
         self._retry_tokens = min(10.0, self._retry_tokens + self.http.retry_budget_ratio)
         attempt, renewed, answer_lost = 0, False, False
+        role = Role.CALL
+        observed: VendorError | None = None  # what this call would report had it not been retried
         while True:
             attempt += 1
-            budget = current_budget.get()
-            if budget is not None:
-                budget.spend(self.vendor, route.key)
-            await self._admit(route)
+            try:
+                budget = current_budget.get()
+                if budget is not None:
+                    budget.spend(self.vendor, route.key)
+                role = await self._admit(route, role, observed)
+            except BaseException:
+                self.breaker.release(role)  # a lead retry that never went out tells its followers nothing
+                raise
             sent_headers: dict[str, str] = {}
             started = time.perf_counter()
             try:
                 sent_headers = await self.auth.headers()
                 reply = await self._observed(route, attempt, url, params, json_body, sent_headers)
             except _Transport as exc:
-                self.breaker.record_failure()
+                self.breaker.record_failure(None, role)
                 self._log(route, 0, started, attempt, error=str(exc))
                 answer_lost = answer_lost or exc.sent
+                if not retryable and exc.sent:
+                    observed = WriteOutcomeUnknown(self.vendor, "the write was sent but its answer was lost "
+                                                   f"({exc}); it may or may not have been applied", route=route.key)
+                else:
+                    observed = VendorUnavailable(self.vendor, str(exc), route=route.key)
                 # A write is sent again only where repeating it cannot change the outcome (PUT or DELETE of a
                 # named record); any other write whose answer was lost may or may not have been applied.
-                if await self._may_retry(route, attempt, retryable or route.idempotent):
-                    continue
-                if not retryable and exc.sent:
-                    raise WriteOutcomeUnknown(self.vendor, "the write was sent but its answer was lost "
-                                              f"({exc}); it may or may not have been applied",
-                                              route=route.key) from None
-                raise VendorUnavailable(self.vendor, str(exc), route=route.key) from None
-            except VendorError:
-                self.breaker.release_probe()
+                next_role = await self._may_retry(route, attempt, retryable or route.idempotent, failed=True)
+                if next_role is None:
+                    raise observed from None
+                role = next_role
+                continue
+            except _Malformed as exc:
+                self.breaker.record_failure(exc.status, role)
                 raise
             except BaseException:
-                self.breaker.release_probe()
+                self.breaker.release(role)
                 raise
             self._log(route, reply.status, started, attempt)
             if reply.status < 400:
@@ -279,7 +293,7 @@ class VendorClient:
                 return reply
             if reply.status == 401 and not renewed:
                 self.breaker.record_success()
-                renewed = True
+                role, renewed = Role.CALL, True
                 attempt -= 1  # a renewal is not a retry
                 await self.auth.renew(sent_headers)
                 continue
@@ -290,44 +304,93 @@ class VendorClient:
                 self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
                 if self.rate is not None:
                     await self.rate.observe(retry_at=retry_at)
-                if wait <= self.http.max_retry_wait_s and await self._may_retry(route, attempt, retryable, floor=wait):
-                    continue
-                raise VendorRateLimited(self.vendor, "the vendor's rate limit was reached", retry_after_s=wait,
-                                        status=429, route=route.key)
+                observed = VendorRateLimited(self.vendor, "the vendor's rate limit was reached", retry_after_s=wait,
+                                             status=429, route=route.key)
+                if wait <= self.http.max_retry_wait_s:
+                    next_role = await self._may_retry(route, attempt, retryable, floor=wait)
+                    if next_role is not None:
+                        role = next_role
+                        continue
+                raise observed
             if reply.status >= 500:
-                self.breaker.record_failure()
-                if await self._may_retry(route, attempt, retryable):
-                    continue
-                raise VendorUnavailable(self.vendor, "the vendor failed to answer", status=reply.status,
-                                        route=route.key)
+                self.breaker.record_failure(reply.status, role)
+                observed = VendorUnavailable(self.vendor, "the vendor failed to answer", status=reply.status,
+                                             route=route.key)
+                next_role = await self._may_retry(route, attempt, retryable, failed=True)
+                if next_role is None:
+                    raise observed
+                role = next_role
+                continue
             self.breaker.record_success()
             refusal = self._client_error(route, reply)
             refusal.after_lost_answer = answer_lost and route.method == "DELETE"
             raise refusal
 
-    async def _admit(self, route: Route) -> None:
-        """Fail fast while the breaker is open; otherwise wait for a rate slot, then take the breaker's slot."""
+    async def _admit(self, route: Route, role: Role, observed: VendorError | None) -> Role:
+        """Fail fast while the breaker is open; otherwise wait for a rate slot, then take the breaker's slot
+        (after the reset time, waiting for the probe's outcome if another call is probing). Returns the
+        attempt's role: ``role`` (the retry's, if this is one) or the breaker's probe."""
         if self.breaker.state is BreakerState.OPEN:
-            raise CircuitOpen(self.vendor, f"calls are suspended for {self.breaker.retry_in_s():.0f}s after "
-                              "repeated failures", route=route.key)
+            raise self._refusal(route, observed)
         if self.rate is not None:
             try:
                 await self.rate.acquire(self.http.max_retry_wait_s)
             except RateWaitTooLong as exc:
                 raise VendorRateLimited(self.vendor, "the gateway's share of the vendor's rate limit is spent",
                                         retry_after_s=exc.wait_s, route=route.key) from None
-        if not self.breaker.allow():
-            raise CircuitOpen(self.vendor, "a probe call is already checking whether the vendor recovered",
-                              route=route.key)
+        admitted = await self.breaker.admit(self.http.timeout_s)
+        if admitted is None:
+            raise self._refusal(route, observed)
+        if admitted is Role.PROBE:
+            self.breaker.release(role)  # a retry that became the probe leads no other retries
+            return admitted
+        return role
 
-    async def _may_retry(self, route: Route, attempt: int, retryable: bool, floor: float = 0.0) -> bool:
+    def _refusal(self, route: Route, observed: VendorError | None) -> VendorError:
+        """The error for a call the breaker refused.
+
+        A retry reports the failure its own earlier attempt saw. A read whose request was already running when the
+        circuit opened ran into the outage, so it reports that (VENDOR_UNAVAILABLE with the upstream status that
+        opened the circuit), not a suspension its own request caused. Any other call is told the circuit is
+        open, with that status too."""
+        if observed is not None:
+            return observed
+        breaker, status = self.breaker, self.breaker.last_status
+        suspended = f"calls are suspended for {breaker.retry_in_s():.0f}s after repeated failures"
+        budget = current_budget.get()
+        if (route.method == "GET" and budget is not None and breaker.opened_at is not None
+                and breaker.opened_at >= budget.started):
+            return VendorUnavailable(self.vendor, "the vendor did not answer" if status is None
+                                     else "the vendor failed to answer", status=status, route=route.key)
+        if breaker.state is BreakerState.HALF_OPEN:
+            return CircuitOpen(self.vendor, "a probe call is still checking whether the vendor recovered",
+                               status=status, route=route.key)
+        return CircuitOpen(self.vendor, suspended, status=status, route=route.key)
+
+    async def _may_retry(self, route: Route, attempt: int, retryable: bool, floor: float = 0.0,
+                         failed: bool = False) -> Role | None:
+        """The role of the next attempt, or None when this one's outcome is final.
+
+        After a failure (``failed``: 5xx, no answer) one retry at a time goes to the vendor and no retry goes
+        while its circuit is not closed: the parallel reads of one request that fail together would otherwise
+        each retry, multiplying the calls an unwell vendor gets and opening its circuit on the request's own
+        retries. A 429 is retried after its retry-after (``floor``) without that gate."""
         if not retryable or attempt > self.http.retries or self._retry_tokens < 1.0:
-            return False
+            return None
+        role = await self.breaker.admit_retry(self.http.timeout_s + self.http.backoff_max_s) if failed else Role.CALL
+        if role is None:
+            return None
         self._retry_tokens -= 1.0
-        cap = min(self.http.backoff_max_s, self.http.backoff_base_s * 2 ** (attempt - 1))
         self.stats.emit("retry", vendor=self.vendor, route=route.key, attempt=attempt)
-        await asyncio.sleep(max(floor, random.uniform(0, cap)))
-        return True
+        if role is Role.LEAD or not failed:
+            cap = min(self.http.backoff_max_s, self.http.backoff_base_s * 2 ** (attempt - 1))
+            try:
+                await asyncio.sleep(max(floor, random.uniform(0, cap)))
+            except BaseException:
+                self.breaker.release(role)
+                raise
+        # else the lead retry just succeeded: the vendor answers again, so go now
+        return role
 
     async def _observe_rate(self, headers: Mapping[str, str]) -> None:
         remaining = headers.get("x-ratelimit-remaining")
@@ -377,9 +440,7 @@ class VendorClient:
             except ValueError:
                 if status < 400:
                     log.warning("malformed JSON from %s (%d bytes)", self.vendor, len(raw))
-                    self.breaker.record_failure()
-                    raise VendorProtocolError(self.vendor, "the vendor answered with malformed JSON",
-                                              status=status) from None
+                    raise _Malformed(self.vendor, "the vendor answered with malformed JSON", status=status) from None
                 return raw.decode("utf-8", "replace")
         return raw.decode("utf-8", "replace")
 

@@ -1,7 +1,13 @@
-"""A circuit breaker per vendor: opens on repeated failures, fails fast while open, probes to close."""
+"""A circuit breaker per vendor: opens on repeated failures, fails fast while open, probes to close.
+
+Besides the breaker's own half-open probe, one call at a time may retry a failed read: calls that fail together
+(the parallel reads of one GraphQL request) do not each retry an unwell vendor; they wait for the first retry's
+outcome instead.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from enum import StrEnum
 
@@ -12,48 +18,140 @@ class BreakerState(StrEnum):
     HALF_OPEN = "half_open"
 
 
+class Role(StrEnum):
+    """What a call's outcome means to the breaker; ``admit`` and ``admit_retry`` hand one to each attempt."""
+
+    CALL = "call"  # an ordinary call
+    PROBE = "probe"  # the one call let through after the reset time: its outcome closes or reopens the circuit
+    LEAD = "lead"  # the one retry in flight: calls that want to retry meanwhile wait for its outcome
+
+
 class CircuitBreaker:
     """Consecutive-failure breaker. Only failures that say the vendor is unwell count (5xx, timeouts,
-    refused connections); a 4xx is the vendor working correctly and resets the count."""
+    refused connections); a 4xx is the vendor working correctly and resets the count.
+
+    ``last_status`` is the upstream status of the latest failure (None when the vendor did not answer), so a
+    call refused while the circuit is open can say what opened it; ``opened_at`` is when the current run of
+    failures first opened it (monotonic), so a call can tell whether it opened while its own request ran."""
 
     def __init__(self, failures: int = 5, reset_s: float = 10.0) -> None:
         self.threshold, self.reset_s = failures, reset_s
         self._failures = 0
-        self._opened_at: float | None = None
-        self._probe_in_flight = False
+        self._reset_from: float | None = None  # the reset time runs from here; None while closed
+        self.opened_at: float | None = None
+        self.last_status: int | None = None
+        self._probe: _Trial | None = None
+        self._lead: _Trial | None = None
 
     @property
     def state(self) -> BreakerState:
-        if self._opened_at is None:
+        if self._reset_from is None:
             return BreakerState.CLOSED
-        if time.monotonic() - self._opened_at >= self.reset_s:
+        if time.monotonic() - self._reset_from >= self.reset_s:
             return BreakerState.HALF_OPEN
         return BreakerState.OPEN
 
-    def allow(self) -> bool:
-        """Whether a call may go out now; in half-open state exactly one probe is let through."""
-        state = self.state
-        if state is BreakerState.CLOSED:
-            return True
-        if state is BreakerState.HALF_OPEN and not self._probe_in_flight:
-            self._probe_in_flight = True
-            return True
-        return False
-
     def retry_in_s(self) -> float:
-        if self._opened_at is None:
+        if self._reset_from is None:
             return 0.0
-        return max(0.0, self.reset_s - (time.monotonic() - self._opened_at))
+        return max(0.0, self.reset_s - (time.monotonic() - self._reset_from))
+
+    async def admit(self, wait_s: float) -> Role | None:
+        """The role of a call that may go out now, or None if it may not.
+
+        Closed: an ordinary call. Open: None. Half-open: the first caller is the probe; callers arriving while
+        it is in flight wait up to ``wait_s`` for its outcome, then go out as ordinary calls if it succeeded
+        (the circuit is closed) and are refused if it failed (the circuit is open again) or did not end in time.
+        """
+        deadline = time.monotonic() + wait_s
+        while True:
+            state = self.state
+            if state is BreakerState.CLOSED:
+                return Role.CALL
+            if state is BreakerState.OPEN:
+                return None
+            if _vacant(self._probe, wait_s):
+                self._probe = _Trial()
+                return Role.PROBE
+            probe = self._probe
+            assert probe is not None
+            if not await probe.succeeded(deadline):
+                if self.state is BreakerState.CLOSED:
+                    return Role.CALL  # another call's success closed it meanwhile
+                if probe.undecided():
+                    continue  # the probe ended without a verdict (cancelled): the next caller probes
+                return None
+
+    async def admit_retry(self, wait_s: float) -> Role | None:
+        """The role of a failed call's retry, or None if it should not be retried.
+
+        No retry while the circuit is not closed. Otherwise the first caller leads; callers arriving while the
+        lead retry is in flight wait up to ``wait_s`` for its outcome and retry only if it succeeded."""
+        deadline = time.monotonic() + wait_s
+        while self.state is BreakerState.CLOSED:
+            if _vacant(self._lead, wait_s):
+                self._lead = _Trial()
+                return Role.LEAD
+            lead = self._lead
+            assert lead is not None
+            if await lead.succeeded(deadline):
+                return Role.CALL if self.state is BreakerState.CLOSED else None
+            if not lead.undecided():
+                return None  # the lead retry failed too (or is still out): this call reports its own failure
+        return None
 
     def record_success(self) -> None:
-        self._failures, self._opened_at, self._probe_in_flight = 0, None, False
+        self._failures, self._reset_from, self.opened_at = 0, None, None
+        _settle(self._probe, True)
+        _settle(self._lead, True)
 
-    def record_failure(self) -> None:
+    def record_failure(self, status: int | None = None, role: Role = Role.CALL) -> None:
         self._failures += 1
-        if self._probe_in_flight or self._failures >= self.threshold:
-            self._opened_at = time.monotonic()
-        self._probe_in_flight = False
+        self.last_status = status
+        if role is Role.PROBE or self._failures >= self.threshold:
+            now = time.monotonic()
+            if self.opened_at is None:
+                self.opened_at = now
+            self._reset_from = now
+        if role is Role.PROBE or self._reset_from is not None:
+            _settle(self._probe, False)
+        if role is Role.LEAD:
+            _settle(self._lead, False)
 
-    def release_probe(self) -> None:
-        """A probe ended without telling us anything about health (e.g. cancelled)."""
-        self._probe_in_flight = False
+    def release(self, role: Role) -> None:
+        """A probe or lead retry ended without telling us anything about health (cancelled, or refused before
+        it was sent): the calls waiting on it decide again."""
+        if role is Role.PROBE:
+            _settle(self._probe, None)
+        elif role is Role.LEAD:
+            _settle(self._lead, None)
+
+
+class _Trial:
+    """One call whose outcome other calls wait for: True (the vendor answered), False (it failed) or None (no
+    verdict: cancelled, or refused before it was sent)."""
+
+    def __init__(self) -> None:
+        self.outcome: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
+        self.started = time.monotonic()
+
+    async def succeeded(self, deadline: float) -> bool:
+        """Whether it ended in success by ``deadline`` (a shield keeps one waiter's timeout from cancelling it)."""
+        try:
+            return bool(await asyncio.wait_for(asyncio.shield(self.outcome), max(0.0, deadline - time.monotonic())))
+        except TimeoutError:
+            return False
+
+    def undecided(self) -> bool:
+        return self.outcome.done() and self.outcome.result() is None
+
+
+def _vacant(trial: _Trial | None, wait_s: float) -> bool:
+    """Whether a new trial may start: none is out, or the one out has outlived any wait for it (a call that
+    never reported back must not hold the others forever)."""
+    return trial is None or trial.outcome.done() or time.monotonic() - trial.started > wait_s
+
+
+def _settle(trial: _Trial | None, outcome: bool | None) -> None:
+    if trial is not None and not trial.outcome.done():
+        trial.outcome.set_result(outcome)

@@ -6,6 +6,7 @@ The GraphQL layer opens a ``CallBudget`` for each request; every call that leave
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ class CallBudget:
         self.limit = limit
         self.calls: Counter[str] = Counter()  # by vendor
         self.cache_hits: Counter[str] = Counter()
+        self.started = time.monotonic()  # a vendor's circuit that opens after this opened during this request
 
     @property
     def total(self) -> int:

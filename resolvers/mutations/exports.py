@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.errors import GatewayError
-from gateway.vendors.errors import VendorUnavailable, WriteOutcomeUnknown
+from gateway.vendors.errors import CircuitOpen, VendorUnavailable, WriteOutcomeUnknown
 from resolvers.mutations.common import Checks, attempt, error, upstreams
 from resolvers.tasks import task_from_record
 from resolvers.taskstore import EXPORT, PENDING, RUNNING
@@ -77,7 +77,7 @@ async def start_export(info: Info[Any, Any], data_type: str, params: JSON | None
         raise GatewayError("stellic: the synchronous export did not answer in time; run it with async: true",
                            "VENDOR_UNAVAILABLE", vendor="stellic") from None
     except VendorUnavailable as exc:
-        if exc.status != 504 or async_:
+        if exc.status != 504 or async_ or isinstance(exc, CircuitOpen):  # an open circuit's status is a past call's
             raise
         return _refused(data_type, [error(["async"], "Stellic could not export this much data within its 2-minute "
                                                      "limit: run it with async: true", "USE_ASYNC")])

@@ -1,0 +1,127 @@
+"""The circuit breaker on the shared request path: what parallel calls report, send and wait for around it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from gateway.vendors.budget import call_budget
+from gateway.vendors.dartmouth import routes as dartmouth_routes
+from gateway.vendors.errors import CircuitOpen, VendorUnavailable
+from tests.sandboxproc import SandboxProcess
+
+DARTMOUTH_STUDENT = "GET /api/students/{netid}"
+NETIDS = ("d59951y", "f002qt1", "nobody1", "nobody2")
+MakeClient = Callable[..., Any]
+
+
+def calls(sandbox: SandboxProcess) -> list[dict[str, Any]]:
+    return [r for r in sandbox.requests("dartmouth")["requests"] if r["route"] == DARTMOUTH_STUDENT]
+
+
+async def read_each(client: Any, netids: tuple[str, ...] = NETIDS) -> list[Any]:
+    """The parallel reads of one GraphQL request."""
+    with call_budget():
+        return await asyncio.gather(*(client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": n}, ttl=0)
+                                      for n in netids), return_exceptions=True)
+
+
+async def test_parallel_reads_that_open_the_circuit_report_the_outage_they_hit(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"breaker_failures": 5, "breaker_reset_s": 30})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
+    results = await read_each(client)
+    assert client.breaker.state == "open"
+    assert [(type(r), r.status) for r in results] == [(VendorUnavailable, 503)] * len(NETIDS)
+    assert len(calls(sandbox)) == 5  # four reads and one retry, which opened the circuit: no more retries
+    # A request that starts while the circuit is open is told so, with the status that opened it.
+    later = await read_each(client, ("d59951y",))
+    assert [(type(r), r.status) for r in later] == [(CircuitOpen, 503)]
+    assert len(calls(sandbox)) == 5
+
+
+async def test_parallel_failed_reads_retry_one_at_a_time(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth")  # a breaker that never opens here: only the retries are seen
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
+    results = await read_each(client)
+    assert [(type(r), r.status) for r in results] == [(VendorUnavailable, 503)] * len(NETIDS)
+    # Four first tries, then one read's two retries: when its retry failed, the others gave up instead of
+    # each retrying twice (4 x 3 = 12 calls).
+    assert len(calls(sandbox)) == 4 + 2
+    sandbox.reset("dartmouth")
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, fail_next=2, error_status=503)
+    results = await read_each(client, NETIDS[:2])
+    assert [r["netid"] for r in results] == ["d59951y", "f002qt1"]  # after a retry succeeded, the others retried
+
+
+async def test_calls_arriving_during_the_probe_wait_for_it_and_go_when_it_succeeds(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
+    await read_each(client, NETIDS[:2])
+    assert client.breaker.state == "open"
+    sandbox.reset("dartmouth")
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=300)
+    await asyncio.sleep(0.35)
+    assert client.breaker.state == "half_open"
+    results = await read_each(client, ("d59951y", "f002qt1", "d59951y", "f002qt1"))
+    assert [r["netid"] for r in results] == ["d59951y", "f002qt1", "d59951y", "f002qt1"]
+    assert client.breaker.state == "closed"
+    probe, *others = sorted(calls(sandbox), key=lambda r: r["started_at"])
+    assert all(r["started_at"] >= probe["started_at"] + 0.25 for r in others)  # only once the probe answered
+
+
+async def test_calls_arriving_during_a_failing_probe_are_refused_when_it_fails(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
+    await read_each(client, NETIDS[:2])
+    sandbox.reset("dartmouth")
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True, latency_ms=300)
+    await asyncio.sleep(0.35)
+    results = await read_each(client)
+    assert (type(results[0]), results[0].status) == (VendorUnavailable, 503)  # the probe saw the outage itself
+    assert [(type(r), r.status) for r in results[1:]] == [(CircuitOpen, 503)] * 3
+    assert len(calls(sandbox)) == 1  # only the probe went out
+    assert client.breaker.state == "open"
+
+
+async def test_a_probe_that_never_answers_holds_the_others_no_longer_than_their_timeout(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3,
+                                                  "timeout_s": 0.5})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
+    await read_each(client, NETIDS[:2])
+    sandbox.reset("dartmouth")
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=3000)
+    await asyncio.sleep(0.35)
+    started = asyncio.get_running_loop().time()
+    results = await read_each(client, NETIDS[:3])
+    assert asyncio.get_running_loop().time() - started < 1.5
+    assert all(isinstance(r, VendorUnavailable) for r in results)
+    await asyncio.sleep(2.6)  # let the abandoned request finish at the sandbox before the next test resets it
+    assert len(calls(sandbox)) == 1  # (logged when it ends)
+
+
+async def test_a_cancelled_probe_lets_the_next_call_probe(sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
+    await read_each(client, NETIDS[:2])
+    sandbox.reset("dartmouth")
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=300)
+    await asyncio.sleep(0.35)
+    probe = asyncio.ensure_future(client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "d59951y"}, ttl=0))
+    await asyncio.sleep(0.05)
+    waiting = asyncio.ensure_future(client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "f002qt1"}, ttl=0))
+    await asyncio.sleep(0.05)
+    probe.cancel()
+    assert (await waiting)["netid"] == "f002qt1"
+    assert client.breaker.state == "closed"
+    await asyncio.sleep(0.3)
