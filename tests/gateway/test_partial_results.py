@@ -79,3 +79,80 @@ def test_each_vendor_down_in_turn(gateway: GatewayProcess, sandbox: SandboxProce
     others = {"hubmis": student["hubmis"], "dartmouth": student["dartmouth"],
               "stellic": (student.get("stellic") or {}).get("engagementScore")}
     assert all(value is not None for vendor, value in others.items() if vendor != down)
+
+
+
+# The README's outage example, through gateways whose breakers trip as in production (5 failures) with a short reset
+# (1 s) so recovery is quick to see. One process per test: a breaker left open must not reach the next test.
+README_QUERY = """query($n: String) {
+    student(netid: $n) { netid stellic { engagementScore } dartmouth { gradTerm } } }"""
+HUBMIS_QUERY = """query($n: String) { student(netid: $n) { netid stellic { engagementScore }
+    hubmis { enrolmentStatus form { name } yearGroup { name } academicHouse { name } } } }"""
+# Six Dartmouth reads at once (student, people, holds, enrollments...). Not `advisors`: a non-null list, its
+# failure nulls the whole student.
+WIDE_QUERY = """query($n: String) { student(netid: $n) {
+    netid firstName classYear stellic { engagementScore } dartmouth { gradTerm }
+    holds { code } enrollments(activeOnly: true) { role } } }"""
+
+
+@pytest.fixture
+def tripping_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
+    proc = GatewayProcess(sandbox_env(sandbox, dartmouth_breaker_reset_s=1.0, hubmis_breaker_reset_s=1.0)).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.mark.parametrize(("vendor", "query"), [("dartmouth", README_QUERY), ("dartmouth", WIDE_QUERY),
+                                               ("hubmis", HUBMIS_QUERY)])
+def test_an_outage_is_reported_as_the_outage_not_as_the_circuit_it_opened(
+        tripping_gateway: GatewayProcess, sandbox: SandboxProcess, vendor: str, query: str) -> None:
+    netid = linked_student()
+    tripping_gateway.query(query, {"n": "warm-up-tokens"})
+    sandbox.reset(vendor)
+    sandbox.faults(vendor, outage=True)
+    result = tripping_gateway.query(query, {"n": netid})
+    student = result["data"]["student"]
+    assert student["stellic"]["engagementScore"] is not None
+    assert student[vendor] is None
+    assert vendor in {e["path"][-1] for e in result["errors"]}
+    assert [(e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"]["status"]) for e in result["errors"]
+            ] == [("VENDOR_UNAVAILABLE", vendor, 503)] * len(result["errors"])
+    # The request's failed reads retried one at a time, and not once the circuit had opened.
+    assert sandbox.requests(vendor)["total"] <= 6
+
+    # Once the outage has opened the circuit, a request is told so, with the status that opened it, and calls
+    # nothing; every request before it reported the outage.
+    for _ in range(5):
+        if circuit(tripping_gateway, vendor) == "open":
+            break
+        again = tripping_gateway.query(query, {"n": netid})
+        assert {(e["extensions"]["code"], e["extensions"]["status"]) for e in again["errors"]} == {
+            ("VENDOR_UNAVAILABLE", 503)}
+    sandbox.reset(vendor)
+    sandbox.faults(vendor, outage=True)
+    later = tripping_gateway.query(query, {"n": netid})
+    assert {(e["extensions"]["code"], e["extensions"]["status"]) for e in later["errors"]} == {
+        ("VENDOR_CIRCUIT_OPEN", 503)}
+    assert later["data"]["student"]["stellic"]["engagementScore"] is not None
+    assert sandbox.requests(vendor)["total"] == 0
+
+
+def circuit(gateway: GatewayProcess, vendor: str) -> str:
+    found = gateway.query("{ vendors { vendor circuit } }")["data"]["vendors"]
+    return str(next(v["circuit"] for v in found if v["vendor"].lower() == vendor)).lower()
+
+
+def test_after_the_reset_time_parallel_calls_wait_for_the_probe_and_succeed(
+        tripping_gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    netid = linked_student()
+    tripping_gateway.query(WIDE_QUERY, {"n": "warm-up-tokens"})
+    sandbox.faults("dartmouth", outage=True)
+    assert tripping_gateway.query(WIDE_QUERY, {"n": netid})["errors"]
+    assert circuit(tripping_gateway, "dartmouth") == "open"
+    sandbox.reset("dartmouth")
+    sandbox.faults("dartmouth", latency_ms=200)  # the probe is still out when the other reads arrive
+    time.sleep(1.1)
+    result = tripping_gateway.query(WIDE_QUERY, {"n": netid})
+    assert "errors" not in result, result["errors"]
+    student = result["data"]["student"]
+    assert student["netid"] == netid and student["dartmouth"]["gradTerm"] and student["holds"] is not None
