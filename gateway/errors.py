@@ -22,8 +22,10 @@ log = logging.getLogger("campusgraph.errors")
 
 # code -> meaning, rendered into the README's error table.
 ERROR_CODES: dict[str, str] = {
-    "VENDOR_UNAVAILABLE": "the vendor could not be reached, timed out or failed (5xx) after the retries allowed",
-    "VENDOR_CIRCUIT_OPEN": "calls to the vendor are suspended for a few seconds after repeated failures",
+    "VENDOR_UNAVAILABLE": "the vendor could not be reached, timed out or failed (5xx) after the retries allowed, "
+                          "or its circuit opened while this request ran; status is the upstream status",
+    "VENDOR_CIRCUIT_OPEN": "calls to the vendor are suspended for a few seconds after repeated failures (nothing "
+                           "was sent); status is the upstream status of the failure that opened the circuit",
     "VENDOR_RATE_LIMITED": "the vendor's rate limit (or the gateway's share of it) is spent; see retryAfterS",
     "VENDOR_AUTH_FAILED": "the vendor refused the gateway's credentials",
     "VENDOR_SCOPE_MISSING": "the gateway's Dartmouth key lacks a configured scope",

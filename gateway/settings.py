@@ -31,13 +31,14 @@ HTTP_SETTING_DOCS = {
     "timeout_s": "seconds for a whole call, answer included",
     "max_connections": "open connections at most: a query's widest level of calls (a 200-row roster reads 199 "
                        "people) goes out at once",
-    "retries": "extra attempts for a failed read, or a PUT/DELETE whose answer was lost (other writes never)",
+    "retries": "extra attempts for a failed read, or a PUT/DELETE whose answer was lost (other writes never); "
+               "after a 5xx or no answer one retry at a time per vendor, none while its circuit is open",
     "backoff_base_s": "first retry waits up to this long (doubling, with jitter)",
     "backoff_max_s": "longest wait between retries",
     "max_retry_wait_s": "longest wait for a rate-limit slot or a 429's retry-after before failing",
     "retry_budget_ratio": "retries may add at most this share of calls",
     "breaker_failures": "consecutive failures that open the circuit breaker",
-    "breaker_reset_s": "seconds the breaker stays open before a probe",
+    "breaker_reset_s": "seconds the breaker stays open before one probe call (calls meanwhile wait for it)",
 }
 
 
