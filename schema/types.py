@@ -100,8 +100,9 @@ class Student(Node):
     def school_id(self, info: Info[Any, Any]) -> str | None:
         return port(info).student_field(self, "school_id")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Current advisors. Source: Dartmouth.")
-    def advisors(self, info: Info[Any, Any]) -> list[Advisor]:
+    @strawberry.field(description="Current advisors. Source: Dartmouth. Null (with the vendor's error) when "
+                                  "Dartmouth cannot answer, so the student's other fields still arrive.")
+    def advisors(self, info: Info[Any, Any]) -> list[Advisor] | None:
         return port(info).student_advisors(self)
 
     @strawberry.field(description="Holds on the student's record. Source: Dartmouth (academic holds).")

@@ -88,11 +88,11 @@ README_QUERY = """query($n: String) {
     student(netid: $n) { netid stellic { engagementScore } dartmouth { gradTerm } } }"""
 HUBMIS_QUERY = """query($n: String) { student(netid: $n) { netid stellic { engagementScore }
     hubmis { enrolmentStatus form { name } yearGroup { name } academicHouse { name } } } }"""
-# Six Dartmouth reads at once (student, people, holds, enrollments...). Not `advisors`: a non-null list, its
-# failure nulls the whole student.
+# Six Dartmouth reads at once (student, people, holds, enrollments...), and `advisors`: a failing vendor nulls
+# that list, not the whole student.
 WIDE_QUERY = """query($n: String) { student(netid: $n) {
     netid firstName classYear stellic { engagementScore } dartmouth { gradTerm }
-    holds { code } enrollments(activeOnly: true) { role } } }"""
+    advisors { isPrimary } holds { code } enrollments(activeOnly: true) { role } } }"""
 
 
 @pytest.fixture
