@@ -57,17 +57,23 @@ async def test_parallel_failed_reads_retry_one_at_a_time(sandbox: SandboxProcess
     assert [r["netid"] for r in results] == ["d59951y", "f002qt1"]  # after a retry succeeded, the others retried
 
 
-async def test_calls_arriving_during_the_probe_wait_for_it_and_go_when_it_succeeds(
-        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+async def _probing(sandbox: SandboxProcess, make_client: MakeClient, **probe_faults: Any) -> Any:
+    """A client whose breaker two failures opened, now half open, with the sandbox answering its probe slowly."""
     client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3})
     await client.prepare()
     sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
     await read_each(client, NETIDS[:2])
     assert client.breaker.state == "open"
     sandbox.reset("dartmouth")
-    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=300)
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=300, **probe_faults)
     await asyncio.sleep(0.35)
     assert client.breaker.state == "half_open"
+    return client
+
+
+async def test_calls_arriving_during_the_probe_wait_for_it_and_go_when_it_succeeds(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await _probing(sandbox, make_client)
     results = await read_each(client, ("d59951y", "f002qt1", "d59951y", "f002qt1"))
     assert [r["netid"] for r in results] == ["d59951y", "f002qt1", "d59951y", "f002qt1"]
     assert client.breaker.state == "closed"
@@ -77,13 +83,7 @@ async def test_calls_arriving_during_the_probe_wait_for_it_and_go_when_it_succee
 
 async def test_calls_arriving_during_a_failing_probe_are_refused_when_it_fails(
         sandbox: SandboxProcess, make_client: MakeClient) -> None:
-    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3})
-    await client.prepare()
-    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
-    await read_each(client, NETIDS[:2])
-    sandbox.reset("dartmouth")
-    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True, latency_ms=300)
-    await asyncio.sleep(0.35)
+    client = await _probing(sandbox, make_client, outage=True)
     results = await read_each(client)
     assert (type(results[0]), results[0].status) == (VendorUnavailable, 503)  # the probe saw the outage itself
     assert [(type(r), r.status) for r in results[1:]] == [(CircuitOpen, 503)] * 3
