@@ -57,15 +57,17 @@ async def test_parallel_failed_reads_retry_one_at_a_time(sandbox: SandboxProcess
     assert [r["netid"] for r in results] == ["d59951y", "f002qt1"]  # after a retry succeeded, the others retried
 
 
-async def _probing(sandbox: SandboxProcess, make_client: MakeClient, **probe_faults: Any) -> Any:
+async def _probing(sandbox: SandboxProcess, make_client: MakeClient, latency_ms: int = 300,
+                   http: dict[str, Any] | None = None, **probe_faults: Any) -> Any:
     """A client whose breaker two failures opened, now half open, with the sandbox answering its probe slowly."""
-    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3})
+    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3,
+                                                  **(http or {})})
     await client.prepare()
     sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
     await read_each(client, NETIDS[:2])
     assert client.breaker.state == "open"
     sandbox.reset("dartmouth")
-    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=300, **probe_faults)
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=latency_ms, **probe_faults)
     await asyncio.sleep(0.35)
     assert client.breaker.state == "half_open"
     return client
@@ -93,14 +95,7 @@ async def test_calls_arriving_during_a_failing_probe_are_refused_when_it_fails(
 
 async def test_a_probe_that_never_answers_holds_the_others_no_longer_than_their_timeout(
         sandbox: SandboxProcess, make_client: MakeClient) -> None:
-    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3,
-                                                  "timeout_s": 0.5})
-    await client.prepare()
-    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
-    await read_each(client, NETIDS[:2])
-    sandbox.reset("dartmouth")
-    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=3000)
-    await asyncio.sleep(0.35)
+    client = await _probing(sandbox, make_client, latency_ms=3000, http={"timeout_s": 0.5})
     started = asyncio.get_running_loop().time()
     results = await read_each(client, NETIDS[:3])
     assert asyncio.get_running_loop().time() - started < 1.5
@@ -110,13 +105,7 @@ async def test_a_probe_that_never_answers_holds_the_others_no_longer_than_their_
 
 
 async def test_a_cancelled_probe_lets_the_next_call_probe(sandbox: SandboxProcess, make_client: MakeClient) -> None:
-    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 0.3})
-    await client.prepare()
-    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
-    await read_each(client, NETIDS[:2])
-    sandbox.reset("dartmouth")
-    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=300)
-    await asyncio.sleep(0.35)
+    client = await _probing(sandbox, make_client)
     probe = asyncio.ensure_future(client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "d59951y"}, ttl=0))
     await asyncio.sleep(0.05)
     waiting = asyncio.ensure_future(client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "f002qt1"}, ttl=0))
