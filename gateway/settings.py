@@ -31,6 +31,8 @@ HTTP_SETTING_DOCS = {
     "timeout_s": "seconds for a whole call, answer included",
     "max_connections": "open connections at most: a query's widest level of calls (a 200-row roster reads 199 "
                        "people) goes out at once",
+    "preconnect": "connections opened at start-up and left idle in the pool (no request is sent), so the first "
+                  "queries after a start do not each open their own; 0 opens none",
     "retries": "extra attempts for a failed read, or a PUT/DELETE whose answer was lost (other writes never); "
                "after a 5xx or no answer one retry at a time per vendor, none while its circuit is open",
     "backoff_base_s": "first retry waits up to this long (doubling, with jitter)",

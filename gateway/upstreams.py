@@ -79,6 +79,9 @@ class Upstreams:
                 log.warning("%s is not reachable at start-up: %s", vendor, result)
             elif isinstance(result, BaseException):
                 raise result
+        # After the credential exchanges, whose own connections are pooled too: nothing waits on this but the
+        # first queries, which find their connections open.
+        await asyncio.gather(*(c.preconnect() for c in clients.values()))
 
     async def close(self) -> None:
         for client in self._lifecycle.values():

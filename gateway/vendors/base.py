@@ -37,6 +37,7 @@ from gateway.vendors.errors import (
     VendorUnavailable,
     WriteOutcomeUnknown,
 )
+from gateway.vendors.pool import preconnect
 from gateway.vendors.ratelimit import RateBudget, RateWaitTooLong
 from gateway.vendors.routes import NotAPathSegment, Route, RouteTable
 from gateway.vendors.stats import Exchange, UpstreamStats
@@ -158,6 +159,12 @@ class VendorClient:
     async def prepare(self) -> None:
         """Obtain credentials now, so a refused key or a missing scope fails start-up, not a query."""
         await self.auth.headers()
+
+    async def preconnect(self) -> int:
+        """Open ``http.preconnect`` idle connections to the vendor (``gateway.vendors.pool``)."""
+        if self._session is None:
+            return 0
+        return await preconnect(self._session, self.base_url, self.http.preconnect)
 
     async def token_call(self, route: Route, params: dict[str, str], form: dict[str, str] | None,
                          headers: dict[str, str]) -> tuple[int, Any]:

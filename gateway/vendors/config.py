@@ -38,6 +38,7 @@ class HttpPolicy:
     connect_timeout_s: float = 3.0
     timeout_s: float = 10.0
     max_connections: int = 200
+    preconnect: int = 16  # connections opened at start-up, before the first call needs them
     retries: int = 2  # extra attempts for reads
     backoff_base_s: float = 0.1
     backoff_max_s: float = 2.0
