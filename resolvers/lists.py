@@ -84,7 +84,8 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
         edges = []
         for i, record in enumerate(page.records):
             port.loaders.hubmis_student_by_id.prime(record.id, record)
-            key = record.external_id or f"hubmis:{record.id}"
+            # The key as every other path takes it (student(hubmisId:), node(id:)): one person, one global id.
+            key = port.rules.norm(record.external_id) if record.external_id else f"hubmis:{record.id}"
             if not await port.hidden(key):
                 edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, **{HUBMIS: record.id})))
         return StudentConnection(edges=edges, page_info=_page_info(page), total_count=None)
@@ -110,7 +111,7 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     page = await paged(read, list_tag("stellic_students", {}), first, after, maximum=1000)
     edges = []
     for i, username in enumerate(page.records):
-        key = port.rules.key_for_username(username)
+        key = port.rules.norm(port.rules.key_for_username(username))
         if not await port.hidden(key):
             edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, stellic=username)))
     return StudentConnection(edges=edges, page_info=_page_info(page), total_count=len(usernames))

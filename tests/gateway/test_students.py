@@ -99,6 +99,18 @@ def test_students_from_hubmis_are_linked_to_their_other_records(gateway: Gateway
         assert {s["vendor"] for s in node["sources"]} == expected
 
 
+def test_a_listed_hubmis_student_has_the_global_id_every_other_path_gives(gateway: GatewayProcess) -> None:
+    # HUBmis' seed student 56 has the upper-case external_id MX99328; keys compare ignoring case, so the list
+    # must hand out the one id student(hubmisId:) and node(id:) give, or a client cache sees two people.
+    listed = gateway.query("""{ students(source: HUBMIS, filter: {search: "Whyde"}, first: 5) {
+        edges { node { id hubmisId } } } }""")["data"]["students"]["edges"]
+    miles = next(e["node"] for e in listed if e["node"]["hubmisId"] == 56)
+    by_key = gateway.query("{ student(hubmisId: 56) { id } }")["data"]["student"]
+    assert miles["id"] == by_key["id"]
+    again = gateway.query("query($id: ID!) { node(id: $id) { id ... on Student { hubmisId } } }", {"id": miles["id"]})
+    assert again["data"]["node"] == {"id": miles["id"], "hubmisId": 56}
+
+
 def test_exactly_one_key_is_required(gateway: GatewayProcess) -> None:
     result = gateway.query("{ student { netid } }")
     assert result["data"]["student"] is None
