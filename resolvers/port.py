@@ -431,8 +431,11 @@ class Port:
         return None if section.full is None else academic.section_value(section.full, name)
 
     async def section_instructors(self, section: Section) -> list[Staff] | None:
-        netids = await self._section_field(section, "instructors")
-        return [self.staff(netid) for netid in netids or []]
+        """Each instructor linked to their HUBmis staff record as staffMember(netid:) links them: the same global
+        id must carry the same fields. Someone neither vendor lists is still the section's instructor."""
+        netids = await self._section_field(section, "instructors") or []
+        found = await asyncio.gather(*(self.resolve_staff(key=netid) for netid in netids))
+        return [staff or self.staff(netid) for netid, staff in zip(netids, found, strict=True)]
 
     def prefetch_section_enrollments(self, section_key: str, pages: list[tuple[Any, Any]]) -> None:
         """Start reading these pages of a section's enrollments now; ``section_enrollments`` then joins the

@@ -95,6 +95,21 @@ def test_staff_directory_and_a_staff_member(gateway: GatewayProcess) -> None:
     assert len(by_netid["sections"]) == len(taught)
 
 
+def test_a_section_instructor_is_the_staff_member_staffmember_gives(gateway: GatewayProcess) -> None:
+    # The same global id must carry the same fields wherever the object is reached: an instructor known to
+    # HUBmis staff too has its HUBmis id, job title and departments under Section.instructors as well.
+    section = next(s for s in world().sections.values() if s.term.offset == 0
+                   and {"dartmouth", "hubmis"} <= world().people[s.instructor_key].vendors)
+    fields = "id netid hubmisId sources { vendor id } firstName lastName jobTitle status departments"
+    listed = gateway.query("query($id: ID!) { section(id: $id) { instructors { " + fields + " } } }",
+                           {"id": section.id})
+    assert "errors" not in listed, listed.get("errors")
+    direct = gateway.query("query($n: String) { staffMember(netid: $n) { " + fields + " } }",
+                           {"n": section.instructor_key})["data"]["staffMember"]
+    assert direct["hubmisId"] == world().people[section.instructor_key].hubmis_id and direct["jobTitle"]
+    assert listed["data"]["section"]["instructors"] == [direct]
+
+
 def test_vendors_health_and_graphiql(gateway: GatewayProcess) -> None:
     result = gateway.query("{ vendors { vendor sessionOpen credentialsReady circuit } }")
     assert {(v["vendor"], v["circuit"]) for v in result["data"]["vendors"]} == {
