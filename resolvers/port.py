@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.auth.viewer import Viewer
-from gateway.eager import settle
+from gateway.eager import settle, start
 from gateway.errors import GatewayError
 from gateway.upstreams import Upstreams
 from gateway.vendors.dartmouth import routes as dartmouth_routes
@@ -36,6 +36,7 @@ from schema.types import (
     EnrollmentConnection,
     EnrollmentEdge,
     Hold,
+    HoldType,
     Section,
     SourceRecord,
     Staff,
@@ -75,6 +76,7 @@ class Port:
         self.stellic_index = crosswalk.stellic
         self.loaders = Loaders(upstreams, self.dartmouth, batching)
         self._reads_ahead: set[asyncio.Future[Any]] = set()
+        self._hold_types: asyncio.Future[dict[str, HoldType] | None] | None = None
 
     # ---- identity --------------------------------------------------------------------------------
     def student(self, key: str, **known: str | int | None) -> Student:
@@ -406,6 +408,34 @@ class Port:
         rows = await self.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
                                                          "is_active": "true"})
         return [academic.section_from_dartmouth(e.section, term=e.term) for e in rows if e.section]
+
+    # ---- holds --------------------------------------------------------------------------------------
+    def hold_type(self, ref: HoldType | None) -> MaybeAwaitable[HoldType | None]:
+        """The hold's type as ``holdTypes`` gives it: Dartmouth's hold types, read once per request (a value list,
+        cached for hours). A code the list lacks, or a list that cannot be read, keeps what the hold itself
+        says of its type rather than losing it."""
+        if ref is None:
+            return None
+        if self._hold_types is None:
+            self._hold_types = start(self._read_hold_types())
+        if self._hold_types.done():
+            return self._hold_type_from(ref, self._hold_types.result())
+        return self._hold_type_later(ref, self._hold_types)
+
+    async def _read_hold_types(self) -> dict[str, HoldType] | None:
+        try:
+            rows = await self.up.dartmouth.list_hold_types()
+        except (VendorError, GatewayError):
+            return None
+        return {t.id: academic.hold_type_from_dartmouth(t) for t in rows}
+
+    async def _hold_type_later(self, ref: HoldType,
+                               types: Awaitable[dict[str, HoldType] | None]) -> HoldType | None:
+        return self._hold_type_from(ref, await types)
+
+    @staticmethod
+    def _hold_type_from(ref: HoldType, types: dict[str, HoldType] | None) -> HoldType:
+        return (types or {}).get(str(ref.id), ref)
 
     # ---- sections and enrollments ---------------------------------------------------------------------
     async def section_by_id(self, section_id: str) -> Section | None:

@@ -21,7 +21,17 @@ if TYPE_CHECKING:
         StellicStudentRecord,
         TimetablePeriod,
     )
-    from schema.types import Advisor, Enrollment, EnrollmentConnection, Hold, Section, SourceRecord, Staff, Student
+    from schema.types import (
+        Advisor,
+        Enrollment,
+        EnrollmentConnection,
+        Hold,
+        HoldType,
+        Section,
+        SourceRecord,
+        Staff,
+        Student,
+    )
 
 
 class DataPort(Protocol):
@@ -54,4 +64,5 @@ class DataPort(Protocol):
     async def section_instructors(self, section: Section) -> list[Staff] | None: ...
     async def section_enrollments(self, section: Section, first: int,
                                   after: str | None) -> EnrollmentConnection | None: ...
+    def hold_type(self, ref: HoldType | None) -> MaybeAwaitable[HoldType | None]: ...
     async def entity(self, type_name: str, key: str) -> Any: ...

@@ -298,10 +298,17 @@ class Hold(Node):
     netid: strawberry.Private[str]
     source: Vendor
     code: str
-    type: HoldType | None
+    # What the hold payload itself says of its type (code and description); the type's category and resolution
+    # are in Dartmouth's hold types, read once per request when a query asks for them.
+    type_ref: strawberry.Private[HoldType | None]
     note: str | None
     url: str | None
     from_date: date | None
+
+    @strawberry.field(description="The kind of hold, as holdTypes lists it (category, resolution and its URL). "
+                                  "Source: Dartmouth hold types.")
+    def type(self, info: Info[Any, Any]) -> HoldType | None:
+        return port(info).hold_type(self.type_ref)  # type: ignore[return-value]
 
     @strawberry.field(description="The student the hold is on.")
     def student(self, info: Info[Any, Any]) -> Student | None:

@@ -82,11 +82,11 @@ def hold_type_from_dartmouth(t: Any) -> HoldType:
 
 
 def hold_from_dartmouth(h: Any) -> Hold:
-    """Lossy: the hold's type carries only what the hold payload holds (code and descriptions)."""
+    """The hold's type as the hold payload names it (code and descriptions); ``Hold.type`` completes it."""
     code = h.hold_type_code or h.hold_type_id or ""
     return Hold(
         id=encode_id("Hold", h.id), key=h.id, netid=h.netid or "", source=Vendor.DARTMOUTH, code=code,
-        type=HoldType(id=code, description=h.description or h.short_description, category=None, resolution=None,
-                      resolution_url=None),
+        type_ref=HoldType(id=code, description=h.description or h.short_description, category=None, resolution=None,
+                          resolution_url=None),
         note=h.note, url=None, from_date=_day(h.from_date),
     )

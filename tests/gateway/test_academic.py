@@ -80,6 +80,25 @@ def test_holds_terms_and_hold_types(gateway: GatewayProcess) -> None:
     assert node["data"]["node"]["code"] == holds[0]["code"]
 
 
+def test_a_holds_type_is_the_one_holdtypes_lists(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    # The hold payload names its type by code only; its category and resolution are Dartmouth's hold types,
+    # read only when a query asks for the type.
+    holder = next(h for h in world().holds.values() if "dartmouth" in world().people[h.person_key].vendors)
+    gateway.query("query($n: String) { student(netid: $n) { holds { id code } } }", {"n": holder.person_key})
+    assert not any("hold_types" in route for route in sandbox.requests("dartmouth")["by_route"])
+    fields = "id description category resolution resolutionUrl"
+    result = gateway.query("query($n: String) { student(netid: $n) { holds { id code type { " + fields + " } } } "
+                           "holdTypes { " + fields + " } }", {"n": holder.person_key})
+    assert "errors" not in result, result.get("errors")
+    listed = {t["id"]: t for t in result["data"]["holdTypes"]}
+    holds = result["data"]["student"]["holds"]
+    assert holds and all(h["type"] == listed[h["code"]] for h in holds)
+    assert all(h["type"]["category"] and h["type"]["resolution"] for h in holds)
+    node = gateway.query("query($id: ID!) { node(id: $id) { ... on Hold { type { " + fields + " } } } }",
+                         {"id": holds[0]["id"]})
+    assert node["data"]["node"]["type"] == holds[0]["type"]
+
+
 def test_staff_directory_and_a_staff_member(gateway: GatewayProcess) -> None:
     page = gateway.query("{ staff(first: 5) { edges { node { id netid hubmisId firstName lastName jobTitle } } } }")
     nodes = [e["node"] for e in page["data"]["staff"]["edges"]]
