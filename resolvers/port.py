@@ -23,6 +23,7 @@ from resolvers.permissions import FIELD_SCOPES
 from schema.detail import (
     AttendanceMark,
     DartmouthStudentRecord,
+    GroupRef,
     HubmisStudentRecord,
     StellicStudentRecord,
     TimetablePeriod,
@@ -325,6 +326,9 @@ class Port:
     async def hubmis_attendance(self, hubmis_id: int, start: datetime, end: datetime) -> list[AttendanceMark] | None:
         marks = await self.up.hubmis.get_student_attendance(hubmis_id, start, end)
         return [people.attendance_from_hubmis(m) for m in marks]
+
+    async def hubmis_tutor_group(self, hubmis_id: int) -> GroupRef | None:
+        return people.tutor_group_from_hubmis(await self.up.hubmis.list_student_academic_structure(hubmis_id))
 
     async def hubmis_timetable(self, hubmis_id: int) -> list[TimetablePeriod] | None:
         periods = await self.up.hubmis.get_student_timetable(hubmis_id)

@@ -171,10 +171,14 @@ class HubmisStudentRecord:
     enrolment_status: str | None = strawberry.field(description="HUBmis' own code: current, past or applicant.")
     form: GroupRef | None
     year_group: GroupRef | None
-    tutor_group: GroupRef | None
     academic_house: GroupRef | None
     boarding_house: GroupRef | None
     tags: list[str]
+
+    @strawberry.field(description="The student's tutor group in the active year (the student record does not "
+                                  "carry it). Source: HUBmis academic structure.")
+    async def tutor_group(self, info: Info[Any, Any]) -> GroupRef | None:
+        return await port(info).hubmis_tutor_group(self.id)
 
     @strawberry.field(description="Session attendance marks between two instants. Source: HUBmis.")
     async def attendance(self, info: Info[Any, Any], from_: Annotated[datetime, strawberry.argument(name="from")],

@@ -133,9 +133,14 @@ def hubmis_record_from(r: Any) -> HubmisStudentRecord:
     form = r.form
     return HubmisStudentRecord(
         id=r.id, date_of_birth=r.date_of_birth, enrolment_status=r.enrolment_status, form=_group(form),
-        year_group=_group(getattr(form, "year_group", None)), tutor_group=_group(getattr(r, "tutor_group", None)),
+        year_group=_group(getattr(form, "year_group", None)),
         academic_house=_group(r.academic_house), boarding_house=_group(r.boarding_house),
         tags=[str(t) for t in r.tags])
+
+
+def tutor_group_from_hubmis(groups: Any) -> GroupRef | None:
+    """The tutor group among a student's academic-structure rows (year group, form, tutor group, subject sets)."""
+    return next((_group(g) for g in groups if g.group_type == "tutor_group"), None)
 
 
 # DfE session codes that mean the student was in: present am (/), present pm (\\), late (L).

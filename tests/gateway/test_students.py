@@ -183,3 +183,13 @@ def test_a_filter_the_source_cannot_apply_is_refused(gateway: GatewayProcess, sa
     both = gateway.query('{ students(source: HUBMIS, filter: {statusCode: "current", search: "a"}, first: 2) '
                          "{ edges { node { id } } } }")
     assert "errors" not in both, both
+
+
+def test_hubmis_tutor_group_comes_from_the_academic_structure(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    # The HUBmis student record carries form, year group and houses but no tutor group: that is in the student's
+    # academic structure. Seed student 56 sits at rank 0 of Year 9, so in tutor group TG09X (98).
+    result = gateway.query("{ student(hubmisId: 56) { hubmis { form { id } tutorGroup { id name code } } } }")
+    assert "errors" not in result, result.get("errors")
+    assert result["data"]["student"]["hubmis"] == {
+        "form": {"id": 93}, "tutorGroup": {"id": 98, "name": "Year 9 Tutor Group X", "code": "TG09X"}}
+    assert sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students/{id}/academic-structure") == 1
