@@ -78,6 +78,7 @@ class Port:
         self.loaders = Loaders(upstreams, self.dartmouth, batching)
         self._reads_ahead: set[asyncio.Future[Any]] = set()
         self._hold_types: asyncio.Future[dict[str, HoldType] | None] | None = None
+        self._term_offsets: asyncio.Future[dict[str, int]] | None = None
 
     # ---- identity --------------------------------------------------------------------------------
     def student(self, key: str, **known: str | int | None) -> Student:
@@ -412,6 +413,28 @@ class Port:
         rows = await self.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
                                                          "is_active": "true"})
         return [academic.section_from_dartmouth(e.section, term=e.term) for e in rows if e.section]
+
+    # ---- terms --------------------------------------------------------------------------------------
+    def term_offset(self, term_code: str) -> MaybeAwaitable[int | None]:
+        """A term's current_term_offset from Dartmouth's terms (cached for a day, read at most once per request),
+        for a term named by a payload that does not carry it (a section's or an enrollment's term)."""
+        if self._term_offsets is None:
+            self._term_offsets = start(self._read_term_offsets())
+        if self._term_offsets.done():
+            return self._term_offsets.result().get(term_code)
+        return self._term_offset_later(term_code, self._term_offsets)
+
+    async def _read_term_offsets(self) -> dict[str, int]:
+        offsets = {}
+        for t in await self.up.dartmouth.list_terms():
+            quarterly = t.quarterly_term
+            if quarterly is not None and quarterly.current_term_offset is not None:
+                offsets[t.sis_term_code or quarterly.id or t.id] = quarterly.current_term_offset
+        return offsets
+
+    @staticmethod
+    async def _term_offset_later(term_code: str, offsets: Awaitable[dict[str, int]]) -> int | None:
+        return (await offsets).get(term_code)
 
     # ---- holds --------------------------------------------------------------------------------------
     def hold_type(self, ref: HoldType | None) -> MaybeAwaitable[HoldType | None]:

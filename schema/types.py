@@ -181,7 +181,13 @@ class Term:
     name: str | None
     start_date: date | None
     end_date: date | None
-    current_term_offset: int | None = strawberry.field(description="0 current, -1 previous, 1 next.")
+    # The offset when the payload that named the term carried it (a terms list); a section's or an enrollment's
+    # term reference does not, and the field then finds it in Dartmouth's terms.
+    offset: strawberry.Private[int | None]
+
+    @strawberry.field(description="0 current, -1 previous, 1 next. Source: Dartmouth terms.")
+    def current_term_offset(self, info: Info[Any, Any]) -> int | None:
+        return self.offset if self.offset is not None else port(info).term_offset(str(self.id))  # type: ignore[return-value]
 
 
 @strawberry.type(description="Seat counts of a section. Source: Dartmouth sections.")

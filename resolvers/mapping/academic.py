@@ -29,7 +29,7 @@ def term_from_dartmouth(t: Any) -> Term:
     quarterly = getattr(t, "quarterly_term", None)
     offset = quarterly.current_term_offset if quarterly is not None else None
     return Term(id=t.sis_term_code or t.id, name=t.name, start_date=_day(t.start_date), end_date=_day(t.end_date),
-                current_term_offset=offset)
+                offset=offset)
 
 
 def section_from_dartmouth(s: Any, full: Any = None, term: Any = None) -> Section:

@@ -80,6 +80,23 @@ def test_holds_terms_and_hold_types(gateway: GatewayProcess) -> None:
     assert node["data"]["node"]["code"] == holds[0]["code"]
 
 
+def test_a_term_has_its_offset_wherever_it_is_reached(gateway: GatewayProcess) -> None:
+    # A section's or an enrollment's term reference carries no current_term_offset; the Term must still give
+    # the one terms() gives for the same term id.
+    next_term = next(s for s in world().sections.values() if s.term.offset == 1)
+    result = gateway.query("""query($now: ID!, $next: ID!) {
+        now: section(id: $now) { term { id currentTermOffset } }
+        next: section(id: $next) { term { id currentTermOffset } }
+        enrollment(id: "AAAS.010.01-202001-U-10188-f002qt1-student") { term { id currentTermOffset } }
+        terms { id currentTermOffset } }""", {"now": biggest_section(), "next": next_term.id})
+    assert "errors" not in result, result.get("errors")
+    data, offsets = result["data"], {t["id"]: t["currentTermOffset"] for t in result["data"]["terms"]}
+    assert data["now"]["term"] == {"id": current_term(), "currentTermOffset": 0}
+    assert data["next"]["term"]["currentTermOffset"] == 1
+    old = data["enrollment"]["term"]
+    assert old["id"] == "202001" and old["currentTermOffset"] == offsets["202001"] < 0
+
+
 def test_a_holds_type_is_the_one_holdtypes_lists(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     # The hold payload names its type by code only; its category and resolution are Dartmouth's hold types,
     # read only when a query asks for the type.
