@@ -23,9 +23,18 @@ def _hold(sis_id: str, result: StellicHoldResult | None, errors: list[UserError]
     failed = result.failed or {}
     errors = errors + [error(["input", camel(name)], str(message), "NOT_APPLIED") for name, message in failed.items()]
     return HoldPayload(success=result.success, sis_id=strawberry.ID(sis_id), title=result.title,
-                       description=result.description, activities=activities_from_stellic(result), note=result.note,
+                       description=result.description, activities=activities_from_stellic(result),
+                       note=_note(result),
                        fields_updated=[camel(k) for k in result.fields_updated],
                        fields_failed=[camel(k) for k in failed], user_errors=errors)
+
+
+def _note(result: StellicHoldResult) -> str | None:
+    """The hold's note: create and delete answer it; an update answers it only among the fields it updated."""
+    if result.note is not None:
+        return result.note
+    updated = result.fields_updated.get("note")
+    return updated if isinstance(updated, str) else None
 
 
 async def place_hold(info: Info[Any, Any], input: PlaceHoldInput) -> HoldPayload:

@@ -22,6 +22,7 @@ def test_a_hold_is_placed_updated_and_released(gateway: GatewayProcess, sandbox:
     updated = mutate(gateway, f"""mutation {{ updateHold(sisId: "H-1", input: {{studentId: "mabbott", holdCode: "ZZ",
         note: "Call us"}}) {{ {HOLD} }} }}""")
     assert updated["success"] and updated["fieldsUpdated"] == ["studentId", "note"]
+    assert updated["note"] == "Call us"  # Stellic answers an update's note among the fields it updated
     assert updated["fieldsFailed"] == ["holdCode"] and codes(updated) == [(["input", "holdCode"], "NOT_APPLIED")]
     assert sandbox.records("stellic", "holds", "H-1")["note"] == "Call us"
 
