@@ -78,9 +78,10 @@ async def test_a_burst_beyond_the_bucket_waits_instead_of_causing_429s(
     statuses = Counter(r["status"] for r in sandbox.requests("hubmis")["requests"] if r["route"] == HUBMIS_STUDENT)
     assert statuses[200] == 600, statuses  # every fetch answered, none sent twice
     # Refilling 500x faster than HUBmis' real one token per 5 s turns a few ms of scheduling jitter on a loaded
-    # machine into a token or two of disagreement between the two buckets (at the real rate: a thousandth of one);
-    # such a 429 is waited out and retried. Without the client's bucket, 100 of the 600 would be 429s.
-    assert set(statuses) <= {200, 429} and statuses[429] <= 5, statuses
+    # machine into a few tokens of disagreement between the two buckets (at the real rate: a thousandth of one;
+    # a CI run on a busy machine saw 6); such a 429 is waited out and retried. Without the client's bucket, 100
+    # of the 600 would be 429s.
+    assert set(statuses) <= {200, 429} and statuses[429] <= 12, statuses
     assert elapsed >= (600 - 500) * 0.01  # the excess waited for refills
 
 
