@@ -59,6 +59,11 @@ def _key(global_or_raw: str, type_name: str) -> str:
     return global_or_raw
 
 
+def _first(first: int | None, default: int) -> int:
+    """``first`` as given; an explicit null means the default, as leaving it out does (the sketch's ``Int = 25``)."""
+    return default if first is None else first
+
+
 def _asked_pages(info: Info[Any, Any], name: str, default_first: int) -> list[tuple[int, Any]]:
     """(first, after) of each page of the connection field ``name`` the query asks below this field."""
     pages = []
@@ -105,10 +110,11 @@ class Query:
 
     @strawberry.field(description="Students as one vendor lists them (its own paging and filters), linked to "
                                   "their other records. Sources: Dartmouth students or HUBmis students.")
-    async def students(self, info: Info[Any, Any], source: Vendor = Vendor.DARTMOUTH,
-                       filter: StudentFilter | None = None, first: int = 25,
+    async def students(self, info: Info[Any, Any], source: Vendor | None = Vendor.DARTMOUTH,
+                       filter: StudentFilter | None = None, first: int | None = 25,
                        after: str | None = None) -> StudentConnection:
-        return await lists.students(_port(info), source, filter or StudentFilter(), first, after)
+        return await lists.students(_port(info), source or Vendor.DARTMOUTH, filter or StudentFilter(),
+                                    _first(first, 25), after)
 
     @strawberry.field(description="A member of staff by global id, netid or HUBmis id.")
     async def staff_member(self, info: Info[Any, Any], id: strawberry.ID | None = None, netid: str | None = None,
@@ -120,9 +126,9 @@ class Query:
         return await port.resolve_staff(key=_key(value, "Staff") if name == "id" else value)
 
     @strawberry.field(description="The staff directory, paged. Source: HUBmis staff.")
-    async def staff(self, info: Info[Any, Any], filter: StaffFilter | None = None, first: int = 25,
+    async def staff(self, info: Info[Any, Any], filter: StaffFilter | None = None, first: int | None = 25,
                     after: str | None = None) -> StaffConnection:
-        return await lists.staff(_port(info), filter or StaffFilter(), first, after)
+        return await lists.staff(_port(info), filter or StaffFilter(), _first(first, 25), after)
 
     @strawberry.field(description="A section by global id or Dartmouth section id. Source: Dartmouth.")
     async def section(self, info: Info[Any, Any], id: strawberry.ID) -> Section | None:
@@ -132,9 +138,9 @@ class Query:
         return await port.section_by_id(key)
 
     @strawberry.field(description="Sections of one term (term code, e.g. 202609), paged. Source: Dartmouth.")
-    async def sections(self, info: Info[Any, Any], term: str, filter: SectionFilter | None = None, first: int = 25,
-                       after: str | None = None) -> SectionConnection:
-        return await lists.sections(_port(info), term, filter or SectionFilter(), first, after)
+    async def sections(self, info: Info[Any, Any], term: str, filter: SectionFilter | None = None,
+                       first: int | None = 25, after: str | None = None) -> SectionConnection:
+        return await lists.sections(_port(info), term, filter or SectionFilter(), _first(first, 25), after)
 
     @strawberry.field(description="An enrollment by global id or Dartmouth enrollment id. Source: Dartmouth.")
     async def enrollment(self, info: Info[Any, Any], id: strawberry.ID) -> Enrollment | None:

@@ -112,8 +112,8 @@ class Student(Node):
     @strawberry.field(description="Course enrollments, optionally for one term code (e.g. 202609) or only "
                                   "active ones. Source: Dartmouth academic enrollments.")
     def enrollments(self, info: Info[Any, Any], term: str | None = None,
-                          active_only: bool = False) -> list[Enrollment] | None:
-        return port(info).student_enrollments(self, term, active_only)
+                          active_only: bool | None = False) -> list[Enrollment] | None:
+        return port(info).student_enrollments(self, term, bool(active_only))  # null: false, the default
 
     @strawberry.field(description="Dartmouth detail; null where the person has no Dartmouth record or "
                                   "Dartmouth is unavailable.")
@@ -254,9 +254,10 @@ class Section(Node):
         return await port(info).section_instructors(self)
 
     @strawberry.field(description="Students and instructors enrolled, paged. Source: Dartmouth enrollments.")
-    async def enrollments(self, info: Info[Any, Any], first: int = SECTION_ENROLLMENTS_FIRST,
+    async def enrollments(self, info: Info[Any, Any], first: int | None = SECTION_ENROLLMENTS_FIRST,
                           after: str | None = None) -> EnrollmentConnection | None:
-        return await port(info).section_enrollments(self, first, after)
+        return await port(info).section_enrollments(
+            self, SECTION_ENROLLMENTS_FIRST if first is None else first, after)  # null: the default
 
 
 @strawberry.type(description="A course assessment submission or opt-out. Source: Dartmouth enrollments.")

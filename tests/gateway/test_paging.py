@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +75,17 @@ def error_code(result: dict[str, Any]) -> str:
     assert result.get("errors"), result
     code: str = result["errors"][0]["extensions"]["code"]
     return code
+
+
+# ---- 0. `first: null` ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_first_null_is_the_default_page(gateway: GatewayProcess, listing: Listing) -> None:
+    """As in the sketch (`first: Int = 25`), null is the default, as leaving `first` out is."""
+    default = 50 if listing.name == "dartmouth roster" else 25
+    nullable = dataclasses.replace(listing, query=listing.query.replace("$first: Int!", "$first: Int"))
+    null_page = nullable.page(gateway, None)  # type: ignore[arg-type]
+    assert listing.ids(null_page) == listing.ids(listing.page(gateway, default))
 
 
 # ---- 1. `first` after a cursor -------------------------------------------------------------------------

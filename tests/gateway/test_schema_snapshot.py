@@ -10,6 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    NamedTypeNode,
+    Visitor,
+    build_schema,
+    parse,
+    visit,
+)
+
 SNAPSHOT = Path(__file__).parents[2] / "schema" / "schema.graphql"
 
 
@@ -29,3 +43,53 @@ def test_the_sketchs_root_fields_and_types_are_kept() -> None:
                  "type Student implements Node", "type Staff implements Node", "type Section implements Node",
                  "type Enrollment implements Node", "type Hold implements Node", "enum StudentStatus"):
         assert name in sdl, name
+
+
+SKETCH = Path(__file__).parent / "schema-sketch.graphql"  # a copy of the design sketch the API was built from
+# Deliberate departures from the sketch's types, each explained in the README.
+DEPARTURES = {"Student.advisors": "[Advisor!]"}  # nullable: a Dartmouth failure nulls the list, not the student
+
+
+def _sketch() -> GraphQLSchema:
+    """The sketch as a schema; the types it names without defining become placeholders."""
+    document = parse(SKETCH.read_text())
+    defined = {d.name.value for d in document.definitions if getattr(d, "name", None)}
+    used: set[str] = set()
+
+    class Names(Visitor):
+        def enter_named_type(self, node: NamedTypeNode, *_: object) -> None:
+            used.add(node.name.value)
+
+    visit(document, Names())
+    undefined = used - defined - {"String", "Int", "Float", "Boolean", "ID"}
+    return build_schema(SKETCH.read_text() + "".join(f"\nscalar {name}" for name in sorted(undefined)),
+                        assume_valid=True)
+
+
+def test_every_field_and_argument_of_the_sketch_keeps_its_type() -> None:
+    sketch, ours = _sketch(), build_schema(SNAPSHOT.read_text(), assume_valid_sdl=True)
+    differences = []
+    for name, sketched in sketch.type_map.items():
+        if name.startswith("__") or isinstance(sketched, GraphQLScalarType):
+            continue
+        built = ours.type_map.get(name)
+        assert built is not None, f"type {name} is missing"
+        if isinstance(sketched, GraphQLEnumType):
+            assert isinstance(built, GraphQLEnumType) and set(sketched.values) <= set(built.values), name
+            continue
+        assert isinstance(sketched, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType)
+        built_fields = built.fields  # type: ignore[union-attr]
+        for field_name, field in sketched.fields.items():
+            where = f"{name}.{field_name}"
+            assert field_name in built_fields, f"{where} is missing"
+            own = built_fields[field_name]
+            if str(own.type) != DEPARTURES.get(where, str(field.type)):
+                differences.append(f"{where}: sketch {field.type}, ours {own.type}")
+            for arg_name, arg in getattr(field, "args", {}).items():
+                assert arg_name in own.args, f"{where}({arg_name}) is missing"
+                if str(own.args[arg_name].type) != str(arg.type):
+                    differences.append(f"{where}({arg_name}): sketch {arg.type}, ours {own.args[arg_name].type}")
+                if own.args[arg_name].default_value != arg.default_value:
+                    differences.append(f"{where}({arg_name}) default: sketch {arg.default_value}, "
+                                       f"ours {own.args[arg_name].default_value}")
+    assert not differences, "\n".join(differences)

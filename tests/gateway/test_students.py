@@ -193,3 +193,13 @@ def test_hubmis_tutor_group_comes_from_the_academic_structure(gateway: GatewayPr
     assert result["data"]["student"]["hubmis"] == {
         "form": {"id": 93}, "tutorGroup": {"id": 98, "name": "Year 9 Tutor Group X", "code": "TG09X"}}
     assert sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students/{id}/academic-structure") == 1
+
+
+def test_active_only_null_is_false_as_when_left_out(gateway: GatewayProcess) -> None:
+    """The sketch's `activeOnly: Boolean = false`: an explicit null reads every enrollment, as leaving it out does."""
+    result = gateway.query("""query($netid: String!, $active: Boolean) { student(netid: $netid) {
+        given: enrollments(activeOnly: $active) { id } all: enrollments { id }
+        active: enrollments(activeOnly: true) { id } } }""", {"netid": linked_student(), "active": None})
+    assert "errors" not in result, result["errors"]
+    student = result["data"]["student"]
+    assert student["given"] == student["all"] and len(student["all"]) > len(student["active"])
