@@ -163,7 +163,9 @@ def _is_list(type_: GraphQLOutputType) -> bool:
     return isinstance(type_, GraphQLList)
 
 
-def _size_argument(node: FieldNode, variables: dict[str, Any]) -> int | None:
+def _size_argument(node: FieldNode, field: Any, variables: dict[str, Any]) -> int | None:
+    """The list size a field is asked for: its ``first`` (or ``last``), given or through a variable; when it is
+    left out or null, the field's own default (a connection's page of 25), which is what the field returns."""
     for argument in node.arguments or ():
         if argument.name.value in ("first", "last"):
             if isinstance(argument.value, IntValueNode):
@@ -172,6 +174,9 @@ def _size_argument(node: FieldNode, variables: dict[str, Any]) -> int | None:
                 value = variables.get(argument.value.name.value)
                 if isinstance(value, int):
                     return value
+    declared = field.args.get("first") if field is not None else None
+    if declared is not None and isinstance(declared.default_value, int):
+        return declared.default_value
     return None
 
 
@@ -200,7 +205,7 @@ def cost_rule(limit: int) -> type[OperationRule]:
                     continue
                 if _introspection(node):
                     continue
-                own = _size_argument(node, variables)
+                own = _size_argument(node, field, variables)
                 is_list = field is not None and _is_list(field.type)
                 size = (own or carried or DEFAULT_LIST_SIZE) if is_list else 1
                 carry = None if is_list else own

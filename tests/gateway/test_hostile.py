@@ -103,6 +103,24 @@ def test_list_sizes_multiply_into_the_cost(gateway: GatewayProcess, sandbox: San
     assert len(small["data"]["students"]["edges"]) == 5
 
 
+def test_a_connection_without_first_is_costed_at_its_default_page(gateway: GatewayProcess,
+                                                                  sandbox: SandboxProcess) -> None:
+    """Left out or null, `first` is the field's default (25 students), not the 5 a plain list is guessed at."""
+    block = "{ role isActive section { code name crn course campus type startDate endDate } }"
+    # About 215 per student: 25 students cost over the limit of 5000, 5 students about 1,100.
+    text = f"""query($n: Int) {{ students(first: $n) {{ edges {{ node {{ netid firstName lastName email
+        a: enrollments {block} b: enrollments {block} c: enrollments {block} }} }} }} }}"""
+    plain = text.replace("query($n: Int)", "query")
+    for query, variables in ((text, {"n": 25}), (plain.replace("(first: $n)", ""), None),
+                             (plain.replace("(first: $n)", "(first: null)"), None), (text, {"n": None})):
+        result = gateway.query(query, variables)
+        assert result.get("data") is None, result
+        assert [e["extensions"]["code"] for e in result["errors"]] == ["QUERY_TOO_COMPLEX"], result["errors"]
+    assert vendor_calls(sandbox) == 0
+    small = gateway.query(text, {"n": 5})
+    assert "errors" not in small and len(small["data"]["students"]["edges"]) == 5
+
+
 def test_a_text_validated_before_is_still_costed_with_its_new_variables(gateway: GatewayProcess,
                                                                          sandbox: SandboxProcess) -> None:
     """The standard rules' verdict is kept per text; the limits depend on the variables and run every time."""
