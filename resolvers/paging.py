@@ -75,8 +75,9 @@ def decode_cursor(cursor: str, tag: str) -> Cursor:
 
 
 def check_first(first: int, maximum: int = 1000) -> int:
-    if not 1 <= first <= maximum:
-        raise GatewayError(f"`first` must be between 1 and {maximum}", "BAD_USER_INPUT", argument="first")
+    """0 is allowed, as Relay allows it: no edges, and ``hasNextPage`` (and ``totalCount``) still answered."""
+    if not 0 <= first <= maximum:
+        raise GatewayError(f"`first` must be between 0 and {maximum}", "BAD_USER_INPUT", argument="first")
     return first
 
 
@@ -118,6 +119,9 @@ async def read_range(read: Callable[[int, int], Awaitable[list[T]]], offset: int
                      maximum: int) -> tuple[list[T], bool]:
     """Records ``[offset, offset + first)`` through ``read(page_number, page_size)``, and whether more may
     follow them (a short vendor page is the last one)."""
+    if first == 0:  # no records asked for: one read of one record says whether any follow
+        found, _ = await read_range(read, offset, 1, maximum)
+        return [], bool(found)
     size, numbers = plan_reads(offset, first, maximum)
     found: list[T] = []
     full = True

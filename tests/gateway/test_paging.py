@@ -88,6 +88,23 @@ def test_first_null_is_the_default_page(gateway: GatewayProcess, listing: Listin
     assert listing.ids(null_page) == listing.ids(listing.page(gateway, default))
 
 
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_first_zero_has_no_edges_and_says_whether_any_follow(gateway: GatewayProcess, listing: Listing) -> None:
+    """Relay allows `first: 0` (a count, or whether a list is empty): no edges, and hasNextPage answered."""
+    empty = listing.page(gateway, 0)
+    assert empty["edges"] == [] and empty["pageInfo"] == {"hasNextPage": True, "endCursor": None}
+    one = listing.page(gateway, 1)
+    after = listing.page(gateway, 0, one["pageInfo"]["endCursor"])
+    assert after["edges"] == [] and after["pageInfo"]["hasNextPage"]
+
+
+def test_first_zero_still_counts(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    result = gateway.query("{ all: students(first: 0) { totalCount edges { cursor } } "
+                           "some: students(first: 3) { totalCount } }")
+    assert result["data"]["all"] == {"totalCount": result["data"]["some"]["totalCount"], "edges": []}
+    assert result["data"]["all"]["totalCount"] > 3
+
+
 # ---- 1. `first` after a cursor -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
