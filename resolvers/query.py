@@ -10,6 +10,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from gateway.errors import GatewayError
 from resolvers import lists
+from resolvers.ids import OtherTypesId, key_of
 from resolvers.mapping import academic
 from resolvers.port import Port
 from resolvers.tasks import TaskTracker, parse_task_id, require_scope, task_from_record
@@ -46,17 +47,12 @@ def _one_of(**args: object) -> tuple[str, Any]:
     return given[0]
 
 
-NODE_TYPES = frozenset({"Student", "Staff", "Section", "Enrollment", "Hold", "Task"})
-
-
 def _key(global_or_raw: str, type_name: str) -> str:
     """Accept the opaque global ID or the vendor's own id; another type's global ID is refused, not looked up."""
-    decoded = decode_id(global_or_raw)
-    if decoded is not None and decoded[0] == type_name:
-        return decoded[1]
-    if decoded is not None and decoded[0] in NODE_TYPES:
-        raise GatewayError(f"`id` is a {decoded[0]} ID, not a {type_name} ID", "BAD_USER_INPUT", argument="id")
-    return global_or_raw
+    try:
+        return key_of(global_or_raw, type_name)
+    except OtherTypesId as exc:
+        raise GatewayError(f"`id` is {exc}", "BAD_USER_INPUT", argument="id") from None
 
 
 def _first(first: int | None, default: int) -> int:

@@ -15,18 +15,12 @@ from strawberry.types import Info
 
 from gateway.vendors.errors import VendorBadRequest, VendorError, VendorNotFound
 from resolvers import lists
+from resolvers.ids import OtherTypesId, key_of
 from resolvers.mutations.common import Checks, error, upstreams
 from resolvers.tasks import TaskTracker, task_from_record
 from resolvers.taskstore import COMPLETE, COURSE_ASSESSMENT
 from schema.mutations import CourseAssessmentPayload, UserError
-from schema.node import decode_id
 from schema.types import Enrollment
-
-
-def enrollment_key(value: str) -> str:
-    """The Dartmouth enrollment id from a global Enrollment id or the id itself."""
-    decoded = decode_id(value)
-    return decoded[1] if decoded is not None and decoded[0] == "Enrollment" else value
 
 
 def _refused(errors: list[UserError]) -> CourseAssessmentPayload:
@@ -38,8 +32,11 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: strawberry.
                                 wait: bool | None = False) -> CourseAssessmentPayload:
     """Sets (or with both dates null, clears) the course assessment; ``wait`` follows the task until it ends
     or the configured wait passes, and answers the task as it then stands."""
-    key = enrollment_key(enrollment_id)
     checks = Checks()
+    try:
+        key = key_of(enrollment_id, "Enrollment")
+    except OtherTypesId as exc:
+        return _refused([error(["enrollmentId"], str(exc), "INVALID")])  # nothing sent
     checks.text(["enrollmentId"], key)
     if submit_date is not None and opt_out_date is not None:
         checks.add(["optOutDate"], "give submitDate or optOutDate, not both (both null clears the assessment)")

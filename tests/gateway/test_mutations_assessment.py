@@ -108,6 +108,13 @@ def test_an_unknown_enrollment_is_a_user_error(gateway: GatewayProcess, sandbox:
     assert by_global_id["task"]["status"] == "COMPLETE"
 
 
+def test_another_types_id_is_refused_before_any_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    payload = mutate(gateway, SET, {"e": encode_id("Student", "f002qt1"), "s": "2020-03-05T17:53:46Z"})
+    assert not payload["success"] and codes(payload) == [(["enrollmentId"], "INVALID")]
+    assert payload["userErrors"][0]["message"] == "a Student ID, not an Enrollment ID"
+    assert calls(sandbox, "dartmouth", "PATCH") == []
+
+
 def dartmouth_patch(sandbox: SandboxProcess, body: dict[str, Any]) -> str:
     """A PATCH sent to Dartmouth by another client; the task id from its Location."""
     base = sandbox.url("dartmouth")
