@@ -64,8 +64,12 @@ STUDENT_FILTERS: dict[str, tuple[Vendor, ...]] = {
     "form": (Vendor.HUBMIS,)}
 
 
+HUBMIS_ENROLMENT_STATUSES = ("current", "past", "applicant")  # filter[enrolmentStatus], seed 002
+
+
 def check_student_filter(source: Vendor, f: StudentFilter) -> None:
-    """BAD_USER_INPUT for a filter the source cannot apply: ignoring it would answer an unfiltered list."""
+    """BAD_USER_INPUT for a filter the source cannot apply (ignoring it would answer an unfiltered list), or a
+    value outside the set the vendor documents for it (it would refuse the read)."""
     given = {"classYear": f.class_year, "schoolId": f.school_id, "statusCode": f.status_code, "search": f.search,
              "yearGroup": f.year_group, "form": f.form}
     for name, value in given.items():
@@ -73,6 +77,9 @@ def check_student_filter(source: Vendor, f: StudentFilter) -> None:
             takes = " or ".join(v.name for v in STUDENT_FILTERS[name])
             raise GatewayError(f"filter.{name} applies to source {takes} only, not {source.name}", "BAD_USER_INPUT",
                                argument="filter")
+    if source is Vendor.HUBMIS and f.status_code is not None and f.status_code not in HUBMIS_ENROLMENT_STATUSES:
+        raise GatewayError(f"filter.statusCode for HUBMIS is one of {', '.join(HUBMIS_ENROLMENT_STATUSES)}",
+                           "BAD_USER_INPUT", argument="filter")
 
 
 async def students(port: Port, source: Vendor, f: StudentFilter, first: int, after: str | None) -> StudentConnection:

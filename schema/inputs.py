@@ -11,7 +11,8 @@ class StudentFilter:
     class_year: str | None = strawberry.field(default=None, description="Dartmouth class year, e.g. 27.")
     school_id: str | None = strawberry.field(default=None, description="Dartmouth school, e.g. UG.")
     status_code: str | None = strawberry.field(default=None, description="Vendor status code (Dartmouth "
-                                               "student_status_id, HUBmis enrolmentStatus).")
+                                               "student_status_id; HUBmis enrolmentStatus: current, past or "
+                                               "applicant).")
     search: str | None = strawberry.field(default=None, description="HUBmis free-text search.")
     year_group: int | None = strawberry.field(default=None, description="HUBmis year group id.")
     form: int | None = strawberry.field(default=None, description="HUBmis form id.")

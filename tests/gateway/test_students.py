@@ -179,6 +179,9 @@ def test_a_filter_the_source_cannot_apply_is_refused(gateway: GatewayProcess, sa
                                "{ edges { node { id } } } }")
         (error,) = result["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and "applies to source" in error["message"], result
+    bogus = gateway.query('{ students(source: HUBMIS, filter: {statusCode: "bogus"}) { edges { node { id } } } }')
+    assert bogus["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", bogus  # HUBmis would refuse it
+    assert "current, past, applicant" in bogus["errors"][0]["message"]
     assert all(sandbox.requests(v)["total"] == 0 for v in ("dartmouth", "hubmis", "stellic"))
     both = gateway.query('{ students(source: HUBMIS, filter: {statusCode: "current", search: "a"}, first: 2) '
                          "{ edges { node { id } } } }")
