@@ -218,7 +218,10 @@ class Section(Node):
     # The full Dartmouth section record once loaded; None while only an enrollment's reference to it is known,
     # so a query asking only for code or name costs no section read.
     full: strawberry.Private[Any]
-    sources: list[SourceRecord]
+    sources: list[SourceRecord] = strawberry.field(
+        description="The section's vendor records: Dartmouth's. Stellic's section id (an integer of its own) cannot "
+                    "be read from Stellic's API, so no Stellic record is listed; Stellic knows the section by "
+                    "`crn` as its external_id.")
     code: str | None = strawberry.field(description="Subject, course and section number, e.g. AAAS 010 01.")
     crn: str | None = strawberry.field(description="SIS CRN; Stellic's external_id for the section.")
     name: str | None = strawberry.field(description="Course title.")

@@ -37,8 +37,7 @@ def section_from_dartmouth(s: Any, full: Any = None, term: Any = None) -> Sectio
     term_ref = s.term if hasattr(s, "term") else term
     return Section(
         id=encode_id("Section", s.id), key=s.id, full=full,
-        sources=[SourceRecord(vendor=Vendor.DARTMOUTH, id=s.id)]
-        + ([SourceRecord(vendor=Vendor.STELLIC, id=s.crn)] if s.crn else []),
+        sources=[SourceRecord(vendor=Vendor.DARTMOUTH, id=s.id)],  # Stellic's own id for it is not readable
         code=" ".join(x for x in (s.subject_id, s.course_number, s.section_number) if x) or None,
         crn=s.crn, name=s.title, term=term_from_dartmouth(term_ref) if term_ref else None,
         course=" ".join(x for x in (s.subject_id, s.course_number) if x) or None,

@@ -19,7 +19,8 @@ def test_a_section_with_seats_timings_and_a_paged_roster(gateway: GatewayProcess
     section_id = biggest_section()
     expected = world().sections[section_id]
     query = """query($id: ID!, $after: String) { section(id: $id) {
-        id code crn name course term { id name currentTermOffset } seats { maxEnrollment enrolled available }
+        id sources { vendor id } code crn name course term { id name currentTermOffset }
+        seats { maxEnrollment enrolled available }
         timings { day start end building room } instructors { netid lastName }
         enrollments(first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor }
             edges { node { role student { netid } } } } } }"""
@@ -27,6 +28,8 @@ def test_a_section_with_seats_timings_and_a_paged_roster(gateway: GatewayProcess
     assert "errors" not in first, first.get("errors")
     section = first["data"]["section"]
     assert section["crn"] == expected.crn and section["course"] == expected.course.code
+    # Only Dartmouth's record: the CRN is not Stellic's id for the section, and Stellic's own cannot be read.
+    assert section["sources"] == [{"vendor": "DARTMOUTH", "id": section_id}]
     assert section["term"]["id"] == current_term() and section["term"]["name"] == expected.term.name
     assert section["seats"]["enrolled"] == expected.enrolled
     assert {t["day"] for t in section["timings"]} == {t.day for t in expected.timings}
