@@ -35,6 +35,10 @@ BENCH_OVERRIDES: dict[str, Any] = {
     "call_budget": 2000,
     "caller_rate_per_min": 10_000_000,
     "caller_burst": 100_000,
+    # Each vendor's widest level of calls in these queries (199 Dartmouth people for the roster, 19 HUBmis staff for
+    # the 50 students), opened at start-up: a cold sample is a just-restarted process's first request.
+    "dartmouth_preconnect": 200,
+    "hubmis_preconnect": 32,
 }
 
 
