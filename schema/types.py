@@ -169,8 +169,9 @@ class Staff(Node):
     def departments(self, info: Info[Any, Any]) -> list[str]:
         return then(port(info).staff_field(self, "departments"), lambda v: v or [])
 
-    @strawberry.field(description="Sections this person teaches in the current term. Source: Dartmouth "
-                                  "enrollments with role instructor.")
+    @strawberry.field(description="Sections this person teaches or is set to teach: their active instructor "
+                                  "enrollments, in the current term and upcoming ones (each section's `term` says "
+                                  "which). Source: Dartmouth enrollments with role instructor.")
     async def sections(self, info: Info[Any, Any]) -> list[Section] | None:
         return await port(info).staff_sections(self)
 
