@@ -281,7 +281,19 @@ class _Builder:
             for code, short, long, cat, res in names.HOLD_TYPES
         }
         holds = self._holds(hold_types)
+        self._seed_advisors()
         return World(self.seed, self.today, terms, self.people, courses, sections, enrollments, hold_types, holds)
+
+    def _seed_advisors(self) -> None:
+        """The two advisors seed 003's sample student names (its record is served verbatim), as Dartmouth people.
+        Made last and without the random generator, so every other record of a world stays as it was."""
+        for key, first, last, title in (("d29054k", "Jordan", "Ellery", "Undergraduate Class Dean"),
+                                        ("d13279t", "Renata", "Okafor", "Professor of African and African American "
+                                                                        "Studies")):
+            self.people[key] = Person(
+                key=key, kind="staff", first_name=first, middle_name=None, last_name=last, preferred_name=None,
+                email=_email(first, None, last, "", self.emails), gender="F" if first == "Renata" else "X",
+                date_of_birth=date(1975, 3, 14), vendors=frozenset({DARTMOUTH}), department="AAAS", job_title=title)
 
     def _pinned(self, faculty: dict[str, list[Person]]) -> None:
         """The people the vendors' own documents show, under the keys and ids the seeds give them."""

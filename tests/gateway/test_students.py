@@ -206,3 +206,13 @@ def test_active_only_null_is_false_as_when_left_out(gateway: GatewayProcess) -> 
     assert "errors" not in result, result["errors"]
     student = result["data"]["student"]
     assert student["given"] == student["all"] and len(student["all"]) > len(student["active"])
+
+
+def test_the_seed_students_advisors_are_people(gateway: GatewayProcess) -> None:
+    """Seed 003's sample record names two advisors; Dartmouth knows them as people (the README's first example)."""
+    result = gateway.query('{ student(netid: "d59951y") { advisors { isPrimary type staff { netid firstName '
+                           'lastName email } } } }')
+    assert "errors" not in result, result["errors"]
+    advisors = {a["staff"]["netid"]: a for a in result["data"]["student"]["advisors"]}
+    assert set(advisors) == {"d29054k", "d13279t"} and advisors["d13279t"]["isPrimary"]
+    assert advisors["d29054k"]["staff"]["lastName"] == "Ellery" and advisors["d29054k"]["staff"]["email"]
