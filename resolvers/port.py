@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.auth.viewer import Viewer
-from gateway.eager import settle, start
+from gateway.eager import settle
 from gateway.errors import GatewayError
 from gateway.upstreams import Upstreams
 from gateway.vendors.dartmouth import routes as dartmouth_routes
@@ -20,6 +20,7 @@ from resolvers.loaders import MISSING, Loaders, peek
 from resolvers.mapping import academic, people
 from resolvers.paging import Page, dartmouth_page
 from resolvers.permissions import FIELD_SCOPES
+from resolvers.valuelists import ValueList
 from schema.detail import (
     AttendanceMark,
     DartmouthStudentRecord,
@@ -77,8 +78,8 @@ class Port:
         self.stellic_index = crosswalk.stellic
         self.loaders = Loaders(upstreams, self.dartmouth, batching)
         self._reads_ahead: set[asyncio.Future[Any]] = set()
-        self._hold_types: asyncio.Future[dict[str, HoldType] | None] | None = None
-        self._term_offsets: asyncio.Future[dict[str, int]] | None = None
+        self._hold_types: ValueList[str, HoldType] = ValueList(self._read_hold_types)
+        self._term_offsets: ValueList[str, int | None] = ValueList(self._read_term_offsets)
 
     # ---- identity --------------------------------------------------------------------------------
     def student(self, key: str, **known: str | int | None) -> Student:
@@ -418,51 +419,29 @@ class Port:
     def term_offset(self, term_code: str) -> MaybeAwaitable[int | None]:
         """A term's current_term_offset from Dartmouth's terms (cached for a day, read at most once per request),
         for a term named by a payload that does not carry it (a section's or an enrollment's term)."""
-        if self._term_offsets is None:
-            self._term_offsets = start(self._read_term_offsets())
-        if self._term_offsets.done():
-            return self._term_offsets.result().get(term_code)
-        return self._term_offset_later(term_code, self._term_offsets)
+        return self._term_offsets.get(term_code, None)
 
-    async def _read_term_offsets(self) -> dict[str, int]:
-        offsets = {}
+    async def _read_term_offsets(self) -> dict[str, int | None]:
+        offsets: dict[str, int | None] = {}
         for t in await self.up.dartmouth.list_terms():
             quarterly = t.quarterly_term
             if quarterly is not None and quarterly.current_term_offset is not None:
                 offsets[t.sis_term_code or quarterly.id or t.id] = quarterly.current_term_offset
         return offsets
 
-    @staticmethod
-    async def _term_offset_later(term_code: str, offsets: Awaitable[dict[str, int]]) -> int | None:
-        return (await offsets).get(term_code)
-
     # ---- holds --------------------------------------------------------------------------------------
     def hold_type(self, ref: HoldType | None) -> MaybeAwaitable[HoldType | None]:
         """The hold's type as ``holdTypes`` gives it: Dartmouth's hold types, read once per request (a value list,
         cached for hours). A code the list lacks, or a list that cannot be read, keeps what the hold itself
         says of its type rather than losing it."""
-        if ref is None:
-            return None
-        if self._hold_types is None:
-            self._hold_types = start(self._read_hold_types())
-        if self._hold_types.done():
-            return self._hold_type_from(ref, self._hold_types.result())
-        return self._hold_type_later(ref, self._hold_types)
+        return None if ref is None else self._hold_types.get(str(ref.id), ref)
 
-    async def _read_hold_types(self) -> dict[str, HoldType] | None:
+    async def _read_hold_types(self) -> dict[str, HoldType]:
         try:
             rows = await self.up.dartmouth.list_hold_types()
         except (VendorError, GatewayError):
-            return None
+            return {}
         return {t.id: academic.hold_type_from_dartmouth(t) for t in rows}
-
-    async def _hold_type_later(self, ref: HoldType,
-                               types: Awaitable[dict[str, HoldType] | None]) -> HoldType | None:
-        return self._hold_type_from(ref, await types)
-
-    @staticmethod
-    def _hold_type_from(ref: HoldType, types: dict[str, HoldType] | None) -> HoldType:
-        return (types or {}).get(str(ref.id), ref)
 
     # ---- sections and enrollments ---------------------------------------------------------------------
     async def section_by_id(self, section_id: str) -> Section | None:

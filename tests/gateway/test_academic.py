@@ -83,7 +83,7 @@ def test_holds_terms_and_hold_types(gateway: GatewayProcess) -> None:
     assert node["data"]["node"]["code"] == holds[0]["code"]
 
 
-def test_a_term_has_its_offset_wherever_it_is_reached(gateway: GatewayProcess) -> None:
+def test_a_term_has_its_offset_wherever_it_is_reached(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     # A section's or an enrollment's term reference carries no current_term_offset; the Term must still give
     # the one terms() gives for the same term id.
     next_term = next(s for s in world().sections.values() if s.term.offset == 1)
@@ -98,6 +98,8 @@ def test_a_term_has_its_offset_wherever_it_is_reached(gateway: GatewayProcess) -
     assert data["next"]["term"]["currentTermOffset"] == 1
     old = data["enrollment"]["term"]
     assert old["id"] == "202001" and old["currentTermOffset"] == offsets["202001"] < 0
+    # Three terms looked up, and the root field's list: Dartmouth's terms read once for the request.
+    assert sandbox.requests("dartmouth")["by_route"]["GET /api/academic/terms"] == 1
 
 
 def test_a_holds_type_is_the_one_holdtypes_lists(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
