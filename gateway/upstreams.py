@@ -79,9 +79,10 @@ class Upstreams:
                 log.warning("%s is not reachable at start-up: %s", vendor, result)
             elif isinstance(result, BaseException):
                 raise result
-        # After the credential exchanges, whose own connections are pooled too: nothing waits on this but the
-        # first queries, which find their connections open.
-        await asyncio.gather(*(c.preconnect() for c in clients.values()))
+        # After the credential exchanges, so the first queries find their connections open; not to a vendor that
+        # could not be reached just now (its first call reports that, without start-up waiting on it twice).
+        reached = [c for c, result in zip(clients.values(), results, strict=True) if result is None]
+        await asyncio.gather(*(c.preconnect() for c in reached))
 
     async def close(self) -> None:
         for client in self._lifecycle.values():

@@ -62,8 +62,6 @@ STUDENT_FILTERS: dict[str, tuple[Vendor, ...]] = {
     "classYear": (Vendor.DARTMOUTH,), "schoolId": (Vendor.DARTMOUTH,),
     "statusCode": (Vendor.DARTMOUTH, Vendor.HUBMIS), "search": (Vendor.HUBMIS,), "yearGroup": (Vendor.HUBMIS,),
     "form": (Vendor.HUBMIS,)}
-
-
 HUBMIS_ENROLMENT_STATUSES = ("current", "past", "applicant")  # filter[enrolmentStatus], seed 002
 
 

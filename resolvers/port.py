@@ -422,12 +422,9 @@ class Port:
         return self._term_offsets.get(term_code, None)
 
     async def _read_term_offsets(self) -> dict[str, int | None]:
-        offsets: dict[str, int | None] = {}
-        for t in await self.up.dartmouth.list_terms():
-            quarterly = t.quarterly_term
-            if quarterly is not None and quarterly.current_term_offset is not None:
-                offsets[t.sis_term_code or quarterly.id or t.id] = quarterly.current_term_offset
-        return offsets
+        """Each term's offset under the id ``terms`` gives it (the one mapping of a Dartmouth term)."""
+        terms = map(academic.term_from_dartmouth, await self.up.dartmouth.list_terms())
+        return {str(term.id): term.offset for term in terms}
 
     # ---- holds --------------------------------------------------------------------------------------
     def hold_type(self, ref: HoldType | None) -> MaybeAwaitable[HoldType | None]:

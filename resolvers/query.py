@@ -55,9 +55,12 @@ def _key(global_or_raw: str, type_name: str) -> str:
         raise GatewayError(f"`id` is {exc}", "BAD_USER_INPUT", argument="id") from None
 
 
-def _first(first: int | None, default: int) -> int:
-    """``first`` as given; an explicit null means the default, as leaving it out does (the sketch's ``Int = 25``)."""
-    return default if first is None else first
+PAGE = 25  # a list's `first` when the caller leaves it out or gives null (the sketch's `first: Int = 25`)
+
+
+def _first(first: int | None) -> int:
+    """``first`` as given; an explicit null means the default, as leaving it out does."""
+    return PAGE if first is None else first
 
 
 def _asked_pages(info: Info[Any, Any], name: str, default_first: int) -> list[tuple[int, Any]]:
@@ -107,10 +110,10 @@ class Query:
     @strawberry.field(description="Students as one vendor lists them (its own paging and filters), linked to "
                                   "their other records. Sources: Dartmouth students or HUBmis students.")
     async def students(self, info: Info[Any, Any], source: Vendor | None = Vendor.DARTMOUTH,
-                       filter: StudentFilter | None = None, first: int | None = 25,
+                       filter: StudentFilter | None = None, first: int | None = PAGE,
                        after: str | None = None) -> StudentConnection:
         return await lists.students(_port(info), source or Vendor.DARTMOUTH, filter or StudentFilter(),
-                                    _first(first, 25), after)
+                                    _first(first), after)
 
     @strawberry.field(description="A member of staff by global id, netid or HUBmis id.")
     async def staff_member(self, info: Info[Any, Any], id: strawberry.ID | None = None, netid: str | None = None,
@@ -122,9 +125,9 @@ class Query:
         return await port.resolve_staff(key=_key(value, "Staff") if name == "id" else value)
 
     @strawberry.field(description="The staff directory, paged. Source: HUBmis staff.")
-    async def staff(self, info: Info[Any, Any], filter: StaffFilter | None = None, first: int | None = 25,
+    async def staff(self, info: Info[Any, Any], filter: StaffFilter | None = None, first: int | None = PAGE,
                     after: str | None = None) -> StaffConnection:
-        return await lists.staff(_port(info), filter or StaffFilter(), _first(first, 25), after)
+        return await lists.staff(_port(info), filter or StaffFilter(), _first(first), after)
 
     @strawberry.field(description="A section by global id or Dartmouth section id. Source: Dartmouth.")
     async def section(self, info: Info[Any, Any], id: strawberry.ID) -> Section | None:
@@ -135,8 +138,8 @@ class Query:
 
     @strawberry.field(description="Sections of one term (term code, e.g. 202609), paged. Source: Dartmouth.")
     async def sections(self, info: Info[Any, Any], term: str, filter: SectionFilter | None = None,
-                       first: int | None = 25, after: str | None = None) -> SectionConnection:
-        return await lists.sections(_port(info), term, filter or SectionFilter(), _first(first, 25), after)
+                       first: int | None = PAGE, after: str | None = None) -> SectionConnection:
+        return await lists.sections(_port(info), term, filter or SectionFilter(), _first(first), after)
 
     @strawberry.field(description="An enrollment by global id or Dartmouth enrollment id. Source: Dartmouth.")
     async def enrollment(self, info: Info[Any, Any], id: strawberry.ID) -> Enrollment | None:

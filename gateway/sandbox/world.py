@@ -287,12 +287,12 @@ class _Builder:
     def _seed_advisors(self) -> None:
         """The two advisors seed 003's sample student names (its record is served verbatim), as Dartmouth people.
         Made last and without the random generator, so every other record of a world stays as it was."""
-        for key, first, last, title in (("d29054k", "Jordan", "Ellery", "Undergraduate Class Dean"),
-                                        ("d13279t", "Renata", "Okafor", "Professor of African and African American "
-                                                                        "Studies")):
+        for key, first, last, gender, title in (
+                ("d29054k", "Jordan", "Ellery", "X", "Undergraduate Class Dean"),
+                ("d13279t", "Renata", "Okafor", "F", "Professor of African and African American Studies")):
             self.people[key] = Person(
                 key=key, kind="staff", first_name=first, middle_name=None, last_name=last, preferred_name=None,
-                email=_email(first, None, last, "", self.emails), gender="F" if first == "Renata" else "X",
+                email=_email(first, None, last, "", self.emails), gender=gender,
                 date_of_birth=date(1975, 3, 14), vendors=frozenset({DARTMOUTH}), department="AAAS", job_title=title)
 
     def _pinned(self, faculty: dict[str, list[Person]]) -> None:
