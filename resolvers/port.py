@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from gateway.auth.viewer import Viewer
@@ -326,6 +326,8 @@ class Port:
 
     # ---- vendor detail -----------------------------------------------------------------------------
     async def hubmis_attendance(self, hubmis_id: int, start: datetime, end: datetime) -> list[AttendanceMark] | None:
+        if _as_utc(start) > _as_utc(end):  # HUBmis would answer no marks, which reads as "no attendance"
+            raise GatewayError("`from` is after `to`", "BAD_USER_INPUT", argument="from")
         marks = await self.up.hubmis.get_student_attendance(hubmis_id, start, end)
         return [people.attendance_from_hubmis(m) for m in marks]
 
@@ -542,3 +544,8 @@ def _holds(rows: Any) -> list[Hold]:
 
 def _enrollments(rows: Any) -> list[Enrollment]:
     return [academic.enrollment_from_dartmouth(e) for e in rows or []]
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """A moment comparable with any other: a naive one is taken as UTC, as the HUBmis client sends it."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -216,3 +216,24 @@ def test_the_seed_students_advisors_are_people(gateway: GatewayProcess) -> None:
     advisors = {a["staff"]["netid"]: a for a in result["data"]["student"]["advisors"]}
     assert set(advisors) == {"d29054k", "d13279t"} and advisors["d13279t"]["isPrimary"]
     assert advisors["d29054k"]["staff"]["lastName"] == "Ellery" and advisors["d29054k"]["staff"]["email"]
+
+
+def test_hubmis_attendance_between_two_instants(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    query = """query($from: DateTime!, $to: DateTime!) { student(hubmisId: 56) { hubmis {
+        attendance(from: $from, to: $to) { date session code present } } } }"""
+    year = gateway.query(query, {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"})
+    assert "errors" not in year, year["errors"]
+    marks = year["data"]["student"]["hubmis"]["attendance"]
+    assert marks and {m["session"] for m in marks} == {"am", "pm"} and all(m["code"] for m in marks)
+    last_day = max(m["date"] for m in marks)
+    # A naive instant is UTC, as the HUBmis client sends it: the last day alone.
+    day = gateway.query(query, {"from": f"{last_day}T00:00:00", "to": f"{last_day}T23:59:59Z"})
+    assert "errors" not in day, day["errors"]
+    assert {m["date"] for m in day["data"]["student"]["hubmis"]["attendance"]} == {last_day}
+
+    before = sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students/{id}/attendance", 0)
+    backwards = gateway.query(query, {"from": "2100-01-01T00:00:00Z", "to": f"{last_day}T00:00:00"})
+    error = backwards["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "after" in error["message"]
+    assert backwards["data"]["student"]["hubmis"]["attendance"] is None
+    assert sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students/{id}/attendance", 0) == before
