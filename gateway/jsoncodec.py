@@ -20,7 +20,12 @@ def loads(data: str | bytes) -> Any:
 
 def dumps(data: Any) -> str:
     """Compact JSON text."""
+    return encode(data).decode()
+
+
+def encode(data: Any) -> bytes:
+    """Compact JSON as UTF-8 bytes (non-ASCII text unescaped, as Starlette's JSONResponse writes it)."""
     try:
-        return orjson.dumps(data).decode()
+        return orjson.dumps(data)
     except TypeError:
-        return json.dumps(data, separators=(",", ":"))
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()

@@ -25,12 +25,13 @@ from typing import Any, ClassVar, TypeVar
 from urllib.parse import unquote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from gateway.sandbox.faults import Decision, FaultBook, FaultError
 from gateway.sandbox.ratelimit import RateDecision, TokenBuckets
 from gateway.sandbox.requestlog import RequestLog
+from gateway.sandbox.responses import JSONResponse
 from gateway.sandbox.world import World
 from gateway.vendors.routes import Route, RouteTable
 

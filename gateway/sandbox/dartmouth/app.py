@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway.sandbox import credentials as creds
 from gateway.sandbox.dartmouth import jwt
@@ -23,6 +23,7 @@ from gateway.sandbox.dartmouth.academic import AcademicRecords, now_iso
 from gateway.sandbox.dartmouth.query import FoundSets, PageRequest, RecordIndex, apply_filters, filters_from
 from gateway.sandbox.dartmouth.students import StudentRecords
 from gateway.sandbox.dartmouth.tasks import TaskQueue
+from gateway.sandbox.responses import JSONResponse
 from gateway.sandbox.simulator import Call, SandboxError, SandboxOptions, Simulator, handles
 from gateway.sandbox.world import World
 from gateway.vendors.dartmouth import routes as r

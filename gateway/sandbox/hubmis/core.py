@@ -26,12 +26,13 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway.sandbox import credentials as creds
 from gateway.sandbox.hubmis.roster import School
 from gateway.sandbox.hubmis.school import Year
 from gateway.sandbox.ratelimit import RateDecision
+from gateway.sandbox.responses import JSONResponse
 from gateway.sandbox.simulator import Call, SandboxError, Simulator, handles
 
 # Realms each client may read (one school, as the seed's example S999).

@@ -21,8 +21,9 @@ from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from gateway.sandbox.responses import JSONResponse
 from gateway.sandbox.simulator import Call, SandboxError, handles
 from gateway.sandbox.stellic import exportcatalog as cat
 from gateway.sandbox.stellic import exportrows as rows

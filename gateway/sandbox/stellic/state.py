@@ -6,8 +6,7 @@ import gc
 import json
 from typing import Any
 
-from starlette.responses import JSONResponse
-
+from gateway.sandbox.responses import JSONResponse
 from gateway.sandbox.simulator import Call, SandboxError, Simulator
 from gateway.sandbox.stellic import data, plans
 from gateway.sandbox.stellic.validate import bad_request, not_found, problem

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from gateway.sandbox.responses import JSONResponse
 from gateway.sandbox.simulator import Call, handles
 from gateway.sandbox.stellic import catalog
 from gateway.sandbox.stellic.state import StellicState
