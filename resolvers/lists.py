@@ -19,7 +19,7 @@ from gateway.vendors.hubmis.models import HubmisStaff, HubmisStudent
 from gateway.vendors.payload import envelope
 from resolvers.mapping import academic
 from resolvers.paging import Page, dartmouth_page, list_tag, paged
-from resolvers.port import DARTMOUTH, HUBMIS, Port
+from resolvers.port import DARTMOUTH, HUBMIS, HUBMIS_KEY, Port
 from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
 from schema.node import PageInfo
@@ -90,7 +90,7 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
         for i, record in enumerate(page.records):
             port.loaders.hubmis_student_by_id.prime(record.id, record)
             # The key as every other path takes it (student(hubmisId:), node(id:)): one person, one global id.
-            key = port.rules.norm(record.external_id) if record.external_id else f"hubmis:{record.id}"
+            key = port.rules.norm(record.external_id) if record.external_id else f"{HUBMIS_KEY}{record.id}"
             if not await port.hidden(key):
                 edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, **{HUBMIS: record.id})))
         return StudentConnection(edges=edges, page_info=_page_info(page), total_count=None)

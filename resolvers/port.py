@@ -52,6 +52,17 @@ _SOURCE_VALUE = {"hubmis": people.hubmis_student_value, "dartmouth_person": peop
                  "dartmouth_student": people.dartmouth_student_value}
 
 
+HUBMIS_KEY = "hubmis:"  # the key of a HUBmis record without an external_id: its HUBmis id after this prefix
+
+
+def _hubmis_key(key: str) -> int:
+    """The HUBmis id a ``hubmis:{id}`` key names; any other suffix is no key this gateway issued."""
+    number = key.removeprefix(HUBMIS_KEY)
+    if not (number.isascii() and number.isdigit()):
+        raise GatewayError("not an ID this gateway issued", "BAD_USER_INPUT", argument="id")
+    return int(number)
+
+
 def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
     """Refuse a value the vendor documents no meaning for, before any call."""
     if value not in allowed:
@@ -139,12 +150,15 @@ class Port:
         """A person by any of their keys; None when no vendor knows them. A vendor that fails while
         checking does not hide the person the others know; it fails only if no vendor could answer."""
         known: dict[str, str | int | None] = {}
+        if key is not None and key.startswith(HUBMIS_KEY):
+            # The global id of a HUBmis record without an external_id: it is that record or no one.
+            hubmis_id = _hubmis_key(key)
         if hubmis_id is not None:
             record = await self.loaders.hubmis_student_by_id.load(hubmis_id)
             if record is None:
                 return None
             known[HUBMIS] = hubmis_id
-            key = record.external_id or f"hubmis:{hubmis_id}"
+            key = record.external_id or f"{HUBMIS_KEY}{hubmis_id}"
         elif username is not None:
             key = self.rules.key_for_username(username)
         else:
@@ -154,10 +168,12 @@ class Port:
         # One person, one key: keys match across vendors as the rules compare them (ignoring case by default), so
         # F009XK3 is f009xk3, with the same global id, the same vendor records and the same FERPA check.
         key = self.rules.norm(key)
+        if key.startswith(HUBMIS_KEY) and HUBMIS not in known:
+            return None  # a netid or username never names a HUBmis record without an external_id
         if await self.hidden(key):
             return None
         student = self.student(key, **known)
-        if key.startswith("hubmis:"):
+        if key.startswith(HUBMIS_KEY):
             student.known.update({DARTMOUTH: None, STELLIC: None})
             return student
         # The first vendor that knows the person settles it; the others are looked up only if a field needs them,
@@ -265,7 +281,7 @@ class Port:
         return None
 
     def _may_be_in_dartmouth(self, student: Student) -> bool:
-        return student.known.get(DARTMOUTH, student.key) is not None and not student.key.startswith("hubmis:")
+        return student.known.get(DARTMOUTH, student.key) is not None and not student.key.startswith(HUBMIS_KEY)
 
     async def _dartmouth_record(self, student: Student) -> Any:
         return await self._source_record(student, "dartmouth_student")
@@ -356,18 +372,18 @@ class Port:
     # ---- staff ---------------------------------------------------------------------------------------
     def staff(self, key: str, **known: str | int | None) -> Staff:
         hubmis_id = known.get(HUBMIS)
-        shared = None if key.startswith("hubmis:") else key
+        shared = None if key.startswith(HUBMIS_KEY) else key
         return Staff(id=encode_id("Staff", key), key=key, netid=shared,
                      hubmis_id=hubmis_id if isinstance(hubmis_id, int) else None, external_id=shared)
 
     def staff_from_hubmis(self, record: Any) -> Staff:
         self.loaders.hubmis_staff_by_id.prime(record.id, record)
-        return self.staff(record.external_id or f"hubmis:{record.id}", **{HUBMIS: record.id})
+        return self.staff(record.external_id or f"{HUBMIS_KEY}{record.id}", **{HUBMIS: record.id})
 
     async def resolve_staff(self, *, key: str | None = None, hubmis_id: int | None = None) -> Staff | None:
         """A member of staff by netid (HUBmis staff index, else Dartmouth people) or HUBmis id."""
-        if key is not None and key.startswith("hubmis:"):
-            hubmis_id, key = int(key.removeprefix("hubmis:")), None
+        if key is not None and key.startswith(HUBMIS_KEY):
+            hubmis_id, key = _hubmis_key(key), None
         if hubmis_id is None and key is not None:
             hubmis_id = await self.hubmis_staff_id(key)
         if hubmis_id is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC, World, build_world
+from schema.node import encode_id
 from tests.gatewayproc import GatewayProcess
 from tests.sandboxproc import SandboxProcess
 
@@ -237,3 +238,17 @@ def test_hubmis_attendance_between_two_instants(gateway: GatewayProcess, sandbox
     assert error["extensions"]["code"] == "BAD_USER_INPUT" and "after" in error["message"]
     assert backwards["data"]["student"]["hubmis"]["attendance"] is None
     assert sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students/{id}/attendance", 0) == before
+
+
+def test_a_hubmis_key_in_a_global_id_is_that_hubmis_record_or_no_one(gateway: GatewayProcess) -> None:
+    """``hubmis:{id}`` is the key of a HUBmis record without an external_id: node(id:) finds that record, an id
+    HUBmis lacks is null (not an empty student), and a suffix that is no id is BAD_USER_INPUT (not a crash)."""
+    node = "query($id: ID!) { node(id: $id) { id ... on Student { hubmisId lastName } ... on Staff { hubmisId } } }"
+    miles = gateway.query(node, {"id": encode_id("Student", "hubmis:56")})
+    assert miles["data"]["node"] == {"id": encode_id("Student", "mx99328"), "hubmisId": 56, "lastName": "Whyde"}
+    assert gateway.query(node, {"id": encode_id("Student", "hubmis:99999")}) == {"data": {"node": None}}
+    assert gateway.query(PERSON, {"netid": "hubmis:56"}) == {"data": {"student": None}}
+    for type_name in ("Student", "Staff"):
+        result = gateway.query(node, {"id": encode_id(type_name, "hubmis:abc")})
+        (error,) = result["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", result
