@@ -373,8 +373,9 @@ class Port:
     def staff(self, key: str, **known: str | int | None) -> Staff:
         hubmis_id = known.get(HUBMIS)
         shared = None if key.startswith(HUBMIS_KEY) else key
-        return Staff(id=encode_id("Staff", key), key=key, netid=shared,
-                     hubmis_id=hubmis_id if isinstance(hubmis_id, int) else None, external_id=shared)
+        in_hubmis = isinstance(hubmis_id, int)  # the external_id is HUBmis' word: only from a HUBmis record
+        return Staff(id=encode_id("Staff", key), key=key, netid=shared, hubmis_id=hubmis_id if in_hubmis else None,
+                     external_id=shared if in_hubmis else None)
 
     def staff_from_hubmis(self, record: Any) -> Staff:
         self.loaders.hubmis_staff_by_id.prime(record.id, record)

@@ -135,7 +135,8 @@ class Staff(Node):
     key: strawberry.Private[str]
     netid: str | None = strawberry.field(description="Dartmouth netid (HUBmis external_id). Source: crosswalk.")
     hubmis_id: int | None = strawberry.field(description="HUBmis staff id. Source: HUBmis.")
-    external_id: str | None = strawberry.field(description="HUBmis external_id. Source: HUBmis.")
+    external_id: str | None = strawberry.field(description="HUBmis external_id; null when HUBmis has no such "
+                                                          "staff member. Source: HUBmis.")
 
     @strawberry.field(description="Every vendor record linked to this person.")
     async def sources(self, info: Info[Any, Any]) -> list[SourceRecord]:

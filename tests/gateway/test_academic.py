@@ -151,6 +151,13 @@ def test_a_section_instructor_is_the_staff_member_staffmember_gives(gateway: Gat
     assert listed["data"]["section"]["instructors"] == [direct]
 
 
+
+def test_a_staff_member_hubmis_lacks_has_no_hubmis_external_id(gateway: GatewayProcess) -> None:
+    """Seed 003's advisor d29054k is a Dartmouth person only: externalId is HUBmis' word, so it is null."""
+    result = gateway.query('{ staffMember(netid: "d29054k") { netid hubmisId externalId sources { vendor } } }')
+    assert result == {"data": {"staffMember": {"netid": "d29054k", "hubmisId": None, "externalId": None,
+                                               "sources": [{"vendor": "DARTMOUTH"}]}}}
+
 def test_vendors_health_and_graphiql(gateway: GatewayProcess) -> None:
     result = gateway.query("{ vendors { vendor sessionOpen credentialsReady circuit } }")
     assert {(v["vendor"], v["circuit"]) for v in result["data"]["vendors"]} == {
