@@ -158,7 +158,7 @@ class Staff(Node):
     def email(self, info: Info[Any, Any]) -> str | None:
         return port(info).staff_field(self, "email")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Job title. Source: HUBmis.")
+    @strawberry.field(description="Job title. Order: HUBmis staff (job_title), Dartmouth people (title).")
     def job_title(self, info: Info[Any, Any]) -> str | None:
         return port(info).staff_field(self, "job_title")  # type: ignore[no-any-return]
 
@@ -166,7 +166,8 @@ class Staff(Node):
     def status(self, info: Info[Any, Any]) -> str | None:
         return port(info).staff_field(self, "status")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Departments. Source: HUBmis.")
+    @strawberry.field(description="Departments. Order: HUBmis staff, Dartmouth people (department_class of an "
+                                  "employee).")
     def departments(self, info: Info[Any, Any]) -> list[str]:
         return then(port(info).staff_field(self, "departments"), lambda v: v or [])
 

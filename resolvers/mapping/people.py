@@ -54,6 +54,11 @@ def person_value(person: Any, name: str) -> Any:
     """A unified field from a Dartmouth person (people API)."""
     if name in ("first_name", "last_name", "email"):
         return getattr(person, name)
+    if name == "job_title":
+        return person.title
+    if name == "departments":  # an employee's department; a student's department_class is their class ('27)
+        employee = person.department_class and "Student" not in person.affiliations
+        return [person.department_class] if employee else None
     return None
 
 
@@ -81,7 +86,7 @@ def hubmis_student_value(record: Any, name: str) -> Any:
 
 def hubmis_staff_value(record: Any, name: str) -> Any:
     if name == "departments":
-        return [d.name for d in record.departments if d.name]
+        return [d.name for d in record.departments if d.name] or None  # none here: Dartmouth people may say
     if name in ("first_name", "last_name", "preferred_name", "email", "job_title", "status"):
         return getattr(record, name)
     return None

@@ -158,6 +158,19 @@ def test_a_staff_member_hubmis_lacks_has_no_hubmis_external_id(gateway: GatewayP
     assert result == {"data": {"staffMember": {"netid": "d29054k", "hubmisId": None, "externalId": None,
                                                "sources": [{"vendor": "DARTMOUTH"}]}}}
 
+
+def test_a_staff_member_hubmis_lacks_has_dartmouths_title_and_department(gateway: GatewayProcess) -> None:
+    """Seed 003's advisors are Dartmouth people only; Dartmouth's title and department_class fill jobTitle and
+    departments, as its names fill firstName and lastName. A student reached as staff has no department."""
+    result = gateway.query('{ student(netid: "d59951y") { advisors { staff { netid jobTitle departments } } } '
+                           'asStaff: staffMember(netid: "d59951y") { jobTitle departments } }')
+    assert "errors" not in result, result["errors"]
+    staff = {a["staff"]["netid"]: a["staff"] for a in result["data"]["student"]["advisors"]}
+    assert staff["d29054k"] == {"netid": "d29054k", "jobTitle": "Undergraduate Class Dean",
+                                "departments": ["African and African American Studies"]}
+    assert staff["d13279t"]["jobTitle"] == "Professor of African and African American Studies"
+    assert result["data"]["asStaff"] == {"jobTitle": None, "departments": []}
+
 def test_vendors_health_and_graphiql(gateway: GatewayProcess) -> None:
     result = gateway.query("{ vendors { vendor sessionOpen credentialsReady circuit } }")
     assert {(v["vendor"], v["circuit"]) for v in result["data"]["vendors"]} == {
