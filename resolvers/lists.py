@@ -122,7 +122,14 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     return StudentConnection(edges=edges, page_info=_page_info(page), total_count=len(usernames))
 
 
+HUBMIS_STAFF_STATUSES = ("current", "past")  # filter[status] of the staff list; HUBmis refuses any other
+
+
 async def staff(port: Port, f: StaffFilter, first: int, after: str | None) -> StaffConnection:
+    if f.status is not None and f.status not in HUBMIS_STAFF_STATUSES:
+        # Refused here: HUBmis' 422 would spend its budget and fail the whole (non-null) list as a vendor error.
+        raise GatewayError(f"filter.status is one of {', '.join(HUBMIS_STAFF_STATUSES)}", "BAD_USER_INPUT",
+                           argument="filter")
     page = await _hubmis_page(port, hubmis_routes.LIST_STAFF, _clean({
         "search": f.search, "filter[department]": f.department, "filter[status]": f.status}), first, after,
         HubmisStaff.from_payload)

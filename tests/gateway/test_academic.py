@@ -171,6 +171,17 @@ def test_a_staff_member_hubmis_lacks_has_dartmouths_title_and_department(gateway
     assert staff["d13279t"]["jobTitle"] == "Professor of African and African American Studies"
     assert result["data"]["asStaff"] == {"jobTitle": None, "departments": []}
 
+
+def test_a_staff_status_hubmis_does_not_know_is_refused_before_a_call(gateway: GatewayProcess,
+                                                                     sandbox: SandboxProcess) -> None:
+    sandbox.reset("hubmis")
+    result = gateway.query('{ staff(filter: {status: "bogus"}) { edges { node { id } } } }')
+    (error,) = result["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "current, past" in error["message"], result
+    assert sandbox.requests("hubmis")["total"] == 0
+    past = gateway.query('{ staff(filter: {status: "current"}, first: 3) { edges { node { status } } } }')
+    assert {e["node"]["status"] for e in past["data"]["staff"]["edges"]} == {"current"}
+
 def test_vendors_health_and_graphiql(gateway: GatewayProcess) -> None:
     result = gateway.query("{ vendors { vendor sessionOpen credentialsReady circuit } }")
     assert {(v["vendor"], v["circuit"]) for v in result["data"]["vendors"]} == {
