@@ -83,7 +83,9 @@ async def _task(info: Info[Any, Any], global_id: str) -> Task | None:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Any object by its global ID.")
+    @strawberry.field(description="Any object by its global ID, read from the vendor its type comes from "
+                                  "(Student: crosswalk; Staff: HUBmis, Dartmouth; the others: Dartmouth; Task: "
+                                  "Dartmouth tasks, Stellic exports).")
     async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
         decoded = decode_id(id)
         if decoded is None:

@@ -57,123 +57,135 @@ def then(result: Any, finish: Callable[[Any], Any]) -> Any:
 
 @strawberry.type(description="One entry of a Dartmouth student's status history (Banner SGBSTDN). Source: Dartmouth.")
 class StudentStatusChange:
-    term_code_effective: str | None
-    school_id: str | None
-    class_year: str | None
-    class_code: str | None
-    student_type_id: str | None
-    student_status_id: str | None
-    grad_term: str | None
+    term_code_effective: str | None = strawberry.field(
+        description="Term this entry applies from. Source: Dartmouth (status_history).")
+    school_id: str | None = strawberry.field(description="School. Source: Dartmouth (status_history).")
+    class_year: str | None = strawberry.field(description="Class year. Source: Dartmouth (status_history).")
+    class_code: str | None = strawberry.field(description="Class (FR, SO, JR, SR). Source: Dartmouth (status_history).")
+    student_type_id: str | None = strawberry.field(description="Student type. Source: Dartmouth (status_history).")
+    student_status_id: str | None = strawberry.field(
+        description="Status code (AS, LA, ...). Source: Dartmouth (status_history).")
+    grad_term: str | None = strawberry.field(
+        description="Expected graduation term. Source: Dartmouth (status_history).")
 
 
 @strawberry.type(description="A major, minor or concentration in an academic history entry. Source: Dartmouth.")
 class Discipline:
-    id: str | None
-    name: str | None
-    type: str | None = strawberry.field(description="MAJOR or MINOR.")
+    id: str | None = strawberry.field(description="Discipline code, e.g. PSYC. Source: Dartmouth.")
+    name: str | None = strawberry.field(description="Discipline name. Source: Dartmouth.")
+    type: str | None = strawberry.field(description="MAJOR or MINOR. Source: Dartmouth.")
 
 
 @strawberry.type(description="An institution a student attended, Dartmouth included. Source: Dartmouth.")
 class AcademicHistoryEntry:
-    institution: str | None
-    institution_type: str | None
-    start_date: date | None
-    completion_date: date | None
-    admit_term_code: str | None = strawberry.field(description="Dartmouth programs only.")
-    degree_level: str | None
-    degree_status: str | None = strawberry.field(description="Sought or Awarded.")
-    disciplines: list[Discipline]
+    institution: str | None = strawberry.field(description="Institution name. Source: Dartmouth.")
+    institution_type: str | None = strawberry.field(description="e.g. High School, College. Source: Dartmouth.")
+    start_date: date | None = strawberry.field(description="Source: Dartmouth.")
+    completion_date: date | None = strawberry.field(description="Source: Dartmouth.")
+    admit_term_code: str | None = strawberry.field(description="Dartmouth programs only. Source: Dartmouth.")
+    degree_level: str | None = strawberry.field(description="e.g. Bachelor of Arts. Source: Dartmouth.")
+    degree_status: str | None = strawberry.field(description="Sought or Awarded. Source: Dartmouth.")
+    disciplines: list[Discipline] = strawberry.field(
+        description="Majors, minors and concentrations. Source: Dartmouth.")
 
 
 @strawberry.type(description="A D-plan entry: where the student is in a term (resident, leave, off campus). "
                              "Source: Dartmouth.")
 class Dplan:
-    term_code: str | None
-    id: str | None
-    description: str | None
-    source: str | None
+    term_code: str | None = strawberry.field(description="Term. Source: Dartmouth (dplans).")
+    id: str | None = strawberry.field(description="D-plan code (R, L, O). Source: Dartmouth (dplans).")
+    description: str | None = strawberry.field(description="e.g. Resident. Source: Dartmouth (dplans).")
+    source: str | None = strawberry.field(description="What set it. Source: Dartmouth (dplan_source_description).")
 
 
 @strawberry.type(description="A school-specific attribute (currently Thayer only). Source: Dartmouth.")
 class StudentAttribute:
-    code: str | None
-    description: str | None
-    term_code_effective: str | None
+    code: str | None = strawberry.field(description="Attribute code. Source: Dartmouth.")
+    description: str | None = strawberry.field(description="Source: Dartmouth.")
+    term_code_effective: str | None = strawberry.field(description="Term it applies from. Source: Dartmouth.")
 
 
 @strawberry.type(description="A GPA value; Dartmouth sends it as a string or a number, normalised here. "
                              "Source: Dartmouth.")
 class Gpa:
-    school_id: str | None
+    school_id: str | None = strawberry.field(description="School. Source: Dartmouth.")
     type: str | None = strawberry.field(description="Dartmouth's gpa_type_ind: I institutional, O overall, "
-                                                    "T transfer.")
-    value: float | None
-    term: str | None = strawberry.field(description="Term code, for term GPAs.")
+                                                    "T transfer. Source: Dartmouth.")
+    value: float | None = strawberry.field(description="The GPA. Source: Dartmouth (gpa_value).")
+    term: str | None = strawberry.field(description="Term code, for term GPAs. Source: Dartmouth.")
 
 
 @strawberry.type(description="Cumulative and per-term GPAs. Source: Dartmouth (highly sensitive scope).")
 class GpaHistory:
-    cumulative: list[Gpa]
-    terms: list[Gpa]
+    cumulative: list[Gpa] = strawberry.field(description="Cumulative GPAs. Source: Dartmouth (cumulative_gpa).")
+    terms: list[Gpa] = strawberry.field(description="Per-term GPAs. Source: Dartmouth (term_gpa).")
 
 
 @strawberry.type(description="What Dartmouth's Students API says of this student. Source: Dartmouth.")
 class DartmouthStudentRecord:
-    term_code_effective: str | None = strawberry.field(description="Term the top-level status applies to.")
-    is_future_status: bool = strawberry.field(description="True when only a future status exists.")
-    student_type_id: str | None
-    student_status_id: str | None
-    admission_type_id: str | None
-    admit_term: str | None
-    grad_term: str | None
-    class_code: str | None = strawberry.field(description="Class as of the current term (FR, SO, JR, SR).")
-    is_first_gen: bool | None
-    status_history: list[StudentStatusChange]
-    academic_history: list[AcademicHistoryEntry]
-    dplans: list[Dplan]
-    other_attributes: list[StudentAttribute]
-    gpa: GpaHistory | None = strawberry.field(description="Requires the highly-sensitive student scope.")
+    term_code_effective: str | None = strawberry.field(description="Term the top-level status applies to. "
+                                                                      "Source: Dartmouth (term_code_eff).")
+    is_future_status: bool = strawberry.field(description="True when only a future status exists. "
+                                                                  "Source: Dartmouth.")
+    student_type_id: str | None = strawberry.field(description="Student type code. Source: Dartmouth.")
+    student_status_id: str | None = strawberry.field(description="Status code (AS, AD, LA, GR, WD). Source: Dartmouth.")
+    admission_type_id: str | None = strawberry.field(description="Admission type code. Source: Dartmouth.")
+    admit_term: str | None = strawberry.field(
+        description="Admit term code. Source: Dartmouth (current_admit_term_code).")
+    grad_term: str | None = strawberry.field(description="Expected graduation term. Source: Dartmouth.")
+    class_code: str | None = strawberry.field(description="Class as of the current term (FR, SO, JR, "
+                                                                    "SR). Source: Dartmouth (class.code).")
+    is_first_gen: bool | None = strawberry.field(description="First-generation student. Source: Dartmouth.")
+    status_history: list[StudentStatusChange] = strawberry.field(description="Status by term. Source: Dartmouth.")
+    academic_history: list[AcademicHistoryEntry] = strawberry.field(
+        description="Institutions attended. Source: Dartmouth.")
+    dplans: list[Dplan] = strawberry.field(description="D-plan by term. Source: Dartmouth.")
+    other_attributes: list[StudentAttribute] = strawberry.field(
+        description="School-specific attributes. Source: Dartmouth.")
+    gpa: GpaHistory | None = strawberry.field(description="Requires the highly-sensitive student scope. Source: "
+                                                               "Dartmouth (gpa_history).")
     cache_date: datetime | None = strawberry.field(description="When Dartmouth last refreshed this record.")
 
 
 @strawberry.type(description="A HUBmis group a student belongs to (form, year group, tutor group, house). "
                              "Source: HUBmis.")
 class GroupRef:
-    id: int | None
-    name: str | None
-    code: str | None
+    id: int | None = strawberry.field(description="HUBmis group id. Source: HUBmis.")
+    name: str | None = strawberry.field(description="Source: HUBmis.")
+    code: str | None = strawberry.field(description="Source: HUBmis.")
 
 
 @strawberry.type(description="One session attendance mark. Source: HUBmis.")
 class AttendanceMark:
-    date: date | None
-    session: str | None = strawberry.field(description="am or pm.")
-    code: str | None
-    description: str | None
-    present: bool | None
+    date: date | None = strawberry.field(description="Source: HUBmis.")
+    session: str | None = strawberry.field(description="am or pm. Source: HUBmis.")
+    code: str | None = strawberry.field(description="Attendance code, e.g. /. Source: HUBmis.")
+    description: str | None = strawberry.field(description="Source: HUBmis.")
+    present: bool | None = strawberry.field(
+        description="Whether the code means present (/, \\ or late). Source: HUBmis (derived from the code).")
 
 
 @strawberry.type(description="One lesson in a timetable. Source: HUBmis.")
 class TimetablePeriod:
-    day: str | None
-    start: str | None
-    end: str | None
-    subject: str | None
-    group: str | None
-    room: str | None
-    teacher: str | None
+    day: str | None = strawberry.field(description="Source: HUBmis.")
+    start: str | None = strawberry.field(description="HH:MM. Source: HUBmis.")
+    end: str | None = strawberry.field(description="HH:MM. Source: HUBmis.")
+    subject: str | None = strawberry.field(description="Source: HUBmis.")
+    group: str | None = strawberry.field(description="Subject set. Source: HUBmis.")
+    room: str | None = strawberry.field(description="The first room. Source: HUBmis.")
+    teacher: str | None = strawberry.field(description="The first teacher's name. Source: HUBmis.")
 
 
 @strawberry.type(description="What HUBmis (the school MIS) says of this student. Source: HUBmis.")
 class HubmisStudentRecord:
-    id: int
-    date_of_birth: date | None
+    id: int = strawberry.field(description="HUBmis student id. Source: HUBmis.")
+    date_of_birth: date | None = strawberry.field(description="Source: HUBmis.")
     enrolment_status: str | None = strawberry.field(description="HUBmis' own code: current, past or applicant.")
-    form: GroupRef | None
-    year_group: GroupRef | None
-    academic_house: GroupRef | None
-    boarding_house: GroupRef | None
-    tags: list[str]
+    form: GroupRef | None = strawberry.field(description="Source: HUBmis.")
+    year_group: GroupRef | None = strawberry.field(description="The form's year group. Source: HUBmis.")
+    academic_house: GroupRef | None = strawberry.field(description="Source: HUBmis.")
+    boarding_house: GroupRef | None = strawberry.field(description="Source: HUBmis.")
+    tags: list[str] = strawberry.field(description="Source: HUBmis.")
 
     @strawberry.field(description="The student's tutor group in the active year (the student record does not "
                                   "carry it). Source: HUBmis academic structure.")

@@ -18,7 +18,8 @@ T = TypeVar("T")
 
 @strawberry.interface(description="An object with a globally unique, opaque ID; fetch it again with `node(id:)`.")
 class Node:
-    id: strawberry.ID = strawberry.field(description="Opaque global ID; stable across requests.")
+    id: strawberry.ID = strawberry.field(description="Opaque global ID; stable across requests. Source: gateway "
+                                                     "(the type and the shared key or vendor id).")
 
     @classmethod
     async def resolve_reference(cls, info: Info[Any, Any], id: strawberry.ID) -> Any:
@@ -51,5 +52,6 @@ def decode_id(global_id: str) -> tuple[str, str] | None:
 
 @strawberry.type(description="Relay paging state of a connection.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(description="Whether another page follows.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
+    has_next_page: bool = strawberry.field(
+        description="Whether another page follows. Source: gateway (over the vendor's paging).")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page. Source: gateway.")

@@ -15,7 +15,7 @@ from schema.node import Node
                              "subscription. Sources: Dartmouth tasks (`GET /api/tasks/{id}`), Stellic exports "
                              "(`get_export_url`).")
 class Task(Node):
-    kind: TaskKind
+    kind: TaskKind = strawberry.field(description="COURSE_ASSESSMENT (Dartmouth) or EXPORT (Stellic). Source: gateway.")
     status: TaskStatus = strawberry.field(description="PENDING (accepted or not started), RUNNING (started), "
                                                       "COMPLETE or FAILED. Dartmouth: accepted -> PENDING, "
                                                       "complete -> COMPLETE, error -> FAILED; Stellic: not_started "
@@ -28,7 +28,7 @@ class Task(Node):
                                                           "download URL (pre-signed, valid about 3 days).")
     created_at: datetime = strawberry.field(description="When the gateway accepted the work (or first saw it).")
     updated_at: datetime = strawberry.field(description="When the gateway last saw the status change.")
-    vendor: Vendor = strawberry.field(description="The vendor doing the work.")
+    vendor: Vendor = strawberry.field(description="The vendor doing the work: Dartmouth or Stellic.")
     vendor_id: str = strawberry.field(description="The vendor's own id: Dartmouth's task id, or the export's "
                                                   "file name.")
     subject: str | None = strawberry.field(description="What the task works on: the Dartmouth enrollment id, or "

@@ -20,16 +20,19 @@ from schema.node import Node, PageInfo, entity
 
 @strawberry.type(description="A record of this entity in one vendor system.")
 class SourceRecord:
-    vendor: Vendor
+    vendor: Vendor = strawberry.field(description="The vendor holding the record. Source: crosswalk.")
     id: str = strawberry.field(description="The vendor's own key: netid, Stellic username or HUBmis id.")
 
 
 @strawberry.type(description="A student's advisor. Source: Dartmouth (`advisors`).")
 class Advisor:
     netid: strawberry.Private[str]
-    type: str | None
-    is_primary: bool
-    effective_term: str | None = strawberry.field(description="Term code from which the advising applies.")
+    type: str | None = strawberry.field(
+        description="Kind of advising, e.g. Faculty Advisor. Source: Dartmouth (advisors.type).")
+    is_primary: bool = strawberry.field(
+        description="Whether this is the primary advisor. Source: Dartmouth (advisors.is_primary).")
+    effective_term: str | None = strawberry.field(
+        description="Term code from which the advising applies. Source: Dartmouth (advisors.term_code_effective).")
 
     @strawberry.field(description="The advisor as staff (Dartmouth people, HUBmis staff).")
     def staff(self, info: Info[Any, Any]) -> Staff | None:
@@ -138,7 +141,7 @@ class Staff(Node):
     external_id: str | None = strawberry.field(description="HUBmis external_id; null when HUBmis has no such "
                                                           "staff member. Source: HUBmis.")
 
-    @strawberry.field(description="Every vendor record linked to this person.")
+    @strawberry.field(description="Every vendor record linked to this person. Source: crosswalk.")
     async def sources(self, info: Info[Any, Any]) -> list[SourceRecord]:
         return await port(info).staff_sources(self)
 
@@ -180,35 +183,38 @@ class Staff(Node):
 
 @strawberry.type(description="An academic term. Source: Dartmouth terms.")
 class Term:
-    id: strawberry.ID = strawberry.field(description="Term code, e.g. 202609.")
-    name: str | None
-    start_date: date | None
-    end_date: date | None
+    id: strawberry.ID = strawberry.field(description="Term code, e.g. 202609. Source: Dartmouth terms.")
+    name: str | None = strawberry.field(description="Term name, e.g. Fall 2026. Source: Dartmouth terms.")
+    start_date: date | None = strawberry.field(description="First day of the term. Source: Dartmouth terms.")
+    end_date: date | None = strawberry.field(description="Last day of the term. Source: Dartmouth terms.")
     # The offset when the payload that named the term carried it (a terms list); a section's or an enrollment's
     # term reference does not, and the field then finds it in Dartmouth's terms.
     offset: strawberry.Private[int | None]
 
-    @strawberry.field(description="0 current, -1 previous, 1 next. Source: Dartmouth terms.")
+    @strawberry.field(description="0 current, -1 previous, 1 next. Source: Dartmouth terms (quarterly_term).")
     def current_term_offset(self, info: Info[Any, Any]) -> int | None:
         return self.offset if self.offset is not None else port(info).term_offset(str(self.id))  # type: ignore[return-value]
 
 
 @strawberry.type(description="Seat counts of a section. Source: Dartmouth sections.")
 class SeatCounts:
-    max_enrollment: int | None
-    enrolled: int | None
-    available: int | None
-    max_waitlist: int | None
-    waitlist: int | None
+    max_enrollment: int | None = strawberry.field(description="Seats. Source: Dartmouth sections (max_enrollment).")
+    enrolled: int | None = strawberry.field(description="Students enrolled. Source: Dartmouth sections (enrollment).")
+    available: int | None = strawberry.field(
+        description="Seats still free. Source: Dartmouth sections (seats_available).")
+    max_waitlist: int | None = strawberry.field(
+        description="Waitlist places. Source: Dartmouth sections (max_waitlist).")
+    waitlist: int | None = strawberry.field(
+        description="Students on the waitlist. Source: Dartmouth sections (waitlist).")
 
 
 @strawberry.type(description="When and where a section meets. Source: Dartmouth sections.")
 class ClassTiming:
-    day: str | None
-    start: str | None
-    end: str | None
-    building: str | None
-    room: str | None
+    day: str | None = strawberry.field(description="Weekday, e.g. monday. Source: Dartmouth sections (meeting_times).")
+    start: str | None = strawberry.field(description="Start time, HH:MM. Source: Dartmouth sections (meeting_times).")
+    end: str | None = strawberry.field(description="End time, HH:MM. Source: Dartmouth sections (meeting_times).")
+    building: str | None = strawberry.field(description="Building. Source: Dartmouth sections (meeting_times).")
+    room: str | None = strawberry.field(description="Room. Source: Dartmouth sections (meeting_times).")
 
 
 SECTION_ENROLLMENTS_FIRST = 50  # Section.enrollments' page size when `first` is not given
@@ -225,11 +231,13 @@ class Section(Node):
         description="The section's vendor records: Dartmouth's. Stellic's section id (an integer of its own) cannot "
                     "be read from Stellic's API, so no Stellic record is listed; Stellic knows the section by "
                     "`crn` as its external_id.")
-    code: str | None = strawberry.field(description="Subject, course and section number, e.g. AAAS 010 01.")
-    crn: str | None = strawberry.field(description="SIS CRN; Stellic's external_id for the section.")
-    name: str | None = strawberry.field(description="Course title.")
-    term: Term | None
-    course: str | None = strawberry.field(description="Course code, e.g. AAAS 010.")
+    code: str | None = strawberry.field(description="Subject, course and section number, e.g. AAAS 010 01. "
+                                                  "Source: Dartmouth sections.")
+    crn: str | None = strawberry.field(description="SIS CRN; Stellic's external_id for the section. Source: Dartmouth "
+                                                 "sections.")
+    name: str | None = strawberry.field(description="Course title. Source: Dartmouth sections (title).")
+    term: Term | None = strawberry.field(description="The section's term. Source: Dartmouth sections (term).")
+    course: str | None = strawberry.field(description="Course code, e.g. AAAS 010. Source: Dartmouth sections.")
 
     @strawberry.field(description="Campus. Source: Dartmouth sections.")
     def campus(self, info: Info[Any, Any]) -> str | None:
@@ -268,8 +276,10 @@ class Section(Node):
 
 @strawberry.type(description="A course assessment submission or opt-out. Source: Dartmouth enrollments.")
 class CourseAssessment:
-    submit_date: datetime | None
-    opt_out_date: datetime | None
+    submit_date: datetime | None = strawberry.field(
+        description="When the course assessment was submitted. Source: Dartmouth enrollments.")
+    opt_out_date: datetime | None = strawberry.field(
+        description="When the student opted out of it. Source: Dartmouth enrollments.")
 
 
 @entity(description="A person's enrollment in a section. Source: Dartmouth academic enrollments.")
@@ -279,14 +289,18 @@ class Enrollment(Node):
     section_id: strawberry.Private[str]
     section_ref: strawberry.Private[Any]  # the enrollment's own summary of its section (code, title)
     section_term: strawberry.Private[Any]
-    source: Vendor
-    term: Term | None
-    role: str | None = strawberry.field(description="student or instructor.")
-    is_active: bool | None
-    final_grade: str | None = strawberry.field(description="Requires the sensitive enrollment scope.")
-    course_assessment: CourseAssessment | None
+    source: Vendor = strawberry.field(description="The vendor the enrollment comes from. Source: Dartmouth.")
+    term: Term | None = strawberry.field(description="The enrollment's term. Source: Dartmouth enrollments (term).")
+    role: str | None = strawberry.field(description="student or instructor. Source: Dartmouth enrollments.")
+    is_active: bool | None = strawberry.field(
+        description="Whether the enrollment is active. Source: Dartmouth enrollments (is_active).")
+    final_grade: str | None = strawberry.field(description="Final grade; requires the grades scope. Source: Dartmouth "
+                                                         "enrollments (final_grade).")
+    course_assessment: CourseAssessment | None = strawberry.field(
+        description="The course assessment, if any. Source: Dartmouth enrollments.")
 
-    @strawberry.field(description="The enrolled student.")
+    @strawberry.field(description="The enrolled student (null for an instructor's row). Source: Dartmouth "
+                                  "enrollments (netid), through the crosswalk.")
     def student(self, info: Info[Any, Any]) -> Student | None:
         return port(info).enrollment_student(self)  # type: ignore[return-value]
 
@@ -297,11 +311,11 @@ class Enrollment(Node):
 
 @strawberry.type(description="A kind of hold. Source: Dartmouth hold types.")
 class HoldType:
-    id: strawberry.ID
-    description: str | None
-    category: str | None
-    resolution: str | None
-    resolution_url: str | None
+    id: strawberry.ID = strawberry.field(description="Hold type code, e.g. AR. Source: Dartmouth hold types.")
+    description: str | None = strawberry.field(description="What the hold is for. Source: Dartmouth hold types.")
+    category: str | None = strawberry.field(description="Category, e.g. Financial. Source: Dartmouth hold types.")
+    resolution: str | None = strawberry.field(description="How to resolve the hold. Source: Dartmouth hold types.")
+    resolution_url: str | None = strawberry.field(description="Where to resolve it. Source: Dartmouth hold types.")
 
 
 @entity(description="A hold on a student's record. Source: Dartmouth academic holds (Stellic receives "
@@ -309,81 +323,94 @@ class HoldType:
 class Hold(Node):
     key: strawberry.Private[str]
     netid: strawberry.Private[str]
-    source: Vendor
-    code: str
+    source: Vendor = strawberry.field(description="The vendor the hold comes from. Source: Dartmouth.")
+    code: str = strawberry.field(
+        description="Hold type code, e.g. AR. Source: Dartmouth academic holds (hold_type_code).")
     # What the hold payload itself says of its type (code and description); the type's category and resolution
     # are in Dartmouth's hold types, read once per request when a query asks for them.
     type_ref: strawberry.Private[HoldType | None]
-    note: str | None
-    url: str | None
-    from_date: date | None
+    note: str | None = strawberry.field(description="Note on the hold. Source: Dartmouth academic holds.")
+    url: str | None = strawberry.field(
+        description="A link for the student; Dartmouth holds carry none, so null. Source: Dartmouth academic holds.")
+    from_date: date | None = strawberry.field(
+        description="Day the hold applies from. Source: Dartmouth academic holds (from_date).")
 
     @strawberry.field(description="The kind of hold, as holdTypes lists it (category, resolution and its URL). "
                                   "Source: Dartmouth hold types.")
     def type(self, info: Info[Any, Any]) -> HoldType | None:
         return port(info).hold_type(self.type_ref)  # type: ignore[return-value]
 
-    @strawberry.field(description="The student the hold is on.")
+    @strawberry.field(description="The student the hold is on. Source: Dartmouth academic holds (netid), through "
+                                  "the crosswalk.")
     def student(self, info: Info[Any, Any]) -> Student | None:
         return port(info).student_by_netid(self.netid)  # type: ignore[return-value]
 
 
 @strawberry.type
 class StudentEdge:
-    cursor: str
-    node: Student
+    cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
+    node: Student = strawberry.field(description="The student. Source: gateway.")
 
 
 @strawberry.type(description="A page of students.")
 class StudentConnection:
-    edges: list[StudentEdge]
-    page_info: PageInfo
-    total_count: int | None = strawberry.field(description="Where the vendor reports it.")
+    edges: list[StudentEdge] = strawberry.field(
+        description="This page's students. Source: gateway (over the vendor's paging).")
+    page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
+    total_count: int | None = strawberry.field(description="Where the vendor reports it: Dartmouth (X-Total-Count) and "
+                                                         "Stellic (its export's rows); null for HUBmis.")
 
 
 @strawberry.type
 class StaffEdge:
-    cursor: str
-    node: Staff
+    cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
+    node: Staff = strawberry.field(description="The staff member. Source: gateway.")
 
 
 @strawberry.type(description="A page of staff.")
 class StaffConnection:
-    edges: list[StaffEdge]
-    page_info: PageInfo
-    total_count: int | None
+    edges: list[StaffEdge] = strawberry.field(description="This page's staff. Source: gateway (over HUBmis' paging).")
+    page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
+    total_count: int | None = strawberry.field(description="Null: HUBmis does not report it. Source: HUBmis.")
 
 
 @strawberry.type
 class SectionEdge:
-    cursor: str
-    node: Section
+    cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
+    node: Section = strawberry.field(description="The section. Source: gateway.")
 
 
 @strawberry.type(description="A page of sections.")
 class SectionConnection:
-    edges: list[SectionEdge]
-    page_info: PageInfo
-    total_count: int | None
+    edges: list[SectionEdge] = strawberry.field(
+        description="This page's sections. Source: gateway (over Dartmouth's paging).")
+    page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
+    total_count: int | None = strawberry.field(
+        description="Sections in the found set. Source: Dartmouth (X-Total-Count).")
 
 
 @strawberry.type
 class EnrollmentEdge:
-    cursor: str
-    node: Enrollment
+    cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
+    node: Enrollment = strawberry.field(description="The enrollment. Source: gateway.")
 
 
 @strawberry.type(description="A page of enrollments.")
 class EnrollmentConnection:
-    edges: list[EnrollmentEdge]
-    page_info: PageInfo
-    total_count: int | None
+    edges: list[EnrollmentEdge] = strawberry.field(
+        description="This page's enrollments. Source: gateway (over Dartmouth's paging).")
+    page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
+    total_count: int | None = strawberry.field(
+        description="Enrollments in the found set. Source: Dartmouth (X-Total-Count).")
 
 
 @strawberry.type(description="An upstream vendor as this gateway sees it.")
 class VendorStatus:
-    vendor: Vendor
-    session_open: bool
-    credentials_ready: bool
-    circuit: str = strawberry.field(description="Circuit breaker: closed, open or half_open.")
-    rate_remaining: float | None = strawberry.field(description="Requests left in the client-side rate budget.")
+    vendor: Vendor = strawberry.field(description="The vendor. Source: gateway.")
+    session_open: bool = strawberry.field(
+        description="Whether the gateway's connection pool to it is open. Source: gateway.")
+    credentials_ready: bool = strawberry.field(
+        description="Whether the gateway holds working credentials for it. Source: gateway.")
+    circuit: str = strawberry.field(description="Circuit breaker: closed, open or half_open. Source: gateway.")
+    rate_remaining: float | None = strawberry.field(description="Requests left in the client-side rate budget. "
+                                                                    "Source: gateway.")

@@ -6,9 +6,11 @@ After an intended change: `.venv/bin/campusgraph schema > schema/schema.graphql`
 from __future__ import annotations
 
 import difflib
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from graphql import (
     GraphQLEnumType,
@@ -23,6 +25,8 @@ from graphql import (
     parse,
     visit,
 )
+
+from tests.gatewayproc import GatewayProcess
 
 SNAPSHOT = Path(__file__).parents[2] / "schema" / "schema.graphql"
 
@@ -93,3 +97,35 @@ def test_every_field_and_argument_of_the_sketch_keeps_its_type() -> None:
                     differences.append(f"{where}({arg_name}) default: sketch {arg.default_value}, "
                                        f"ours {own.args[arg_name].default_value}")
     assert not differences, "\n".join(differences)
+
+
+# A field's description names where its value comes from: a vendor, the crosswalk, or the gateway itself.
+SOURCE = re.compile(r"Dartmouth|HUBmis|Stellic|crosswalk|gateway")
+FEDERATION = {"Query._entities", "Query._service", "_Service.sdl"}
+
+
+def test_every_field_a_query_reaches_names_its_source(gateway: GatewayProcess) -> None:
+    """GraphiQL shows the descriptions; the README promises each names its vendor, down to the leaves."""
+    result = gateway.query("{ __schema { types { name possibleTypes { name } fields { name description "
+                           "type { ...T } } } } } fragment T on __Type { name ofType { name ofType { name ofType "
+                           "{ name } } } }")
+    types = {t["name"]: t for t in result["data"]["__schema"]["types"]}
+
+    def named(type_ref: dict[str, Any]) -> str:
+        return type_ref["name"] or named(type_ref["ofType"])
+
+    reached, todo, missing = set(), ["Query"], []
+    while todo:
+        name = todo.pop()
+        if name in reached or not types[name]["fields"]:
+            continue
+        reached.add(name)
+        for field in types[name]["fields"]:
+            if f"{name}.{field['name']}" not in FEDERATION:
+                todo.append(named(field["type"]))
+                if not SOURCE.search(field["description"] or ""):
+                    missing.append(f"{name}.{field['name']}")
+        todo += [t["name"] for t in types[name]["possibleTypes"] or []]  # node(id:) reaches each Node
+    assert {"Student", "Staff", "Section", "Enrollment", "Hold", "HoldType", "Term", "DartmouthStudentRecord",
+            "HubmisStudentRecord", "StellicStudentRecord", "Task"} <= reached
+    assert not missing, missing
