@@ -168,7 +168,7 @@ class _Reader:
             jwks=self._parse("AUTH_JWKS_FILE/URL", load_jwks, jwks_text),
             api_keys=self._parse("AUTH_API_KEYS", parse_api_keys, self.text_or_file("AUTH_API_KEYS")) or (),
             limits=QueryLimits(
-                max_depth=self.get("MAX_DEPTH", _positive(int), 6),
+                max_depth=self.get("MAX_DEPTH", _positive(int), 10),
                 max_aliases=self.get("MAX_ALIASES", _positive(int), 15),
                 max_directives=self.get("MAX_DIRECTIVES", _positive(int), 50),
                 max_tokens=self.get("MAX_TOKENS", _positive(int), 1000),

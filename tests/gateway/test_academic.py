@@ -190,3 +190,12 @@ def test_vendors_health_and_graphiql(gateway: GatewayProcess) -> None:
 
     page = httpx.get(f"{gateway.url}/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+def test_a_rosters_students_advisors_sections_are_not_too_deep(gateway: GatewayProcess) -> None:
+    """Eight object levels, two of them a connection's edges and node: under the default depth limit of 10."""
+    result = gateway.query("""query($id: ID!) { section(id: $id) { enrollments(first: 3) { edges { node {
+        student { netid advisors { staff { netid sections { code } } } } } } } } }""", {"id": biggest_section()})
+    assert "errors" not in result, result["errors"]
+    students = [e["node"]["student"] for e in result["data"]["section"]["enrollments"]["edges"]]
+    assert any(s and s["advisors"] and s["advisors"][0]["staff"]["sections"] is not None for s in students)

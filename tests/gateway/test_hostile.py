@@ -41,7 +41,7 @@ def refused(gateway: GatewayProcess, sandbox: SandboxProcess, query: str, code: 
 DEEP_THROUGH_FRAGMENTS = """
 query { student(netid: "d59951y") { ...A } }
 fragment A on Student { advisors { staff { sections { ...B } } } }
-fragment B on Section { enrollments { edges { node { student { netid } } } } }"""
+fragment B on Section { enrollments { edges { node { student { advisors { staff { sections { code } } } } } } } }"""
 
 
 def test_depth_is_counted_through_fragments(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
