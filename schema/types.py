@@ -86,8 +86,9 @@ class Student(Node):
         return port(info).student_field(self, "email")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Normalised status. Order: Dartmouth student status, HUBmis enrolment status; "
-                                  "UNKNOWN when no vendor says.")
-    def status(self, info: Info[Any, Any]) -> StudentStatus:
+                                  "UNKNOWN when no vendor says. Null (with the vendor's error) when a vendor it "
+                                  "needs cannot answer, so the student's other fields still arrive.")
+    def status(self, info: Info[Any, Any]) -> StudentStatus | None:
         return then(port(info).student_field(self, "status"), lambda v: v or StudentStatus.UNKNOWN)
 
     @strawberry.field(description="The vendor's own status code behind `status` (Dartmouth student_status_id, "

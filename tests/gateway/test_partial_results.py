@@ -156,3 +156,19 @@ def test_after_the_reset_time_parallel_calls_wait_for_the_probe_and_succeed(
     assert "errors" not in result, result["errors"]
     student = result["data"]["student"]
     assert student["netid"] == netid and student["dartmouth"]["gradTerm"] and student["holds"] is not None
+
+
+def test_a_failing_dartmouth_nulls_the_status_not_the_student(gateway: GatewayProcess,
+                                                              sandbox: SandboxProcess) -> None:
+    netid = linked_student()
+    query = """query($n: String) { student(netid: $n) { netid status statusCode
+        hubmis { enrolmentStatus } stellic { engagementScore } } }"""
+    gateway.query(query, {"n": "warm-up-tokens"})
+    sandbox.faults("dartmouth", route="GET /api/students/{netid}", outage=True)
+    result = gateway.query(query, {"n": netid})
+    student = result["data"]["student"]
+    assert student is not None and student["status"] is None
+    assert student["hubmis"]["enrolmentStatus"] == "current" and student["stellic"]["engagementScore"] is not None
+    failed = [e for e in result["errors"] if e["path"] == ["student", "status"]]
+    assert [(e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"]["status"]) for e in failed] == [
+        ("VENDOR_UNAVAILABLE", "dartmouth", 503)]
