@@ -81,6 +81,8 @@ async def _task(info: Info[Any, Any], global_id: str) -> Task | None:
     return None if record is None else task_from_record(record)
 
 
+# Root fields that read a vendor are nullable (the sketch had the lists non-null): one vendor's failure nulls its
+# own field, and the other root fields of the request, other vendors' among them, still arrive.
 @strawberry.type
 class Query:
     @strawberry.field(description="Any object by its global ID, read from the vendor its type comes from "
@@ -113,7 +115,7 @@ class Query:
                                   "their other records. Sources: Dartmouth students or HUBmis students.")
     async def students(self, info: Info[Any, Any], source: Vendor | None = Vendor.DARTMOUTH,
                        filter: StudentFilter | None = None, first: int | None = PAGE,
-                       after: str | None = None) -> StudentConnection:
+                       after: str | None = None) -> StudentConnection | None:
         return await lists.students(_port(info), source or Vendor.DARTMOUTH, filter or StudentFilter(),
                                     _first(first), after)
 
@@ -128,7 +130,7 @@ class Query:
 
     @strawberry.field(description="The staff directory, paged. Source: HUBmis staff.")
     async def staff(self, info: Info[Any, Any], filter: StaffFilter | None = None, first: int | None = PAGE,
-                    after: str | None = None) -> StaffConnection:
+                    after: str | None = None) -> StaffConnection | None:
         return await lists.staff(_port(info), filter or StaffFilter(), _first(first), after)
 
     @strawberry.field(description="A section by global id or Dartmouth section id. Source: Dartmouth.")
@@ -140,7 +142,7 @@ class Query:
 
     @strawberry.field(description="Sections of one term (term code, e.g. 202609), paged. Source: Dartmouth.")
     async def sections(self, info: Info[Any, Any], term: str, filter: SectionFilter | None = None,
-                       first: int | None = PAGE, after: str | None = None) -> SectionConnection:
+                       first: int | None = PAGE, after: str | None = None) -> SectionConnection | None:
         return await lists.sections(_port(info), term, filter or SectionFilter(), _first(first), after)
 
     @strawberry.field(description="An enrollment by global id or Dartmouth enrollment id. Source: Dartmouth.")
@@ -148,12 +150,12 @@ class Query:
         return await lists.enrollment(_port(info), _key(id, "Enrollment"))
 
     @strawberry.field(description="Every kind of hold. Source: Dartmouth hold types.")
-    async def hold_types(self, info: Info[Any, Any]) -> list[HoldType]:
+    async def hold_types(self, info: Info[Any, Any]) -> list[HoldType] | None:
         return [academic.hold_type_from_dartmouth(t) for t in await _port(info).up.dartmouth.list_hold_types()]
 
     @strawberry.field(description="Terms; `currentTermOffset` 0 is the current term, -1/1 its neighbours. "
                                   "Source: Dartmouth terms.")
-    async def terms(self, info: Info[Any, Any], current_term_offset: int | None = None) -> list[Term]:
+    async def terms(self, info: Info[Any, Any], current_term_offset: int | None = None) -> list[Term] | None:
         rows = await _port(info).up.dartmouth.list_terms(current_term_offset=current_term_offset)
         return [academic.term_from_dartmouth(t) for t in rows]
 

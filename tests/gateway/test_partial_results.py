@@ -172,3 +172,14 @@ def test_a_failing_dartmouth_nulls_the_status_not_the_student(gateway: GatewayPr
     failed = [e for e in result["errors"] if e["path"] == ["student", "status"]]
     assert [(e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"]["status"]) for e in failed] == [
         ("VENDOR_UNAVAILABLE", "dartmouth", 503)]
+
+
+def test_a_failing_vendor_nulls_its_root_field_not_the_others(gateway: GatewayProcess,
+                                                               sandbox: SandboxProcess) -> None:
+    gateway.query("{ vendors { vendor } }")
+    sandbox.faults("dartmouth", route="GET /api/students", outage=True)
+    result = gateway.query("{ students(first: 2) { totalCount } staff(first: 2) { edges { node { firstName } } } }")
+    assert result["data"]["students"] is None
+    assert len(result["data"]["staff"]["edges"]) == 2
+    assert [(e["path"], e["extensions"]["code"], e["extensions"]["vendor"]) for e in result["errors"]] == [
+        (["students"], "VENDOR_UNAVAILABLE", "dartmouth")]
