@@ -382,18 +382,30 @@ class Port:
         return self.staff(record.external_id or f"{HUBMIS_KEY}{record.id}", **{HUBMIS: record.id})
 
     async def resolve_staff(self, *, key: str | None = None, hubmis_id: int | None = None) -> Staff | None:
-        """A member of staff by netid (HUBmis staff index, else Dartmouth people) or HUBmis id."""
+        """A member of staff by netid (HUBmis staff index, else Dartmouth people) or HUBmis id. A HUBmis failure does
+        not hide someone Dartmouth people knows: the fields that need HUBmis report it, the others still arrive."""
         if key is not None and key.startswith(HUBMIS_KEY):
             hubmis_id, key = _hubmis_key(key), None
         if hubmis_id is None and key is not None:
             hubmis_id = await self.hubmis_staff_id(key)
         if hubmis_id is not None:
-            record = await self.loaders.hubmis_staff_by_id.load(hubmis_id)
+            try:
+                record = await self.loaders.hubmis_staff_by_id.load(hubmis_id)
+            except VendorError:
+                if key is None or not await self._dartmouth_person_known(key):
+                    raise  # HUBmis' failure, not one of Dartmouth's while checking
+                return self.staff(key, **{HUBMIS: hubmis_id})
             if record is not None:
                 return self.staff_from_hubmis(record)
         if key is not None and await self.loaders.dartmouth_person_by_netid.load(key) is not None:
             return self.staff(key)
         return None
+
+    async def _dartmouth_person_known(self, netid: str) -> bool:
+        try:
+            return await self.loaders.dartmouth_person_by_netid.load(netid) is not None
+        except VendorError:
+            return False
 
     def staff_by_netid(self, netid: str) -> MaybeAwaitable[Staff | None]:
         return settle(self.resolve_staff(key=netid))

@@ -171,8 +171,9 @@ class Staff(Node):
         return port(info).staff_field(self, "status")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Departments. Order: HUBmis staff, Dartmouth people (department_class of an "
-                                  "employee).")
-    def departments(self, info: Info[Any, Any]) -> list[str]:
+                                  "employee). Null (with the vendor's error) when neither can answer, so the staff "
+                                  "member's other fields still arrive.")
+    def departments(self, info: Info[Any, Any]) -> list[str] | None:
         return then(port(info).staff_field(self, "departments"), lambda v: v or [])
 
     @strawberry.field(description="Sections this person teaches or is set to teach: their active instructor "

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.gateway.test_students import linked_student
+from tests.gateway.test_students import linked_student, world
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess
 
@@ -183,3 +183,25 @@ def test_a_failing_vendor_nulls_its_root_field_not_the_others(gateway: GatewayPr
     assert len(result["data"]["staff"]["edges"]) == 2
     assert [(e["path"], e["extensions"]["code"], e["extensions"]["vendor"]) for e in result["errors"]] == [
         (["students"], "VENDOR_UNAVAILABLE", "dartmouth")]
+
+
+def test_a_failing_hubmis_does_not_hide_a_staff_member_dartmouth_knows(gateway: GatewayProcess,
+                                                                       sandbox: SandboxProcess) -> None:
+    teacher = next(p for p in world().staff() if {"dartmouth", "hubmis"} <= p.vendors)
+    query = """query($n: String) { staffMember(netid: $n) { netid hubmisId firstName departments
+        sources { vendor } sections { code } } }"""
+    gateway.query(query, {"n": "warm-up-tokens"})
+    sandbox.faults("hubmis", route="GET /api/v1/staff/{id}", outage=True)
+    result = gateway.query(query, {"n": teacher.key})
+    staff = result["data"]["staffMember"]
+    assert staff is not None and staff["netid"] == teacher.key and staff["hubmisId"] == teacher.hubmis_id
+    assert staff["sections"] and staff["firstName"] is None and staff["departments"] is None
+    assert {s["vendor"] for s in staff["sources"]} == {"DARTMOUTH", "HUBMIS"}
+    assert sorted((e["path"][-1], e["extensions"]["code"], e["extensions"]["vendor"]) for e in result["errors"]) == [
+        ("departments", "VENDOR_UNAVAILABLE", "hubmis"), ("firstName", "VENDOR_UNAVAILABLE", "hubmis")]
+    # With Dartmouth failing too, nobody vouches for the person: the error is HUBmis', which failed first.
+    other = next(p for p in world().staff() if {"dartmouth", "hubmis"} <= p.vendors and p.key != teacher.key)
+    sandbox.faults("dartmouth", route="GET /api/people/{netid}", outage=True)
+    neither = gateway.query(query, {"n": other.key})
+    assert neither["data"]["staffMember"] is None
+    assert [(e["path"], e["extensions"]["vendor"]) for e in neither["errors"]] == [(["staffMember"], "hubmis")]
