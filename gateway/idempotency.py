@@ -9,7 +9,8 @@ the other waits for the first to finish and gets its result. Records live 24 h, 
 
 What is kept is the whole GraphQL result. A result that says the write was never sent (the vendor could
 not be reached, its circuit was open, a rate limit or the call budget was spent) is not kept, so the same
-key may be tried again; a ``WRITE_OUTCOME_UNKNOWN`` is kept, since sending again could apply it twice.
+key may be tried again, unless another write of the same operation was applied; a ``WRITE_OUTCOME_UNKNOWN``
+is kept, since sending again could apply it twice.
 """
 
 from __future__ import annotations
@@ -125,8 +126,12 @@ def fingerprint(document: str, operation_name: str | None, variables: dict[str, 
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def storable(result: GraphQLExecutionResult) -> bool:
-    """False when nothing was written: no field has data and every error says the write was never sent."""
+def storable(result: GraphQLExecutionResult, writes_applied: int = 0) -> bool:
+    """False when nothing was written: no write was applied, no field has data and every error says the write was
+    never sent. A failing mutation nulls ``data`` (its payload is non-null), so an earlier mutation of the same
+    operation that was applied shows only in ``writes_applied``."""
+    if writes_applied:
+        return True
     data = result.data or {}
     if any(value is not None for value in data.values()):
         return True
@@ -188,7 +193,8 @@ class Idempotency(SchemaExtension):
             if self._replay is not None and isinstance(result, GraphQLExecutionResult):
                 result.data = self._replay.get("data")
                 result.errors = [_error(e) for e in self._replay.get("errors") or []] or None
-            elif self._held is not None and isinstance(result, GraphQLExecutionResult) and storable(result):
+            elif self._held is not None and isinstance(result, GraphQLExecutionResult) and storable(
+                    result, getattr(getattr(self.execution_context.context, "budget", None), "writes_applied", 0)):
                 store, key, fp = self._held
                 await store.complete(key, fp, {"data": result.data,
                                                "errors": [e.formatted for e in result.errors or []] or None})

@@ -296,6 +296,8 @@ class VendorClient:
             self._log(route, reply.status, started, attempt)
             if reply.status < 400:
                 self.breaker.record_success()
+                if not retryable and budget is not None:
+                    budget.writes_applied += 1
                 await self._observe_rate(reply.headers)
                 return reply
             if reply.status == 401 and not renewed:

@@ -21,6 +21,7 @@ class CallBudget:
         self.calls: Counter[str] = Counter()  # by vendor
         self.cache_hits: Counter[str] = Counter()
         self.started = time.monotonic()  # a vendor's circuit that opens after this opened during this request
+        self.writes_applied = 0  # writes (and exports) a vendor answered below 400: applied, whatever comes after
 
     @property
     def total(self) -> int:

@@ -83,6 +83,23 @@ def test_a_write_that_was_never_sent_frees_its_key(gateway: GatewayProcess, sand
     assert sent(sandbox, "stellic", HOLDS) == 2  # a 503 is never retried by the gateway itself
 
 
+def test_a_key_is_kept_when_an_earlier_write_of_the_operation_was_applied(gateway: GatewayProcess,
+                                                                          sandbox: SandboxProcess) -> None:
+    # The tag fails unsent, which nulls the whole answer (payloads are non-null), but the hold before it was placed:
+    # the key must not be freed, or the retry with it would place the hold again.
+    tags = "POST /partnerapi/v1/students/{student_username}/tags/{tag_name}"
+    both = """mutation { hold: placeHold(input: {sisId: "H-20", studentId: "mabbott", holdCode: "AR"}) { success }
+        tag: addStudentTag(username: "mabbott", tag: "honors") { success } }"""
+    sandbox.faults("stellic", route=tags, outage=True)
+    failed = post(gateway, "k-20", {}, both)
+    assert failed["data"] is None and [e["extensions"]["code"] for e in failed["errors"]] == ["VENDOR_UNAVAILABLE"]
+    assert sandbox.records("stellic", "holds", "H-20")["sis_id"] == "H-20"  # applied, though the answer is null
+    sandbox.reset("stellic")
+    retried = post(gateway, "k-20", {}, both)
+    assert retried == failed  # replayed: nothing is sent again
+    assert writes(sandbox, "stellic") == []
+
+
 async def test_the_in_memory_store_without_redis() -> None:
     store = IdempotencyStore(None, wait_s=0.2)
     assert (await store.claim("k", "fp-a")).outcome == "run"
