@@ -397,15 +397,18 @@ class Port:
                 return self.staff(key, **{HUBMIS: hubmis_id})
             if record is not None:
                 return self.staff_from_hubmis(record)
-        if key is not None and await self.loaders.dartmouth_person_by_netid.load(key) is not None:
-            return self.staff(key)
+        if key is not None:
+            person = await self.loaders.dartmouth_person_by_netid.load(key)
+            if person is not None and people.is_staff_person(person):  # a student is no member of staff
+                return self.staff(key)
         return None
 
     async def _dartmouth_person_known(self, netid: str) -> bool:
         try:
-            return await self.loaders.dartmouth_person_by_netid.load(netid) is not None
+            person = await self.loaders.dartmouth_person_by_netid.load(netid)
         except VendorError:
             return False
+        return person is not None and people.is_staff_person(person)
 
     def staff_by_netid(self, netid: str) -> MaybeAwaitable[Staff | None]:
         return settle(self.resolve_staff(key=netid))

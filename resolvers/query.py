@@ -119,7 +119,9 @@ class Query:
         return await lists.students(_port(info), source or Vendor.DARTMOUTH, filter or StudentFilter(),
                                     _first(first), after)
 
-    @strawberry.field(description="A member of staff by global id, netid or HUBmis id.")
+    @strawberry.field(description="A member of staff by global id, netid or HUBmis id. Sources: HUBmis staff, else "
+                                  "Dartmouth people with an affiliation other than Student or Alum (a student's "
+                                  "netid is null here).")
     async def staff_member(self, info: Info[Any, Any], id: strawberry.ID | None = None, netid: str | None = None,
                            hubmis_id: int | None = None) -> Staff | None:
         name, value = _one_of(id=id, netid=netid, hubmis_id=hubmis_id)

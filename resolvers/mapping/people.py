@@ -50,6 +50,15 @@ def status_from_hubmis(code: str | None) -> StudentStatus | None:
     return None if code is None else _HUBMIS_STATUS.get(code, StudentStatus.UNKNOWN)
 
 
+STUDENT_AFFILIATIONS = frozenset({"Student", "Alum"})
+
+
+def is_staff_person(person: Any) -> bool:
+    """Whether a Dartmouth person is staff: some affiliation other than Student or Alum (Faculty, Employee...).
+    A person with no affiliations listed is given the benefit of the doubt."""
+    return not person.affiliations or any(a not in STUDENT_AFFILIATIONS for a in person.affiliations)
+
+
 def person_value(person: Any, name: str) -> Any:
     """A unified field from a Dartmouth person (people API)."""
     if name in ("first_name", "last_name", "email"):

@@ -161,7 +161,7 @@ def test_a_staff_member_hubmis_lacks_has_no_hubmis_external_id(gateway: GatewayP
 
 def test_a_staff_member_hubmis_lacks_has_dartmouths_title_and_department(gateway: GatewayProcess) -> None:
     """Seed 003's advisors are Dartmouth people only; Dartmouth's title and department_class fill jobTitle and
-    departments, as its names fill firstName and lastName. A student reached as staff has no department."""
+    departments, as its names fill firstName and lastName. A student is no member of staff."""
     result = gateway.query('{ student(netid: "d59951y") { advisors { staff { netid jobTitle departments } } } '
                            'asStaff: staffMember(netid: "d59951y") { jobTitle departments } }')
     assert "errors" not in result, result["errors"]
@@ -169,7 +169,7 @@ def test_a_staff_member_hubmis_lacks_has_dartmouths_title_and_department(gateway
     assert staff["d29054k"] == {"netid": "d29054k", "jobTitle": "Undergraduate Class Dean",
                                 "departments": ["African and African American Studies"]}
     assert staff["d13279t"]["jobTitle"] == "Professor of African and African American Studies"
-    assert result["data"]["asStaff"] == {"jobTitle": None, "departments": []}
+    assert result["data"]["asStaff"] is None
 
 
 def test_a_staff_status_hubmis_does_not_know_is_refused_before_a_call(gateway: GatewayProcess,
@@ -199,3 +199,13 @@ def test_a_rosters_students_advisors_sections_are_not_too_deep(gateway: GatewayP
     assert "errors" not in result, result["errors"]
     students = [e["node"]["student"] for e in result["data"]["section"]["enrollments"]["edges"]]
     assert any(s and s["advisors"] and s["advisors"][0]["staff"]["sections"] is not None for s in students)
+
+
+def test_a_students_netid_is_no_staff_member(gateway: GatewayProcess) -> None:
+    """Dartmouth people lists students too: only a person with another affiliation (Faculty, Employee) is staff."""
+    from tests.gateway.test_students import linked_student
+    query = "query($netid: String!) { staffMember(netid: $netid) { netid lastName } }"
+    assert gateway.query(query, {"netid": linked_student()}) == {"data": {"staffMember": None}}
+    advisor = world().people[world().people[linked_student()].advisor_keys[0]]
+    assert gateway.query(query, {"netid": advisor.key})["data"]["staffMember"] == {
+        "netid": advisor.key, "lastName": advisor.last_name}
