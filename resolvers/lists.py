@@ -19,7 +19,8 @@ from gateway.vendors.hubmis.models import HubmisStaff, HubmisStudent
 from gateway.vendors.payload import envelope
 from resolvers.mapping import academic
 from resolvers.paging import Page, dartmouth_page, list_tag, paged
-from resolvers.port import DARTMOUTH, HUBMIS, HUBMIS_KEY, Port
+from resolvers.port import Port
+from resolvers.portbase import DARTMOUTH, HUBMIS, HUBMIS_KEY
 from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
 from schema.node import PageInfo

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
-from gateway.auth.viewer import Viewer
 from gateway.eager import settle
 from gateway.errors import GatewayError
-from gateway.upstreams import Upstreams
-from gateway.vendors.dartmouth import routes as dartmouth_routes
-from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S
-from gateway.vendors.dartmouth.models import DartmouthEnrollment
 from gateway.vendors.errors import VendorError
-from resolvers.crosswalk import Crosswalk, HubmisIndex
-from resolvers.loaders import MISSING, Loaders, peek
+from resolvers.academicport import AcademicPort
+from resolvers.loaders import MISSING, peek
 from resolvers.mapping import academic, people
-from resolvers.paging import Page, dartmouth_page
 from resolvers.permissions import FIELD_SCOPES
-from resolvers.valuelists import ValueList
+from resolvers.portbase import DARTMOUTH, HUBMIS, HUBMIS_KEY, STELLIC, hubmis_key
 from schema.detail import (
     AttendanceMark,
     DartmouthStudentRecord,
@@ -30,37 +23,20 @@ from schema.detail import (
     TimetablePeriod,
 )
 from schema.enums import Vendor
-from schema.node import PageInfo, encode_id
+from schema.node import encode_id
 from schema.ports import MaybeAwaitable
 from schema.types import (
     Advisor,
     Enrollment,
-    EnrollmentConnection,
-    EnrollmentEdge,
     Hold,
-    HoldType,
-    Section,
     SourceRecord,
-    Staff,
     Student,
 )
 
-DARTMOUTH, HUBMIS, STELLIC = "dartmouth", "hubmis", "stellic"
 _SIDE_FIELDS = {"netid": DARTMOUTH, "stellic_username": STELLIC, "hubmis_id": HUBMIS}
 # A unified field's value from each source of people.STUDENT_FIELD_ORDER, given that source's record.
 _SOURCE_VALUE = {"hubmis": people.hubmis_student_value, "dartmouth_person": people.person_value,
                  "dartmouth_student": people.dartmouth_student_value}
-
-
-HUBMIS_KEY = "hubmis:"  # the key of a HUBmis record without an external_id: its HUBmis id after this prefix
-
-
-def _hubmis_key(key: str) -> int:
-    """The HUBmis id a ``hubmis:{id}`` key names; any other suffix is no key this gateway issued."""
-    number = key.removeprefix(HUBMIS_KEY)
-    if not (number.isascii() and number.isdigit()):
-        raise GatewayError("not an ID this gateway issued", "BAD_USER_INPUT", argument="id")
-    return int(number)
 
 
 def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -69,45 +45,21 @@ def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
         raise GatewayError(f"{argument} must be one of {', '.join(allowed)}", "BAD_USER_INPUT", argument=argument)
 
 
-class Port:
-    """Implements ``schema.ports.DataPort`` over this request's loaders.
+class Port(AcademicPort):
+    """Implements ``schema.ports.DataPort`` over this request's loaders: students here, staff in
+    ``StaffPort``, academic records in ``AcademicPort``, the request's state in ``PortBase``.
 
     Field methods answer at once when this request already holds what they need (the record a list page
     carried, a record an earlier field loaded) and return an awaitable otherwise: most fields of a listed
     object then resolve without a task of their own.
     """
 
-    def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk, batching: bool = True,
-                 viewer: Viewer | None = None) -> None:
-        self.up, self.rules, self.viewer = upstreams, crosswalk.rules, viewer
-        # Without people:private, Dartmouth is read as such a caller would read it, and FERPA-protected
-        # people are hidden entirely (not blanked), as Dartmouth hides them.
-        self.private = viewer is None or viewer.has("people:private")
-        self.dartmouth = upstreams.dartmouth_for(self.private)
-        self.ferpa = crosswalk.ferpa
-        self.hubmis_index, self.hubmis_staff_index = crosswalk.hubmis_students, crosswalk.hubmis_staff
-        self.stellic_index = crosswalk.stellic
-        self.loaders = Loaders(upstreams, self.dartmouth, batching)
-        self._reads_ahead: set[asyncio.Future[Any]] = set()
-        self._hold_types: ValueList[str, HoldType] = ValueList(self._read_hold_types)
-        self._term_offsets: ValueList[str, int | None] = ValueList(self._read_term_offsets)
-
     # ---- identity --------------------------------------------------------------------------------
     def student(self, key: str, **known: str | int | None) -> Student:
         return Student(id=encode_id("Student", key), key=key, known=dict(known))
 
-    @staticmethod
-    async def _indexed(index: HubmisIndex, key: str) -> int | None:
-        found = index.lookup(key)
-        if found is not None or index.ready.is_set():
-            return found
-        return await index.search(key)
-
     async def _hubmis_id(self, key: str) -> int | None:
         return await self._indexed(self.hubmis_index, key)
-
-    async def hubmis_staff_id(self, key: str) -> int | None:
-        return await self._indexed(self.hubmis_staff_index, key)
 
     async def _side(self, student: Student, vendor: str) -> str | int | None:
         """The person's id in one vendor (None when absent), looked up once and remembered on the object."""
@@ -152,7 +104,7 @@ class Port:
         known: dict[str, str | int | None] = {}
         if key is not None and key.startswith(HUBMIS_KEY):
             # The global id of a HUBmis record without an external_id: it is that record or no one.
-            hubmis_id = _hubmis_key(key)
+            hubmis_id = hubmis_key(key)
         if hubmis_id is not None:
             record = await self.loaders.hubmis_student_by_id.load(hubmis_id)
             if record is None:
@@ -368,181 +320,6 @@ class Port:
     async def stellic_future_courses(self, username: str, course_filter: str) -> Any:
         _one_of_values("courseFilter", course_filter, ("planned", "registered", "all"))
         return (await self.up.stellic.get_planner(username, course_filter)).raw.get("future_courses", [])
-
-    # ---- staff ---------------------------------------------------------------------------------------
-    def staff(self, key: str, **known: str | int | None) -> Staff:
-        hubmis_id = known.get(HUBMIS)
-        shared = None if key.startswith(HUBMIS_KEY) else key
-        in_hubmis = isinstance(hubmis_id, int)  # the external_id is HUBmis' word: only from a HUBmis record
-        return Staff(id=encode_id("Staff", key), key=key, netid=shared, hubmis_id=hubmis_id if in_hubmis else None,
-                     external_id=shared if in_hubmis else None)
-
-    def staff_from_hubmis(self, record: Any) -> Staff:
-        self.loaders.hubmis_staff_by_id.prime(record.id, record)
-        return self.staff(record.external_id or f"{HUBMIS_KEY}{record.id}", **{HUBMIS: record.id})
-
-    async def resolve_staff(self, *, key: str | None = None, hubmis_id: int | None = None) -> Staff | None:
-        """A member of staff by netid (HUBmis staff index, else Dartmouth people) or HUBmis id. A HUBmis failure does
-        not hide someone Dartmouth people knows: the fields that need HUBmis report it, the others still arrive."""
-        if key is not None and key.startswith(HUBMIS_KEY):
-            hubmis_id, key = _hubmis_key(key), None
-        if hubmis_id is None and key is not None:
-            hubmis_id = await self.hubmis_staff_id(key)
-        if hubmis_id is not None:
-            try:
-                record = await self.loaders.hubmis_staff_by_id.load(hubmis_id)
-            except VendorError:
-                if key is None or not await self._dartmouth_person_known(key):
-                    raise  # HUBmis' failure, not one of Dartmouth's while checking
-                return self.staff(key, **{HUBMIS: hubmis_id})
-            if record is not None:
-                return self.staff_from_hubmis(record)
-        if key is not None:
-            person = await self.loaders.dartmouth_person_by_netid.load(key)
-            if person is not None and people.is_staff_person(person):  # a student is no member of staff
-                return self.staff(key)
-        return None
-
-    async def _dartmouth_person_known(self, netid: str) -> bool:
-        try:
-            person = await self.loaders.dartmouth_person_by_netid.load(netid)
-        except VendorError:
-            return False
-        return person is not None and people.is_staff_person(person)
-
-    def staff_by_netid(self, netid: str) -> MaybeAwaitable[Staff | None]:
-        return settle(self.resolve_staff(key=netid))
-
-    async def staff_sources(self, staff: Staff) -> list[SourceRecord]:
-        out = []
-        if staff.netid and await self.loaders.dartmouth_person_by_netid.load(staff.netid) is not None:
-            out.append(SourceRecord(vendor=Vendor.DARTMOUTH, id=staff.netid))
-        if staff.hubmis_id is not None:
-            out.append(SourceRecord(vendor=Vendor.HUBMIS, id=str(staff.hubmis_id)))
-        return out
-
-    def staff_field(self, staff: Staff, name: str) -> Any:
-        """The value, or an awaitable of it when a vendor still has to be asked."""
-        value = MISSING
-        if staff.hubmis_id is not None:
-            record = peek(self.loaders.hubmis_staff_by_id, staff.hubmis_id)
-            value = record if record is MISSING or record is None else people.hubmis_staff_value(record, name)
-        if value is MISSING or (value is None and staff.netid):
-            return self._staff_field(staff, name)
-        return value
-
-    async def _staff_field(self, staff: Staff, name: str) -> Any:
-        if staff.hubmis_id is not None:
-            record = await self.loaders.hubmis_staff_by_id.load(staff.hubmis_id)
-            value = None if record is None else people.hubmis_staff_value(record, name)
-            if value is not None:
-                return value
-        if staff.netid:
-            person = await self.loaders.dartmouth_person_by_netid.load(staff.netid)
-            return None if person is None else people.person_value(person, name)
-        return None
-
-    async def staff_sections(self, staff: Staff) -> list[Section] | None:
-        if not staff.netid:
-            return []
-        rows = await self.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
-                                                         "is_active": "true"})
-        return [academic.section_from_dartmouth(e.section, term=e.term) for e in rows if e.section]
-
-    # ---- terms --------------------------------------------------------------------------------------
-    def term_offset(self, term_code: str) -> MaybeAwaitable[int | None]:
-        """A term's current_term_offset from Dartmouth's terms (cached for a day, read at most once per request),
-        for a term named by a payload that does not carry it (a section's or an enrollment's term)."""
-        return self._term_offsets.get(term_code, None)
-
-    async def _read_term_offsets(self) -> dict[str, int | None]:
-        """Each term's offset under the id ``terms`` gives it (the one mapping of a Dartmouth term)."""
-        terms = map(academic.term_from_dartmouth, await self.up.dartmouth.list_terms())
-        return {str(term.id): term.offset for term in terms}
-
-    # ---- holds --------------------------------------------------------------------------------------
-    def hold_type(self, ref: HoldType | None) -> MaybeAwaitable[HoldType | None]:
-        """The hold's type as ``holdTypes`` gives it: Dartmouth's hold types, read once per request (a value list,
-        cached for hours). A code the list lacks, or a list that cannot be read, keeps what the hold itself
-        says of its type rather than losing it."""
-        return None if ref is None else self._hold_types.get(str(ref.id), ref)
-
-    async def _read_hold_types(self) -> dict[str, HoldType]:
-        try:
-            rows = await self.up.dartmouth.list_hold_types()
-        except (VendorError, GatewayError):
-            return {}
-        return {t.id: academic.hold_type_from_dartmouth(t) for t in rows}
-
-    # ---- sections and enrollments ---------------------------------------------------------------------
-    async def section_by_id(self, section_id: str) -> Section | None:
-        record = await self.loaders.dartmouth_section_by_id.load(section_id)
-        return None if record is None else academic.section_from_dartmouth(record, full=record)
-
-    def section_of(self, enrollment: Enrollment) -> Any:
-        """The enrollment's section from its own reference (the full record is read only if a detail is asked),
-        or an awaitable of it when the enrollment carries none."""
-        if enrollment.section_ref is None:
-            return self.section_by_id(enrollment.section_id)
-        return academic.section_from_dartmouth(enrollment.section_ref, term=enrollment.section_term)
-
-    def section_field(self, section: Section, name: str) -> Any:
-        """The value, or an awaitable of it while the section's full record is not loaded."""
-        if section.full is not None:
-            return academic.section_value(section.full, name)
-        return self._section_field(section, name)
-
-    async def _section_field(self, section: Section, name: str) -> Any:
-        if section.full is None:
-            section.full = await self.loaders.dartmouth_section_by_id.load(section.key)
-        return None if section.full is None else academic.section_value(section.full, name)
-
-    async def section_instructors(self, section: Section) -> list[Staff] | None:
-        """Each instructor linked to their HUBmis staff record as staffMember(netid:) links them: the same global
-        id must carry the same fields. Someone neither vendor lists is still the section's instructor."""
-        netids = await self._section_field(section, "instructors") or []
-        found = await asyncio.gather(*(self.resolve_staff(key=netid) for netid in netids))
-        return [staff or self.staff(netid) for netid, staff in zip(netids, found, strict=True)]
-
-    def prefetch_section_enrollments(self, section_key: str, pages: list[tuple[Any, Any]]) -> None:
-        """Start reading these pages of a section's enrollments now; ``section_enrollments`` then joins the
-        read in flight (the vendor cache coalesces them), so the section and its roster cost one round trip,
-        not two. Only where the cache can coalesce, and only for a caller who may read them; a failure here
-        is reported by the field itself."""
-        if not self.dartmouth.cache.enabled or (self.viewer is not None and not self.viewer.has(
-                FIELD_SCOPES[("Section", "enrollments")])):
-            return
-        for first, after in pages:
-            self._read_ahead(self._section_enrollments_page(section_key, first, after))
-
-    def _read_ahead(self, read: Awaitable[Any]) -> asyncio.Future[Any]:
-        """Start a read now that may outlive its caller: one a field joins in flight later (the vendor cache
-        coalesces them), or a check left running once another answered. Kept referenced until it ends; a
-        failure is reported where the read is joined, so here it is only marked retrieved."""
-        task = asyncio.ensure_future(read)
-        self._reads_ahead.add(task)  # a strong reference until it ends
-        task.add_done_callback(self._read_ahead_done)
-        return task
-
-    def _read_ahead_done(self, task: asyncio.Future[Any]) -> None:
-        self._reads_ahead.discard(task)
-        if not task.cancelled():
-            task.exception()  # retrieved here, reported by the field that joins the read
-
-    async def _section_enrollments_page(self, section_key: str, first: int,
-                                        after: str | None) -> Page[DartmouthEnrollment]:
-        return await dartmouth_page(self.dartmouth, dartmouth_routes.LIST_ENROLLMENTS, {"section.id": section_key},
-                                    first, after, TTL_ACADEMIC_S, DartmouthEnrollment.from_payload)
-
-    async def section_enrollments(self, section: Section, first: int,
-                                  after: str | None) -> EnrollmentConnection | None:
-        page = await self._section_enrollments_page(section.key, first, after)
-        edges = []
-        for i, record in enumerate(page.records):
-            self.loaders.dartmouth_enrollment_by_id.prime(record.id, record)
-            edges.append(EnrollmentEdge(cursor=page.cursor(i), node=academic.enrollment_from_dartmouth(record)))
-        return EnrollmentConnection(edges=edges, page_info=PageInfo(
-            has_next_page=page.has_next, end_cursor=page.end_cursor), total_count=page.total)
 
     # ---- any entity by type and key: node(id:) and federation's _entities -------------------------
     async def entity(self, type_name: str, key: str) -> Any:

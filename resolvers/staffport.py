@@ -1,0 +1,101 @@
+"""The port's staff: a member of staff by netid or HUBmis id, their unified fields and their sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.eager import settle
+from gateway.vendors.errors import VendorError
+from resolvers.loaders import MISSING, peek
+from resolvers.mapping import academic, people
+from resolvers.portbase import HUBMIS, HUBMIS_KEY, PortBase, hubmis_key
+from schema.enums import Vendor
+from schema.node import encode_id
+from schema.ports import MaybeAwaitable
+from schema.types import Section, SourceRecord, Staff
+
+
+class StaffPort(PortBase):
+    """Staff from HUBmis staff, else Dartmouth people."""
+
+    async def hubmis_staff_id(self, key: str) -> int | None:
+        return await self._indexed(self.hubmis_staff_index, key)
+
+    def staff(self, key: str, **known: str | int | None) -> Staff:
+        hubmis_id = known.get(HUBMIS)
+        shared = None if key.startswith(HUBMIS_KEY) else key
+        in_hubmis = isinstance(hubmis_id, int)  # the external_id is HUBmis' word: only from a HUBmis record
+        return Staff(id=encode_id("Staff", key), key=key, netid=shared, hubmis_id=hubmis_id if in_hubmis else None,
+                     external_id=shared if in_hubmis else None)
+
+    def staff_from_hubmis(self, record: Any) -> Staff:
+        self.loaders.hubmis_staff_by_id.prime(record.id, record)
+        return self.staff(record.external_id or f"{HUBMIS_KEY}{record.id}", **{HUBMIS: record.id})
+
+    async def resolve_staff(self, *, key: str | None = None, hubmis_id: int | None = None) -> Staff | None:
+        """A member of staff by netid (HUBmis staff index, else Dartmouth people) or HUBmis id. A HUBmis failure does
+        not hide someone Dartmouth people knows: the fields that need HUBmis report it, the others still arrive."""
+        if key is not None and key.startswith(HUBMIS_KEY):
+            hubmis_id, key = hubmis_key(key), None
+        if hubmis_id is None and key is not None:
+            hubmis_id = await self.hubmis_staff_id(key)
+        if hubmis_id is not None:
+            try:
+                record = await self.loaders.hubmis_staff_by_id.load(hubmis_id)
+            except VendorError:
+                if key is None or not await self._dartmouth_person_known(key):
+                    raise  # HUBmis' failure, not one of Dartmouth's while checking
+                return self.staff(key, **{HUBMIS: hubmis_id})
+            if record is not None:
+                return self.staff_from_hubmis(record)
+        if key is not None:
+            person = await self.loaders.dartmouth_person_by_netid.load(key)
+            if person is not None and people.is_staff_person(person):  # a student is no member of staff
+                return self.staff(key)
+        return None
+
+    async def _dartmouth_person_known(self, netid: str) -> bool:
+        try:
+            person = await self.loaders.dartmouth_person_by_netid.load(netid)
+        except VendorError:
+            return False
+        return person is not None and people.is_staff_person(person)
+
+    def staff_by_netid(self, netid: str) -> MaybeAwaitable[Staff | None]:
+        return settle(self.resolve_staff(key=netid))
+
+    async def staff_sources(self, staff: Staff) -> list[SourceRecord]:
+        out = []
+        if staff.netid and await self.loaders.dartmouth_person_by_netid.load(staff.netid) is not None:
+            out.append(SourceRecord(vendor=Vendor.DARTMOUTH, id=staff.netid))
+        if staff.hubmis_id is not None:
+            out.append(SourceRecord(vendor=Vendor.HUBMIS, id=str(staff.hubmis_id)))
+        return out
+
+    def staff_field(self, staff: Staff, name: str) -> Any:
+        """The value, or an awaitable of it when a vendor still has to be asked."""
+        value = MISSING
+        if staff.hubmis_id is not None:
+            record = peek(self.loaders.hubmis_staff_by_id, staff.hubmis_id)
+            value = record if record is MISSING or record is None else people.hubmis_staff_value(record, name)
+        if value is MISSING or (value is None and staff.netid):
+            return self._staff_field(staff, name)
+        return value
+
+    async def _staff_field(self, staff: Staff, name: str) -> Any:
+        if staff.hubmis_id is not None:
+            record = await self.loaders.hubmis_staff_by_id.load(staff.hubmis_id)
+            value = None if record is None else people.hubmis_staff_value(record, name)
+            if value is not None:
+                return value
+        if staff.netid:
+            person = await self.loaders.dartmouth_person_by_netid.load(staff.netid)
+            return None if person is None else people.person_value(person, name)
+        return None
+
+    async def staff_sections(self, staff: Staff) -> list[Section] | None:
+        if not staff.netid:
+            return []
+        rows = await self.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
+                                                         "is_active": "true"})
+        return [academic.section_from_dartmouth(e.section, term=e.term) for e in rows if e.section]
