@@ -8,17 +8,14 @@ policy lives here. Nothing from aiohttp escapes this module: transport failures 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 import aiohttp
 
-from gateway import jsoncodec
 from gateway.eager import leave_eager_step
 from gateway.vendors.auth import Auth
 from gateway.vendors.breaker import BreakerState, CircuitBreaker, Role
@@ -27,66 +24,20 @@ from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import HttpPolicy
 from gateway.vendors.errors import (
     CircuitOpen,
-    VendorAuthError,
-    VendorBadRequest,
     VendorError,
-    VendorForbidden,
     VendorNotFound,
-    VendorProtocolError,
     VendorRateLimited,
     VendorUnavailable,
     WriteOutcomeUnknown,
 )
 from gateway.vendors.pool import preconnect
 from gateway.vendors.ratelimit import RateBudget, RateWaitTooLong
+from gateway.vendors.reply import KEPT_HEADERS, Malformed, Params, Reply, client_error, parse_body, retry_at
 from gateway.vendors.routes import NotAPathSegment, Route, RouteTable
 from gateway.vendors.stats import Exchange, UpstreamStats
 
 log = logging.getLogger("campusgraph.upstream")
 T = TypeVar("T")
-
-# Response headers worth keeping (and caching) with a payload.
-_KEPT_HEADERS = ("content-type", "location", "x-request-id", "x-total-count", "x-ratelimit-limit",
-                 "x-ratelimit-remaining", "retry-after", "x-ratelimit-retry-after")
-
-Params = Mapping[str, Any] | list[tuple[str, Any]]
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A vendor's answer: status, the kept headers (lower-case names) and the parsed body.
-
-    ``models`` is where the typed models built from a cached answer are kept beside it (memory cache
-    only): a warm read then reuses them instead of building them again. Models are frozen, so sharing
-    them between requests is safe."""
-
-    status: int
-    headers: dict[str, str]
-    body: Any
-    models: dict[Any, Any] | None = field(default=None, compare=False, repr=False)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "headers": self.headers, "body": self.body}
-
-    def parse(self, model: Callable[[Any], T]) -> T:
-        """``model(body)``, built once per cached answer."""
-        return self._kept(model, lambda: model(self.body))
-
-    def parse_each(self, model: Callable[[Any], T], items: Callable[[Any], list[Any]]) -> list[T]:
-        """``model`` applied to each of ``items(body)``, built once per cached answer."""
-        return self._kept((model, items), lambda: [model(item) for item in items(self.body)])
-
-    def _kept(self, key: Any, build: Callable[[], Any]) -> Any:
-        if self.models is None:
-            return build()
-        found = self.models.get(key, _NOTHING)
-        if found is _NOTHING:
-            found = self.models[key] = build()
-        return found
-
-
-_NOTHING = object()
-
 
 class _Transport(Exception):
     """Internal: the exchange failed below HTTP; ``sent`` says whether the request may have reached the vendor."""
@@ -94,29 +45,6 @@ class _Transport(Exception):
     def __init__(self, message: str, sent: bool) -> None:
         super().__init__(message)
         self.sent = sent
-
-
-class _Malformed(VendorProtocolError):
-    """A 2xx/3xx answer whose body is not the JSON it claims: raised as is, and counted by the breaker as a
-    failure (a vendor answering garbage is unwell)."""
-
-
-def _retry_at(headers: Mapping[str, str]) -> float | None:
-    """Unix time the vendor asks us to wait until: HUBmis' Unix timestamp or a standard Retry-After."""
-    raw = headers.get("x-ratelimit-retry-after")
-    if raw:
-        try:
-            return float(raw)
-        except ValueError:
-            pass
-    raw = headers.get("retry-after")
-    if raw:
-        try:
-            return time.time() + float(raw)
-        except ValueError:
-            parsed = email.utils.parsedate_to_datetime(raw)
-            return parsed.timestamp() if parsed else None
-    return None
 
 
 class VendorClient:
@@ -182,7 +110,7 @@ class VendorClient:
             return reply.status, reply.body
         if reply.status >= 500:
             raise VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status, route=route.key)
-        raise self._client_error(route, reply)
+        raise client_error(self.vendor, route, reply)
 
     # ---- the two entry points ---------------------------------------------------------------
     async def get(self, route: Route, *, path: Mapping[str, Any] | None = None, params: Params | None = None,
@@ -210,7 +138,7 @@ class VendorClient:
         models = cached.setdefault("models", {}) if self.cache.local else None
         reply = Reply(cached["status"], cached["headers"], cached["body"], models)
         if reply.status == 404:
-            raise self._client_error(route, reply)
+            raise client_error(self.vendor, route, reply)
         return reply
 
     async def send(self, route: Route, *, path: Mapping[str, Any] | None = None, params: Params | None = None,
@@ -287,7 +215,7 @@ class VendorClient:
                     raise observed from None
                 role = next_role
                 continue
-            except _Malformed as exc:
+            except Malformed as exc:
                 self.breaker.record_failure(exc.status, role)
                 raise
             except BaseException:
@@ -308,11 +236,11 @@ class VendorClient:
                 continue
             if reply.status == 429:
                 self.breaker.record_success()
-                retry_at = _retry_at(reply.headers) or time.time() + 1.0
-                wait = max(0.0, retry_at - time.time())
+                until = retry_at(reply.headers) or time.time() + 1.0
+                wait = max(0.0, until - time.time())
                 self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
                 if self.rate is not None:
-                    await self.rate.observe(retry_at=retry_at)
+                    await self.rate.observe(retry_at=until)
                 observed = VendorRateLimited(self.vendor, "the vendor's rate limit was reached", retry_after_s=wait,
                                              status=429, route=route.key)
                 if wait <= self.http.max_retry_wait_s:
@@ -331,7 +259,7 @@ class VendorClient:
                 role = next_role
                 continue
             self.breaker.record_success()
-            refusal = self._client_error(route, reply)
+            refusal = client_error(self.vendor, route, reply)
             refusal.after_lost_answer = answer_lost and route.method == "DELETE"
             raise refusal
 
@@ -430,7 +358,7 @@ class VendorClient:
             async with self._session.request(method, url, params=params, json=json_body, data=form,
                                              headers=headers, allow_redirects=False) as response:
                 raw = await response.read()
-                kept = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
+                kept = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
                 status = response.status
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             raise _Transport(f"could not connect ({type(exc).__name__})", sent=False) from None
@@ -438,32 +366,7 @@ class VendorClient:
             raise _Transport("timed out waiting for the answer", sent=True) from None
         except aiohttp.ClientError as exc:
             raise _Transport(f"connection failed ({type(exc).__name__})", sent=True) from None
-        return Reply(status, kept, self._parse(raw, kept.get("content-type", ""), status, url))
-
-    def _parse(self, raw: bytes, content_type: str, status: int, url: str) -> Any:
-        if not raw:
-            return None
-        if "json" in content_type or raw[:1] in (b"{", b"["):
-            try:
-                return jsoncodec.loads(raw)
-            except ValueError:
-                if status < 400:
-                    log.warning("malformed JSON from %s (%d bytes)", self.vendor, len(raw))
-                    raise _Malformed(self.vendor, "the vendor answered with malformed JSON", status=status) from None
-                return raw.decode("utf-8", "replace")
-        return raw.decode("utf-8", "replace")
-
-    def _client_error(self, route: Route, reply: Reply) -> VendorError:
-        status, kw = reply.status, {"status": reply.status, "route": route.key}
-        if status == 401:
-            return VendorAuthError(self.vendor, "the vendor refused the gateway's credentials", **kw)  # type: ignore[arg-type]
-        if status == 403:
-            return VendorForbidden(self.vendor, "the gateway's credential lacks the privilege", **kw)  # type: ignore[arg-type]
-        if status == 404:
-            return VendorNotFound(self.vendor, "no such record", detail=reply.body, **kw)
-        if status in (400, 409, 413, 422):
-            return VendorBadRequest(self.vendor, _vendor_message(reply.body), detail=reply.body, **kw)
-        return VendorProtocolError(self.vendor, f"unexpected HTTP {status}", **kw)  # type: ignore[arg-type]
+        return Reply(status, kept, parse_body(self.vendor, raw, kept.get("content-type", ""), status))
 
     def _log(self, route: Route, status: int, started: float, attempt: int, *, cache: str = "miss",
              error: str | None = None) -> None:
@@ -480,15 +383,3 @@ class VendorClient:
         log.log(level, "upstream %s %s -> %s", self.vendor, route.key, status or error, extra={"upstream": {
             "vendor": self.vendor, "route": route.key, "status": status, "ms": round(ms, 1),
             "attempt": attempt, "cache": cache, **({"error": error} if error else {})}})
-
-
-def _vendor_message(body: Any) -> str:
-    """A short human message from a vendor's 4xx body, without echoing the whole body."""
-    if isinstance(body, dict):
-        for key in ("message", "error", "detail"):
-            if isinstance(body.get(key), str):
-                return str(body[key])[:300]
-        errors = body.get("errors")
-        if isinstance(errors, list) and errors:
-            return str(errors[0])[:300]
-    return "the vendor refused the request"

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from gateway.vendors.auth import ApiKeyJwt
-from gateway.vendors.base import Reply, VendorClient
+from gateway.vendors.base import VendorClient
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import DartmouthConfig
 from gateway.vendors.dartmouth import routes
@@ -30,6 +30,7 @@ from gateway.vendors.dartmouth.models import (
 )
 from gateway.vendors.errors import VendorProtocolError
 from gateway.vendors.payload import records
+from gateway.vendors.reply import Reply
 from gateway.vendors.routes import Route
 from gateway.vendors.stats import UpstreamStats
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from redis.asyncio import Redis
 
 from gateway.vendors.auth import ClientCredentials
-from gateway.vendors.base import Reply, VendorClient
+from gateway.vendors.base import VendorClient
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import HubmisConfig
 from gateway.vendors.hubmis import routes
@@ -37,6 +37,7 @@ from gateway.vendors.hubmis.models import (
 from gateway.vendors.hubmis.params import Filters, Sort, When, by_kind, query, when, window, year_path
 from gateway.vendors.payload import envelope
 from gateway.vendors.ratelimit import LocalBucket, RateBudget, RedisBucket
+from gateway.vendors.reply import Reply
 from gateway.vendors.routes import Route
 from gateway.vendors.stats import UpstreamStats
 
