@@ -15,7 +15,8 @@ from schema.tasks import Task
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Streams a task's status until it is COMPLETE or FAILED: the task as it "
-                                         "stands, then each change.")
+                                         "stands, then each change. Source: gateway, polling Dartmouth tasks "
+                                         "(`GET /api/tasks/{id}`) or Stellic exports (`get_export_url`).")
     async def task_updates(self, info: Info[Any, Any], id: strawberry.ID) -> AsyncGenerator[Task, None]:
         kind, vendor_id = parse_task_id(id)
         require_scope(info, kind)

@@ -110,8 +110,9 @@ SOURCE = re.compile(r"Dartmouth|HUBmis|Stellic|crosswalk|gateway")
 FEDERATION = {"Query._entities", "Query._service", "_Service.sdl"}
 
 
-def test_every_field_a_query_reaches_names_its_source(gateway: GatewayProcess) -> None:
-    """GraphiQL shows the descriptions; the README promises each names its vendor, down to the leaves."""
+def test_every_field_names_its_source(gateway: GatewayProcess) -> None:
+    """GraphiQL shows the descriptions; the README promises each names its vendor, down to the leaves, whether a
+    query, a mutation or a subscription reaches it."""
     result = gateway.query("{ __schema { types { name possibleTypes { name } fields { name description "
                            "type { ...T } } } } } fragment T on __Type { name ofType { name ofType { name ofType "
                            "{ name } } } }")
@@ -120,7 +121,7 @@ def test_every_field_a_query_reaches_names_its_source(gateway: GatewayProcess) -
     def named(type_ref: dict[str, Any]) -> str:
         return type_ref["name"] or named(type_ref["ofType"])
 
-    reached, todo, missing = set(), ["Query"], []
+    reached, todo, missing = set(), ["Query", "Mutation", "Subscription"], []
     while todo:
         name = todo.pop()
         if name in reached or not types[name]["fields"]:
@@ -134,4 +135,6 @@ def test_every_field_a_query_reaches_names_its_source(gateway: GatewayProcess) -
         todo += [t["name"] for t in types[name]["possibleTypes"] or []]  # node(id:) reaches each Node
     assert {"Student", "Staff", "Section", "Enrollment", "Hold", "HoldType", "Term", "DartmouthStudentRecord",
             "HubmisStudentRecord", "StellicStudentRecord", "Task"} <= reached
+    assert {"StellicWritePayload", "StellicBatchPayload", "SectionPayload", "StellicSection", "HoldPayload",
+            "RegistrationTime", "ExportPayload", "CourseAssessmentPayload", "UserError"} <= reached
     assert not missing, missing
