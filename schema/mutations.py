@@ -31,8 +31,9 @@ class UserError:
                                                 "vendor's own message (Stellic's or Dartmouth's error `message`) "
                                                 "for a refusal. Source: gateway or the vendor.")
     code: str = strawberry.field(description="REQUIRED, INVALID, OUT_OF_RANGE, DUPLICATE, TOO_LARGE (the gateway "
-                                             "refused before any call) or NOT_FOUND, REFUSED, NOT_APPLIED, "
-                                             "USE_ASYNC (the vendor's answer); see README.")
+                                             "refused before any call; TOO_LARGE also for the vendor's 413) or "
+                                             "NOT_FOUND, REFUSED, NOT_APPLIED, USE_ASYNC (the vendor's answer); "
+                                             "see README.")
 
 
 @strawberry.type(description="The answer to a Stellic write of one record. Source: Stellic.")

@@ -1,8 +1,9 @@
 """What every mutation shares: the checks made before any call, vendor refusals as userErrors, per-item results.
 
 Codes of a userError: REQUIRED, INVALID, OUT_OF_RANGE, DUPLICATE, TOO_LARGE (found by the gateway, nothing
-was sent), NOT_FOUND and REFUSED (the vendor's 404 and 400), NOT_APPLIED (an item or field the vendor
-answered it did not apply), USE_ASYNC (an export too large for the synchronous flow).
+was sent; TOO_LARGE also for the vendor's 413), NOT_FOUND and REFUSED (the vendor's 404 and 400), NOT_APPLIED
+(an item, a field or a whole write the vendor answered it did not apply), USE_ASYNC (an export too large for
+the synchronous flow).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from gateway.upstreams import Upstreams
 from gateway.vendors.errors import VendorBadRequest, VendorNotFound
-from gateway.vendors.stellic.models import StellicItemResults, item_errors
+from gateway.vendors.stellic.models import StellicDeleteResult, StellicItemResults, StellicStatusResult, item_errors
 from schema.mutations import BatchItem, StellicBatchPayload, UserError
 
 T = TypeVar("T")
@@ -186,6 +187,23 @@ def batch(count: int, results: StellicItemResults | None, refused: list[UserErro
                                                                        renames=renames),
                                                       message=e.message or "not applied", code="NOT_APPLIED")
                                             for e in results.errors])
+
+
+def not_applied(result: StellicStatusResult | StellicDeleteResult | None, *, root: Path = (),
+                renames: Mapping[str, Path] | None = None) -> list[UserError]:
+    """A 2xx answer saying the write was not applied (a status other than success, ``success: false``, or
+    ``errors``), as userErrors: ``success: false`` always comes with Stellic's reason, or with what it answered
+    when it gave none."""
+    if result is None:
+        return []
+    applied = result.ok if isinstance(result, StellicStatusResult) else result.success
+    if applied:
+        return []
+    errors = [UserError(field=field_path(e.field, e.index, root=root, renames=renames),
+                        message=e.message or "not applied", code="NOT_APPLIED") for e in result.errors]
+    said = f"status {result.status!r}" if isinstance(result, StellicStatusResult) else "success false"
+    return errors or [UserError(field=None, message=f"Stellic did not apply the write (it answered {said})",
+                                code="NOT_APPLIED")]
 
 
 def as_json(value: Any) -> Any:

@@ -13,7 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.vendors.stellic.models import StellicItemResults
-from resolvers.mutations.common import Checks, attempt, batch, body_of, upstreams
+from resolvers.mutations.common import Checks, attempt, batch, body_of, not_applied, upstreams
 from schema.inputs_write import (
     CourseEnrollmentFields,
     CourseEnrollmentInput,
@@ -124,4 +124,4 @@ async def delete_section_enrollment(info: Info[Any, Any], id: strawberry.ID) -> 
     if result is not None and result.success:
         await _forget(info, [None])  # Stellic's answer does not say whose enrollment it was
     return StellicWritePayload(success=result is not None and result.success, status=None, state=None,
-                               user_errors=errors)
+                               user_errors=errors + not_applied(result))

@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from gateway.vendors.stellic.models import StellicRegistrationTime
 from resolvers.mapping.writes import registration_time_from_stellic
-from resolvers.mutations.common import Checks, attempt, body_of, upstreams
+from resolvers.mutations.common import Checks, attempt, body_of, not_applied, upstreams
 from schema.inputs_write import RegistrationTimeInput
 from schema.mutations import RegistrationTimePayload, StellicWritePayload, UserError
 
@@ -87,4 +87,4 @@ async def delete_registration_time(info: Info[Any, Any], id: strawberry.ID) -> S
         return StellicWritePayload(success=False, status=None, state=None, user_errors=checks.errors)
     result, errors = await attempt(upstreams(info).stellic.delete_registration_time(id), renames=PATH)
     return StellicWritePayload(success=result is not None and result.success, status=None, state=None,
-                               user_errors=errors)
+                               user_errors=errors + not_applied(result))

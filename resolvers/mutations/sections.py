@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.mapping.writes import seats_from_stellic, section_from_stellic, timing_from_stellic
-from resolvers.mutations.common import Checks, Path, as_json, attempt, batch, body_of, camel, upstreams
+from resolvers.mutations.common import Checks, Path, as_json, attempt, batch, body_of, camel, not_applied, upstreams
 from schema.inputs_write import (
     ClassTimingInput,
     RestrictionAction,
@@ -186,4 +186,4 @@ async def delete_section_restriction(info: Info[Any, Any], id: strawberry.ID) ->
         return StellicWritePayload(success=False, status=None, state=None, user_errors=checks.errors)
     result, errors = await attempt(upstreams(info).stellic.delete_section_restriction(id), renames={"id": ["id"]})
     return StellicWritePayload(success=result is not None and result.success, status=None, state=None,
-                               user_errors=errors)
+                               user_errors=errors + not_applied(result))

@@ -10,7 +10,7 @@ from typing import Any
 from strawberry.types import Info
 
 from gateway.vendors.stellic.models import StellicStatusResult
-from resolvers.mutations.common import Checks, as_json, attempt, body_of, upstreams
+from resolvers.mutations.common import Checks, as_json, attempt, body_of, not_applied, upstreams
 from resolvers.port import Port
 from schema.inputs_write import ProgramEnrollmentInput, StudentProfileInput
 from schema.mutations import StellicWritePayload, StudentProfilePayload, UserError
@@ -22,7 +22,7 @@ def _payload(result: StellicStatusResult | None, errors: list[UserError]) -> Ste
     if result is None:
         return StellicWritePayload(success=False, status=None, state=None, user_errors=errors)
     return StellicWritePayload(success=result.ok, status=result.status, state=as_json(result.state),
-                               user_errors=errors)
+                               user_errors=errors + not_applied(result))
 
 
 async def _changed(info: Info[Any, Any], username: str, result: StellicStatusResult | None) -> None:
@@ -53,7 +53,7 @@ async def create_student_profile(info: Info[Any, Any], username: str,
         student = port.student(port.rules.key_for_username(username), stellic=username)
     return StudentProfilePayload(success=result is not None and result.ok, username=username,
                                  state=None if result is None else as_json(result.state), student=student,
-                                 user_errors=errors)
+                                 user_errors=errors + not_applied(result, root=["input"], renames=USERNAME))
 
 
 async def create_program_enrollment(info: Info[Any, Any], username: str, program_id: str,

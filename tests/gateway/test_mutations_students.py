@@ -117,3 +117,21 @@ def test_a_program_enrollment_with_an_unknown_concentration(gateway: GatewayProc
                  catalogTerm: "20263"}}) {{ success {USER_ERRORS} }} }}""")
     assert sorted(codes(bad)) == [(["input", "order"], "OUT_OF_RANGE"), (["programId"], "REQUIRED")]
     assert len(calls(sandbox, "stellic")) == 1
+
+
+def test_a_write_stellic_answers_but_does_not_apply_says_why() -> None:
+    """A 2xx answer whose status is not success (or success false, or with errors) is `success: false` with
+    Stellic's reason as a NOT_APPLIED userError, or with what it answered when it gave none: never a bare false."""
+    from gateway.vendors.stellic.models import StellicDeleteResult, StellicStatusResult
+    from resolvers.mutations.common import not_applied
+
+    assert not_applied(StellicStatusResult.from_payload({"status": "success", "state": {}})) == []
+    assert not_applied(StellicDeleteResult.from_payload({"success": True})) == []
+    assert not_applied(None) == []
+    (listed,) = not_applied(StellicStatusResult.from_payload(
+        {"status": "success", "state": {}, "errors": [{"field": "tag_name", "message": "tag is locked"}]}))
+    assert (listed.code, listed.message, listed.field) == ("NOT_APPLIED", "tag is locked", ["tagName"])
+    (bare,) = not_applied(StellicStatusResult.from_payload({"status": "pending", "state": {}}))
+    assert bare.code == "NOT_APPLIED" and "'pending'" in bare.message and bare.field is None
+    (deleted,) = not_applied(StellicDeleteResult.from_payload({"success": False}))
+    assert deleted.code == "NOT_APPLIED" and "success false" in deleted.message
