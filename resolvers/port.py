@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from gateway.eager import settle
 from gateway.errors import GatewayError
 from gateway.vendors.errors import VendorError
+from gateway.vendors.hubmis.params import as_utc
 from resolvers.academicport import AcademicPort
 from resolvers.loaders import MISSING, peek
 from resolvers.mapping import academic, people
@@ -294,7 +295,7 @@ class Port(AcademicPort):
 
     # ---- vendor detail -----------------------------------------------------------------------------
     async def hubmis_attendance(self, hubmis_id: int, start: datetime, end: datetime) -> list[AttendanceMark] | None:
-        if _as_utc(start) > _as_utc(end):  # HUBmis would answer no marks, which reads as "no attendance"
+        if as_utc(start) > as_utc(end):  # HUBmis would answer no marks, which reads as "no attendance"
             raise GatewayError("`from` is after `to`", "BAD_USER_INPUT", argument="from")
         marks = await self.up.hubmis.get_student_attendance(hubmis_id, start, end)
         return [people.attendance_from_hubmis(m) for m in marks]
@@ -353,8 +354,3 @@ def _holds(rows: Any) -> list[Hold]:
 
 def _enrollments(rows: Any) -> list[Enrollment]:
     return [academic.enrollment_from_dartmouth(e) for e in rows or []]
-
-
-def _as_utc(moment: datetime) -> datetime:
-    """A moment comparable with any other: a naive one is taken as UTC, as the HUBmis client sends it."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -21,7 +21,13 @@ from strawberry.utils.str_converters import to_camel_case
 
 from gateway.upstreams import Upstreams
 from gateway.vendors.errors import VendorBadRequest, VendorNotFound
-from gateway.vendors.stellic.models import StellicDeleteResult, StellicItemResults, StellicStatusResult, item_errors
+from gateway.vendors.stellic.models import (
+    StellicDeleteResult,
+    StellicItemError,
+    StellicItemResults,
+    StellicStatusResult,
+    item_errors,
+)
 from schema.mutations import BatchItem, StellicBatchPayload, UserError
 
 T = TypeVar("T")
@@ -183,10 +189,14 @@ def batch(count: int, results: StellicItemResults | None, refused: list[UserErro
         record: Any = next(applied, None) if ok else None
         out.append(BatchItem(index=i, succeeded=ok, record=record))
     return StellicBatchPayload(success=not results.errors, items=out,
-                               user_errors=[UserError(field=field_path(e.field, e.index, root=root, items=items,
-                                                                       renames=renames),
-                                                      message=e.message or "not applied", code="NOT_APPLIED")
-                                            for e in results.errors])
+                               user_errors=_not_applied(results.errors, root=root, items=items, renames=renames))
+
+
+def _not_applied(entries: Iterable[StellicItemError], *, root: Path = (), items: Path | None = None,
+                 renames: Mapping[str, Path] | None = None) -> list[UserError]:
+    """Each entry of a 2xx answer's ``errors`` as a NOT_APPLIED userError at its argument path."""
+    return [UserError(field=field_path(e.field, e.index, root=root, items=items, renames=renames),
+                      message=e.message or "not applied", code="NOT_APPLIED") for e in entries]
 
 
 def not_applied(result: StellicStatusResult | StellicDeleteResult | None, *, root: Path = (),
@@ -199,8 +209,7 @@ def not_applied(result: StellicStatusResult | StellicDeleteResult | None, *, roo
     applied = result.ok if isinstance(result, StellicStatusResult) else result.success
     if applied:
         return []
-    errors = [UserError(field=field_path(e.field, e.index, root=root, renames=renames),
-                        message=e.message or "not applied", code="NOT_APPLIED") for e in result.errors]
+    errors = _not_applied(result.errors, root=root, renames=renames)
     said = f"status {result.status!r}" if isinstance(result, StellicStatusResult) else "success false"
     return errors or [UserError(field=None, message=f"Stellic did not apply the write (it answered {said})",
                                 code="NOT_APPLIED")]

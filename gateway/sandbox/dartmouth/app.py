@@ -25,6 +25,7 @@ from gateway.sandbox.dartmouth.students import StudentRecords
 from gateway.sandbox.dartmouth.tasks import TaskQueue
 from gateway.sandbox.responses import JSONResponse
 from gateway.sandbox.simulator import Call, SandboxError, SandboxOptions, Simulator, handles
+from gateway.sandbox.tokens import VerifiedTokens
 from gateway.sandbox.world import World
 from gateway.vendors.dartmouth import routes as r
 from gateway.vendors.routes import Route
@@ -45,7 +46,6 @@ KEYS = {creds.DARTMOUTH_API_KEY: ("sandbox-service-account", frozenset(creds.DAR
 # Attributes a kind of record shows only with a scope (left out of the record, not nulled).
 SENSITIVE = {"students": ("gpa_history", STUDENTS_GPA), "enrollments": ("final_grade", ENROLLMENTS_SENSITIVE)}
 _ASSESSMENT_KEYS = frozenset({"submit_date", "opt_out_date"})
-_VERIFIED_MAX = 1024  # verified tokens remembered (the gateway holds one at a time per scope set)
 
 
 def _one(route: Route, kind: str, scope: str | None = None) -> Handler:
@@ -76,9 +76,7 @@ class DartmouthSimulator(Simulator):
 
     def __init__(self, world_factory: Callable[[], World], options: SandboxOptions | None = None) -> None:
         self._jwt_secret = secrets.token_bytes(32)  # per process: tokens outlive a data reset, as keys do
-        # Verified signatures by token text (a token's claims never change; expiry is still checked each call):
-        # verifying was a fifth of the sandbox's CPU per read.
-        self._verified: dict[str, dict[str, Any]] = {}
+        self._verified = VerifiedTokens()
         super().__init__(world_factory, options)
 
     def load(self, world: World) -> None:
@@ -102,19 +100,19 @@ class DartmouthSimulator(Simulator):
         if not header.startswith("Bearer "):
             raise SandboxError(401, "Unauthorized")
         token = header.removeprefix("Bearer ").strip()
-        claims = self._verified.get(token)
+        claims = self._verified.claims(token, self._verify)
         if claims is None:
-            try:
-                claims = jwt.decode(token, self._jwt_secret)
-            except jwt.InvalidToken:
-                raise SandboxError(401, "Unauthorized") from None
-            if len(self._verified) >= _VERIFIED_MAX:
-                self._verified.pop(next(iter(self._verified)))
-            self._verified[token] = claims
+            raise SandboxError(401, "Unauthorized")
         expires = claims.get("exp")
         if not isinstance(expires, int | float) or expires <= time.time():
             raise SandboxError(401, "Unauthorized")
         call.client, call.scopes = str(claims.get("sub")), frozenset(claims.get("scope") or ())
+
+    def _verify(self, token: str) -> dict[str, Any] | None:
+        try:
+            return jwt.decode(token, self._jwt_secret)
+        except jwt.InvalidToken:
+            return None
 
     @handles(r.GET_JWT.name)
     async def get_jwt(self, call: Call) -> Response:

@@ -34,11 +34,11 @@ from gateway.sandbox.hubmis.school import Year
 from gateway.sandbox.ratelimit import RateDecision
 from gateway.sandbox.responses import JSONResponse
 from gateway.sandbox.simulator import Call, SandboxError, Simulator, handles
+from gateway.sandbox.tokens import VerifiedTokens
 
 # Realms each client may read (one school, as the seed's example S999).
 CLIENT_REALMS = {creds.HUBMIS_CLIENT_ID: (creds.HUBMIS_REALM,)}
 YEAR_HEADER = "academic-year-id"
-_VERIFIED_MAX = 1024  # verified tokens remembered; the gateway holds one at a time
 
 H = TypeVar("H", bound="HubmisCore")
 Handler = Callable[[Any, Call, Year], Awaitable[Response]]
@@ -86,7 +86,7 @@ class HubmisCore(Simulator):
         # Tokens are signed, not stored, so they survive POST /_sandbox/reset (the gateway keeps its token
         # across tests); the key lives only in this process.
         self._signing_key = secrets.token_bytes(32)
-        self._verified: dict[str, dict[str, Any]] = {}  # by token text: verifying was a fifth of a read's CPU
+        self._verified = VerifiedTokens()
         super().__init__(*args, **kwargs)
 
     # ---- errors and rate-limit headers ------------------------------------------------------------
@@ -113,14 +113,9 @@ class HubmisCore(Simulator):
 
     def token_client(self, token: str) -> str | None:
         """The client a valid, unexpired token was issued to; None otherwise."""
-        claims = self._verified.get(token)
+        claims = self._verified.claims(token, self._verify)
         if claims is None:
-            claims = self._verify(token)
-            if claims is None:
-                return None
-            if len(self._verified) >= _VERIFIED_MAX:
-                self._verified.pop(next(iter(self._verified)))
-            self._verified[token] = claims
+            return None
         if float(claims.get("exp", 0)) <= time.time():
             return None
         client = claims.get("sub")

@@ -38,11 +38,15 @@ def query(filters: Filters, more: Mapping[str, Any], search: str | None, sort: S
     return params
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A moment in UTC, a naive one taken as UTC (how attendance bounds are sent)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def when(value: When) -> str | None:
     """An attendance bound: a datetime as ISO 8601 (naive taken as UTC), a date as ``YYYY-MM-DD`` (whole day)."""
     if isinstance(value, datetime):
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, date):
         return value.isoformat()
     return value
