@@ -9,22 +9,32 @@ UNMATCHED = "UNMATCHED"
 
 
 class RequestLog:
-    """Every vendor request (controls under ``/_sandbox`` excluded); keeps the newest ``keep`` in full."""
+    """Every vendor request (controls under ``/_sandbox`` excluded); keeps the newest ``keep`` in full.
+
+    A request is recorded when it has been answered, so one that arrived before a ``clear()`` (a reset) and
+    was answered after it would land in the new log: ``generation`` tells them apart, and such a request is
+    left out, as it belongs to the log that was cleared."""
 
     def __init__(self, keep: int = 20_000) -> None:
         self.total = 0
+        self.generation = 0  # one more at each clear()
         self.by_route: Counter[str] = Counter()
         self._recent: deque[dict[str, Any]] = deque(maxlen=keep)
 
     def clear(self) -> None:
+        self.generation += 1
         self.total = 0
         self.by_route.clear()
         self._recent.clear()
 
     def record(self, method: str, path: str, query: str, status: int, ms: float, route_key: str | None,
-               traceparent: str | None = None, started_at: float | None = None, lost: bool = False) -> None:
+               traceparent: str | None = None, started_at: float | None = None, lost: bool = False,
+               generation: int | None = None) -> None:
         """One served request; ``started_at`` (epoch seconds) and ``ms`` let a test see which calls overlapped;
-        ``lost``: the ``lose_answer_next`` fault closed the connection before the answer went out."""
+        ``lost``: the ``lose_answer_next`` fault closed the connection before the answer went out;
+        ``generation``: the log's when the request arrived (an older one is not recorded)."""
+        if generation is not None and generation != self.generation:
+            return
         self.total += 1
         self.by_route[route_key or UNMATCHED] += 1
         entry: dict[str, Any] = {"method": method, "path": path, "query": query, "status": status,

@@ -222,7 +222,7 @@ class Simulator:
         if scope["path"].startswith("/_sandbox/"):
             await (await self._control(request))(scope, receive, send)
             return
-        started, started_at = time.perf_counter(), time.time()
+        started, started_at, generation = time.perf_counter(), time.time(), self.log.generation
         route, response, decision = await self._serve(request)
         if decision.lose_answer:
             await _lose(response, send)
@@ -230,7 +230,8 @@ class Simulator:
             await response(scope, receive, send)
         self.log.record(scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
                         response.status_code, (time.perf_counter() - started) * 1000, route.key if route else None,
-                        request.headers.get("traceparent"), started_at=started_at, lost=decision.lose_answer)
+                        request.headers.get("traceparent"), started_at=started_at, lost=decision.lose_answer,
+                        generation=generation)
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None, body: Any = None) -> Response:
         content = body if body is not None else self.error_body(status, message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -34,6 +35,21 @@ def test_reset_clears_log_and_faults(sandbox: SandboxProcess) -> None:
     sandbox.reset("stellic")
     assert sandbox.requests("stellic")["total"] == 0
     assert _engagement(sandbox).status_code == 200
+
+
+def test_a_read_in_flight_across_a_reset_is_not_in_the_new_log(sandbox: SandboxProcess) -> None:
+    """The log records a request once answered: one that arrived before the reset belongs to the cleared log,
+    or a test that resets would count another test's slow read as its own."""
+    sandbox.faults("stellic", latency_ms=1000)
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(_engagement, sandbox)
+        time.sleep(0.3)  # it has arrived and waits out its latency
+        assert not slow.done()
+        sandbox.reset("stellic")
+        assert slow.result().status_code == 200
+    assert sandbox.requests("stellic")["total"] == 0
+    _engagement(sandbox)
+    assert sandbox.requests("stellic")["total"] == 1
 
 
 def test_fail_next_then_recovers(sandbox: SandboxProcess) -> None:
