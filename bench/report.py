@@ -9,22 +9,31 @@ def _routes(by_route: dict[str, int]) -> str:
     return ", ".join(f"{n} {route}" for route, n in by_route.items())
 
 
+def _floor(result: dict[str, Any], name: str, levels: int) -> str:
+    """The floor column: a round trip per level plus the warm p50 (bench/roundtrip.py); n/a in older results."""
+    floor = result.get("targets", {}).get(name, {}).get("floor_ms")
+    round_trip = result.get("upstream_round_trip")
+    if floor is None or round_trip is None:
+        return "n/a"
+    return f"{levels} x {round_trip['p50_ms']:g} + warm = {floor:g} ms"
+
+
 def calls_and_latency(result: dict[str, Any]) -> str:
     latency = result["latency_ms"]
     lines = [
         "| query | upstream calls cold / warm | minimum | baseline | critical path: minimum / the cold run's chain "
-        "| cold p50 / p99 (ms) | cold, warm process (Redis flushed) p50 / p99 (ms) | warm p50 / p99 (ms) "
-        "| baseline p50 / p99 (ms) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| floor: round trips + warm p50 | cold p50 / p99 (ms) | cold, warm process (Redis flushed) p50 / p99 (ms) "
+        "| warm p50 / p99 (ms) | baseline p50 / p99 (ms) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in result["queries"].values():
+    for name, r in result["queries"].items():
         calls, lat = r["calls"], r["latency"]
         levels = calls["minimum"]["levels"]
         lines.append(
             f"| {r['title']} | {calls['cold']['total']} / {calls['warm']['total']} | {calls['minimum']['total']} "
             f"| {calls['baseline']['total']} "
             f"| {levels} x {latency:g} = {levels * latency:g} ms / {calls['cold']['chain']['levels']} calls, "
-            f"{calls['cold']['chain']['ms']:g} ms "
+            f"{calls['cold']['chain']['ms']:g} ms | {_floor(result, name, levels)} "
             + "".join(f"| {lat[k]['p50_ms']} / {lat[k]['p99_ms']} " if k in lat else "| n/a "
                       for k in ("cold", "cold_warm_process", "warm", "baseline")) + "|")
     return "\n".join(lines)
