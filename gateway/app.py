@@ -147,6 +147,15 @@ class CampusGraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         return jsoncodec.loads(data)  # not JSON: json's JSONDecodeError, which Strawberry answers with a 400
 
+    def parse_json(self, data: str | bytes) -> object:
+        """A request body (like GET's ``variables`` and ``extensions``) is a JSON object, or for a batch an array
+        of them: Strawberry reads any other JSON body with ``.get`` and fails with a 500, so it is refused here
+        as a 400 (BAD_REQUEST, see __call__)."""
+        payload = super().parse_json(data)
+        if not all(isinstance(item, dict) for item in (payload if isinstance(payload, list) else [payload])):
+            raise HTTPException(400, "expected a JSON object (or, for a batch, an array of JSON objects)")
+        return payload
+
     @property
     def graphql_ide_html(self) -> str:
         """GraphiQL; in the demo it opens with a token already in its request headers."""

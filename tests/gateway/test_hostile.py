@@ -165,6 +165,19 @@ def test_bodies_that_are_not_json_and_json_beyond_64_bits(gateway: GatewayProces
     assert vendor_calls(sandbox) == 0
 
 
+def test_json_bodies_that_are_not_graphql_requests_are_refused_with_a_code(gateway: GatewayProcess,
+                                                                            sandbox: SandboxProcess) -> None:
+    """JSON that is not an object (or a batch of objects) is a BAD_REQUEST, not a plain-text 500 with a traceback."""
+    url, headers = f"{gateway.url}/graphql", {**gateway.bearer(), "content-type": "application/json"}
+    for body in (b"42", b"null", b'"{ vendors { vendor } }"', b"true", b"[42]", b"[null]", b"[[]]",
+                 b'[{"query": "{ vendors { vendor } }"}, 5]'):
+        response = httpx.post(url, content=body, headers=headers, timeout=30)
+        assert response.status_code == 400, (body, response.text)
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST", (body, response.text)
+    assert "Traceback" not in gateway.logs()
+    assert vendor_calls(sandbox) == 0
+
+
 @pytest.fixture(scope="module")
 def production_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         GatewayProcess]:
