@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from functools import partial
 from typing import Any, cast
 
@@ -25,7 +25,9 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import Info
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionResult, Info
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway import directresolvers, gctuning, jsoncodec
@@ -69,6 +71,18 @@ class GatewaySchema(strawberry.federation.Schema):
         """Strawberry would log every error at ERROR with a traceback, a refused scope or a vendor's 404 too.
         Those are answers, each with its code; ErrorFormatter logs the unexpected ones, with their traceback,
         under the request id, and the request log line carries every error's code."""
+
+    async def execute(self, query: str | None, variable_values: dict[str, Any] | None = None,
+                      context_value: Any | None = None, root_value: Any | None = None,
+                      operation_name: str | None = None,
+                      allowed_operation_types: Iterable[OperationType] | None = None,
+                      operation_extensions: dict[str, Any] | None = None) -> ExecutionResult:
+        """Strawberry allows subscriptions over plain HTTP and then runs one here as a query, whose stream cannot
+        be returned (an INTERNAL_ERROR). Subscriptions are served over the WebSocket (``stream``) only, so here
+        one is Strawberry's InvalidOperationTypeError: a 400 coded BAD_REQUEST (see CampusGraphQL.__call__)."""
+        allowed = set(DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types)
+        return await super().execute(query, variable_values, context_value, root_value, operation_name,
+                                     allowed - {OperationType.SUBSCRIPTION}, operation_extensions)
 
     def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
         """Strawberry's ``_entities`` resolver, one representation at a time: a bad one (resolvers/entities.py)

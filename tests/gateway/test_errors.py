@@ -89,6 +89,18 @@ def test_a_body_that_is_not_json_and_a_mutation_sent_with_get_are_bad_requests(g
     assert vendor_calls(sandbox) == 0
 
 
+def test_a_subscription_sent_over_http_is_a_bad_request(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Subscriptions are served over the WebSocket only: over plain HTTP one is refused, not run as a query
+    whose stream cannot be returned (an INTERNAL_ERROR)."""
+    subscription = 'subscription { taskUpdates(id: "VGFzazpjb3Vyc2VfYXNzZXNzbWVudDp4eHh4") { status } }'
+    for method in ("POST", "GET"):
+        error = send(gateway, {"query": subscription}, 400, method=method)["errors"][0]
+        assert error["extensions"]["code"] == "BAD_REQUEST", error
+        assert error["message"] == f"subscriptions are not allowed when using {method}"
+    assert "unexpected error" not in gateway.logs()
+    assert vendor_calls(sandbox) == 0
+
+
 def test_a_refusal_at_the_door_carries_the_request_id_too(gateway: GatewayProcess) -> None:
     response = httpx.post(f"{gateway.url}/graphql", json={"query": "{ vendors { vendor } }"}, timeout=30)
     assert response.status_code == 401
