@@ -141,8 +141,8 @@ class CampusGraphQL(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, except that a request it cannot run as sent (no query, a body that is not JSON, no
-        single operation to run, a mutation sent with GET) is answered as a GraphQL error with a code, not with
-        Strawberry's plain-text reason; the HTTP status stays its 400."""
+        single operation to run, a mutation sent with GET, a method other than GET or POST) is answered as a GraphQL
+        error with a code, not with Strawberry's plain-text reason; the HTTP status stays its 400 (405)."""
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -151,7 +151,8 @@ class CampusGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             cause = exc.__cause__
             code = request_error_code(cause) if isinstance(cause, REQUEST_ERRORS) else "BAD_REQUEST"
-            await refuse(send, exc.status_code, code, exc.reason)
+            allow = {"Allow": "GET, POST"} if exc.status_code == 405 else None  # a method other than GET or POST
+            await refuse(send, exc.status_code, code, exc.reason, allow)
             return
         await response(scope, receive, send)
 
@@ -265,7 +266,8 @@ def create_app(settings: Settings, graphiql_headers: dict[str, str] | None = Non
         return Response(await metrics.render(upstreams), media_type=CONTENT_TYPE_LATEST)
 
     app = Starlette(routes=[
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # Every method reaches Strawberry, which refuses all but GET and POST with a 405 that __call__ codes.
+        Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         *([Route("/metrics", serve_metrics)] if metrics is not None else []),

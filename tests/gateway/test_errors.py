@@ -101,6 +101,18 @@ def test_a_subscription_sent_over_http_is_a_bad_request(gateway: GatewayProcess,
     assert vendor_calls(sandbox) == 0
 
 
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_method_other_than_get_or_post_is_refused_as_json_with_a_code(gateway: GatewayProcess,
+                                                                        sandbox: SandboxProcess, method: str) -> None:
+    response = httpx.request(method, f"{gateway.url}/graphql", json={"query": "{ vendors { vendor } }"},
+                             headers=gateway.bearer(), timeout=30)
+    assert response.status_code == 405 and response.headers["allow"] == "GET, POST", response.text
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "BAD_REQUEST", "requestId": response.headers["x-request-id"]}
+    assert vendor_calls(sandbox) == 0
+
+
 def test_a_refusal_at_the_door_carries_the_request_id_too(gateway: GatewayProcess) -> None:
     response = httpx.post(f"{gateway.url}/graphql", json={"query": "{ vendors { vendor } }"}, timeout=30)
     assert response.status_code == 401
