@@ -66,6 +66,10 @@ class HubmisIndex:
     def lookup(self, key: str) -> int | None:
         return self._by_key.get(self.rules.norm(key))
 
+    def external_id(self, hubmis_id: int) -> str | None:
+        """The external_id the last build saw on this HUBmis record; None when it had none or was not listed."""
+        return self._by_id.get(hubmis_id)
+
     def __len__(self) -> int:
         return len(self._by_id)
 

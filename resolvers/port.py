@@ -107,11 +107,20 @@ class Port(AcademicPort):
             # The global id of a HUBmis record without an external_id: it is that record or no one.
             hubmis_id = hubmis_key(key)
         if hubmis_id is not None:
-            record = await self.loaders.hubmis_student_by_id.load(hubmis_id)
-            if record is None:
-                return None
+            try:
+                record = await self.loaders.hubmis_student_by_id.load(hubmis_id)
+            except VendorError:
+                # HUBmis cannot answer: the index still names the person, whom the other vendors may know. Their
+                # HUBmis fields carry the error; someone the index does not link to a shared key is that error.
+                external = self.hubmis_index.external_id(hubmis_id)
+                if not external:
+                    raise
+                key = external
+            else:
+                if record is None:
+                    return None
+                key = record.external_id or f"{HUBMIS_KEY}{hubmis_id}"
             known[HUBMIS] = hubmis_id
-            key = record.external_id or f"{HUBMIS_KEY}{hubmis_id}"
         elif username is not None:
             key = self.rules.key_for_username(username)
         else:

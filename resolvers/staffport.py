@@ -43,7 +43,8 @@ class StaffPort(PortBase):
             try:
                 record = await self.loaders.hubmis_staff_by_id.load(hubmis_id)
             except VendorError:
-                if key is None or not await self._dartmouth_person_known(key):
+                key = key or self.hubmis_staff_index.external_id(hubmis_id)  # by HUBmis id: the index names them
+                if not key or not await self._dartmouth_person_known(key):
                     raise  # HUBmis' failure, not one of Dartmouth's while checking
                 return self.staff(key, **{HUBMIS: hubmis_id})
             if record is not None:

@@ -199,9 +199,30 @@ def test_a_failing_hubmis_does_not_hide_a_staff_member_dartmouth_knows(gateway: 
     assert {s["vendor"] for s in staff["sources"]} == {"DARTMOUTH", "HUBMIS"}
     assert sorted((e["path"][-1], e["extensions"]["code"], e["extensions"]["vendor"]) for e in result["errors"]) == [
         ("departments", "VENDOR_UNAVAILABLE", "hubmis"), ("firstName", "VENDOR_UNAVAILABLE", "hubmis")]
+    by_id = gateway.query("query($id: Int) { staffMember(hubmisId: $id) { netid firstName } }",
+                          {"id": teacher.hubmis_id})  # the staff index names them: Dartmouth vouches
+    assert by_id["data"]["staffMember"] == {"netid": teacher.key, "firstName": None}
     # With Dartmouth failing too, nobody vouches for the person: the error is HUBmis', which failed first.
     other = next(p for p in world().staff() if {"dartmouth", "hubmis"} <= p.vendors and p.key != teacher.key)
     sandbox.faults("dartmouth", route="GET /api/people/{netid}", outage=True)
     neither = gateway.query(query, {"n": other.key})
     assert neither["data"]["staffMember"] is None
     assert [(e["path"], e["extensions"]["vendor"]) for e in neither["errors"]] == [(["staffMember"], "hubmis")]
+
+
+def test_a_failing_hubmis_still_finds_by_hubmis_id_a_person_the_index_links(gateway: GatewayProcess,
+                                                                            sandbox: SandboxProcess) -> None:
+    """The crosswalk's index maps a HUBmis id to the shared key without asking HUBmis: the other vendors' fields
+    arrive, the HUBmis detail carries HUBmis' error. An id the index cannot link stays HUBmis' error."""
+    netid = linked_student()
+    person = world().people[netid]
+    query = "query($id: Int) { student(hubmisId: $id) { netid firstName hubmis { enrolmentStatus } } }"
+    gateway.query(query, {"id": 1})
+    sandbox.faults("hubmis", route="GET /api/v1/students/{id}", outage=True)
+    result = gateway.query(query, {"id": person.hubmis_id})
+    assert result["data"]["student"] == {"netid": netid, "firstName": person.first_name, "hubmis": None}
+    assert [(e["path"], e["extensions"]["code"], e["extensions"]["vendor"]) for e in result["errors"]] == [
+        (["student", "hubmis"], "VENDOR_UNAVAILABLE", "hubmis")]
+    unknown = gateway.query(query, {"id": 999_999})
+    assert unknown["data"]["student"] is None
+    assert [(e["path"], e["extensions"]["vendor"]) for e in unknown["errors"]] == [(["student"], "hubmis")]
