@@ -51,7 +51,7 @@ async def _hubmis_page(port: Port, route: Any, filters: dict[str, Any], first: i
         reply = await port.up.hubmis.get(route, params=query, ttl=TTL_PEOPLE_S)
         return reply.parse_each(model, envelope)
 
-    return await paged(read, list_tag(route.name, filters), first, after, maximum=100)  # HUBmis' largest page
+    return await paged(read, list_tag(route.key, filters), first, after, maximum=100)  # HUBmis' largest page
 
 
 def _page_info(page: Page[Any]) -> PageInfo:

@@ -31,7 +31,9 @@ _OTHER_LIST = "`after` is not a cursor issued for this list"
 
 def list_tag(name: str, arguments: Mapping[str, Any]) -> str:
     """A short hash of a list and the arguments that choose its records: a cursor carries it, so it is
-    refused by any other list (or the same one filtered otherwise) without the arguments showing."""
+    refused by any other list (or the same one filtered otherwise) without the arguments showing. A vendor
+    list is named by its route's key (method and path), unique across vendors: route names are not
+    (Dartmouth's and HUBmis' student lists are both ``list_students``)."""
     text = json.dumps([name, arguments], sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
@@ -149,7 +151,7 @@ async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[st
     """One page of a Dartmouth collection, each record parsed by ``model`` (once per cached answer): the first
     page without a key, later ones (at any size) on the found set the first answer's ``X-Request-ID`` names.
     Not one call more than before when ``first`` is the size the cursor was made with."""
-    tag = list_tag(route.name, filters)
+    tag = list_tag(route.key, filters)
     check_first(first, maximum)
     cursor = decode_cursor(after, tag) if after else None
     key = cursor.key if cursor else None

@@ -232,6 +232,17 @@ def test_a_cursor_of_one_list_is_refused_by_another(
     assert refused(gateway, sandbox, BY_NAME[taker], cursor) == "BAD_USER_INPUT"
 
 
+def test_an_unfiltered_students_cursor_does_not_cross_vendors(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Dartmouth's and HUBmis' student lists share a route name (list_students): unfiltered, their cursors
+    must still be bound to their own vendor's list, not jump HUBmis to Dartmouth's position (or back)."""
+    dartmouth = dataclasses.replace(BY_NAME["dartmouth students"], variables=(("year", None),))
+    hubmis = BY_NAME["hubmis students"]
+    from_dartmouth = dartmouth.page(gateway, 5)["pageInfo"]["endCursor"]
+    from_hubmis = hubmis.page(gateway, 5)["pageInfo"]["endCursor"]
+    assert refused(gateway, sandbox, hubmis, from_dartmouth) == "BAD_USER_INPUT"
+    assert refused(gateway, sandbox, dartmouth, from_hubmis) == "BAD_USER_INPUT"
+
+
 def test_a_staff_cursor_does_not_continue_another_filter(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     query = """query($first: Int!, $after: String, $status: String) { staff(filter: {status: $status},
         first: $first, after: $after) { pageInfo { endCursor } } }"""
