@@ -37,6 +37,8 @@ class StaffPort(PortBase):
         not hide someone Dartmouth people knows: the fields that need HUBmis report it, the others still arrive."""
         if key is not None and key.startswith(HUBMIS_KEY):
             hubmis_id, key = hubmis_key(key), None
+        elif key is not None:
+            key = self.rules.norm(key)  # as resolve_student takes it: D29054K is d29054k, one person, one global id
         if hubmis_id is None and key is not None:
             hubmis_id = await self.hubmis_staff_id(key)
         if hubmis_id is not None:

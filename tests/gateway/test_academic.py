@@ -159,6 +159,16 @@ def test_a_staff_member_hubmis_lacks_has_no_hubmis_external_id(gateway: GatewayP
                                                "sources": [{"vendor": "DARTMOUTH"}]}}}
 
 
+def test_a_staff_netid_in_another_case_is_the_same_staff_member(gateway: GatewayProcess) -> None:
+    """Keys compare ignoring case (CAMPUSGRAPH_CROSSWALK_CASE_INSENSITIVE): a Dartmouth-only staff member asked
+    by an upper-case netid is the same person, with the same global id, not null (Dartmouth's people route is
+    case-sensitive, so the key must be taken in lower case before it is asked)."""
+    query = "query($n: String) { staffMember(netid: $n) { id netid lastName sources { vendor id } } }"
+    lower = gateway.query(query, {"n": "d29054k"})["data"]["staffMember"]
+    assert lower is not None and lower["netid"] == "d29054k"
+    assert gateway.query(query, {"n": "D29054K"}) == {"data": {"staffMember": lower}}
+
+
 def test_a_staff_member_hubmis_lacks_has_dartmouths_title_and_department(gateway: GatewayProcess) -> None:
     """Seed 003's advisors are Dartmouth people only; Dartmouth's title and department_class fill jobTitle and
     departments, as its names fill firstName and lastName. A student is no member of staff."""
