@@ -240,6 +240,17 @@ def test_hubmis_attendance_between_two_instants(gateway: GatewayProcess, sandbox
     assert sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students/{id}/attendance", 0) == before
 
 
+def test_hubmis_attendance_from_the_first_year_is_sent_as_iso_8601(gateway: GatewayProcess) -> None:
+    """"All the attendance there is" reads from 0001-01-01: a four-digit year, as ISO 8601 wants it (strftime's
+    %Y writes "1-01-01", which HUBmis refuses with 422 and the caller got as VENDOR_BAD_REQUEST)."""
+    query = """query($from: DateTime!, $to: DateTime!) { student(hubmisId: 56) { hubmis {
+        attendance(from: $from, to: $to) { date } } } }"""
+    bounded = gateway.query(query, {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"})
+    everything = gateway.query(query, {"from": "0001-01-01T00:00:00Z", "to": "9999-12-31T23:59:59Z"})
+    assert "errors" not in everything, everything["errors"]
+    assert everything["data"] == bounded["data"] and bounded["data"]["student"]["hubmis"]["attendance"]
+
+
 def test_a_hubmis_key_in_a_global_id_is_that_hubmis_record_or_no_one(gateway: GatewayProcess) -> None:
     """``hubmis:{id}`` is the key of a HUBmis record without an external_id: node(id:) finds that record, an id
     HUBmis lacks is null (not an empty student), and a suffix that is no id is BAD_USER_INPUT (not a crash)."""

@@ -46,7 +46,8 @@ def as_utc(moment: datetime) -> datetime:
 def when(value: When) -> str | None:
     """An attendance bound: a datetime as ISO 8601 (naive taken as UTC), a date as ``YYYY-MM-DD`` (whole day)."""
     if isinstance(value, datetime):
-        return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # isoformat, not strftime: %Y writes year 1 as "1", which is not ISO 8601 (HUBmis answers 422)
+        return as_utc(value).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
     if isinstance(value, date):
         return value.isoformat()
     return value
