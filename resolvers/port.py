@@ -40,6 +40,15 @@ _SOURCE_VALUE = {"hubmis": people.hubmis_student_value, "dartmouth_person": peop
                  "dartmouth_student": people.dartmouth_student_value}
 
 
+def _utc_bound(argument: str, moment: datetime) -> datetime:
+    """The instant in UTC, as HUBmis is sent it; BAD_USER_INPUT when its offset takes it out of years 1-9999."""
+    try:
+        return as_utc(moment)
+    except OverflowError:
+        raise GatewayError(f"`{argument}` is outside the years 1 to 9999 in UTC", "BAD_USER_INPUT",
+                           argument=argument) from None
+
+
 def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
     """Refuse a value the vendor documents no meaning for, before any call."""
     if value not in allowed:
@@ -304,7 +313,8 @@ class Port(AcademicPort):
 
     # ---- vendor detail -----------------------------------------------------------------------------
     async def hubmis_attendance(self, hubmis_id: int, start: datetime, end: datetime) -> list[AttendanceMark] | None:
-        if as_utc(start) > as_utc(end):  # HUBmis would answer no marks, which reads as "no attendance"
+        start, end = _utc_bound("from", start), _utc_bound("to", end)
+        if start > end:  # HUBmis would answer no marks, which reads as "no attendance"
             raise GatewayError("`from` is after `to`", "BAD_USER_INPUT", argument="from")
         marks = await self.up.hubmis.get_student_attendance(hubmis_id, start, end)
         return [people.attendance_from_hubmis(m) for m in marks]

@@ -251,6 +251,23 @@ def test_hubmis_attendance_from_the_first_year_is_sent_as_iso_8601(gateway: Gate
     assert everything["data"] == bounded["data"] and bounded["data"]["student"]["hubmis"]["attendance"]
 
 
+def test_hubmis_attendance_bounds_outside_utcs_calendar_are_bad_user_input(gateway: GatewayProcess,
+                                                                          sandbox: SandboxProcess) -> None:
+    """An offset that takes a bound before year 1 or after year 9999 in UTC has no UTC instant to send: refused
+    before the call as the argument it is, not an INTERNAL_ERROR."""
+    query = """query($from: DateTime!, $to: DateTime!) { student(hubmisId: 56) { hubmis {
+        attendance(from: $from, to: $to) { date } } } }"""
+    gateway.query(query, {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"})
+    before = sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students/{id}/attendance", 0)
+    for bounds, argument in (({"from": "0001-01-01T00:00:00+05:00", "to": "2026-01-01T00:00:00Z"}, "from"),
+                             ({"from": "2026-01-01T00:00:00Z", "to": "9999-12-31T23:00:00-05:00"}, "to")):
+        result = gateway.query(query, bounds)
+        (error,) = result["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert error["extensions"]["argument"] == argument and result["data"]["student"]["hubmis"]["attendance"] is None
+    assert sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students/{id}/attendance", 0) == before
+
+
 def test_a_hubmis_key_in_a_global_id_is_that_hubmis_record_or_no_one(gateway: GatewayProcess) -> None:
     """``hubmis:{id}`` is the key of a HUBmis record without an external_id: node(id:) finds that record, an id
     HUBmis lacks is null (not an empty student), and a suffix that is no id is BAD_USER_INPUT (not a crash)."""
