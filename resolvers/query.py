@@ -112,7 +112,8 @@ class Query:
         return await port.resolve_student(hubmis_id=value)
 
     @strawberry.field(description="Students as one vendor lists them (its own paging and filters), linked to "
-                                  "their other records. Sources: Dartmouth students or HUBmis students.")
+                                  "their other records. Sources: Dartmouth students, HUBmis students, or Stellic's "
+                                  "engagement export (every username; it takes no filter).")
     async def students(self, info: Info[Any, Any], source: Vendor | None = Vendor.DARTMOUTH,
                        filter: StudentFilter | None = None, first: int | None = PAGE,
                        after: str | None = None) -> StudentConnection | None:

@@ -189,6 +189,15 @@ def test_a_filter_the_source_cannot_apply_is_refused(gateway: GatewayProcess, sa
     assert "errors" not in both, both
 
 
+def test_the_students_description_names_every_source_it_accepts(gateway: GatewayProcess) -> None:
+    """students(source: STELLIC) lists Stellic's engagement export: the description GraphiQL shows must say so."""
+    listed = gateway.query("{ students(source: STELLIC, first: 1) { totalCount } }")
+    assert "errors" not in listed and listed["data"]["students"]["totalCount"], listed
+    fields = gateway.query('{ __type(name: "Query") { fields { name description } } }')["data"]["__type"]["fields"]
+    description = next(f["description"] for f in fields if f["name"] == "students")
+    assert all(vendor in description for vendor in ("Dartmouth", "HUBmis", "Stellic")), description
+
+
 def test_hubmis_tutor_group_comes_from_the_academic_structure(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     # The HUBmis student record carries form, year group and houses but no tutor group: that is in the student's
     # academic structure. Seed student 56 sits at rank 0 of Year 9, so in tutor group TG09X (98).
