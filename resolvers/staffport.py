@@ -39,6 +39,8 @@ class StaffPort(PortBase):
             hubmis_id, key = hubmis_key(key), None
         elif key is not None:
             key = self.rules.norm(key)  # as resolve_student takes it: D29054K is d29054k, one person, one global id
+        if hubmis_id is not None and hubmis_id < 1:
+            return None  # HUBmis ids count from 1: no call of its scarce budget for an id that names no one
         if hubmis_id is None and key is not None:
             hubmis_id = await self.hubmis_staff_id(key)
         if hubmis_id is not None:

@@ -112,6 +112,14 @@ def test_a_listed_hubmis_student_has_the_global_id_every_other_path_gives(gatewa
     assert again["data"]["node"] == {"id": miles["id"], "hubmisId": 56}
 
 
+def test_a_hubmis_id_below_one_names_no_one_without_a_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    result = gateway.query("{ a: student(hubmisId: 0) { id } b: student(hubmisId: -5) { id } "
+                           "c: staffMember(hubmisId: 0) { id } }")
+    assert result == {"data": {"a": None, "b": None, "c": None}}
+    by_id = sandbox.requests("hubmis")["by_route"]
+    assert by_id.get("GET /api/v1/students/{id}", 0) == by_id.get("GET /api/v1/staff/{id}", 0) == 0
+
+
 def test_exactly_one_key_is_required(gateway: GatewayProcess) -> None:
     result = gateway.query("{ student { netid } }")
     assert result["data"]["student"] is None
