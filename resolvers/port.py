@@ -115,8 +115,6 @@ class Port(AcademicPort):
         if key is not None and key.startswith(HUBMIS_KEY):
             # The global id of a HUBmis record without an external_id: it is that record or no one.
             hubmis_id = hubmis_key(key)
-        if hubmis_id is not None and hubmis_id < 1:
-            return None  # HUBmis ids count from 1: no call of its scarce budget for an id that names no one
         if hubmis_id is not None:
             try:
                 record = await self.loaders.hubmis_student_by_id.load(hubmis_id)

@@ -39,16 +39,15 @@ class StaffPort(PortBase):
             hubmis_id, key = hubmis_key(key), None
         elif key is not None:
             key = self.rules.norm(key)  # as resolve_student takes it: D29054K is d29054k, one person, one global id
-        if hubmis_id is not None and hubmis_id < 1:
-            return None  # HUBmis ids count from 1: no call of its scarce budget for an id that names no one
         if hubmis_id is None and key is not None:
             hubmis_id = await self.hubmis_staff_id(key)
         if hubmis_id is not None:
             try:
                 record = await self.loaders.hubmis_staff_by_id.load(hubmis_id)
             except VendorError:
-                key = key or self.hubmis_staff_index.external_id(hubmis_id)  # by HUBmis id: the index names them
-                if not key or not await self._dartmouth_person_known(key):
+                if key is None and (external := self.hubmis_staff_index.external_id(hubmis_id)):
+                    key = self.rules.norm(external)  # asked by HUBmis id: the index names them, as any key is taken
+                if key is None or not await self._dartmouth_person_known(key):
                     raise  # HUBmis' failure, not one of Dartmouth's while checking
                 return self.staff(key, **{HUBMIS: hubmis_id})
             if record is not None:

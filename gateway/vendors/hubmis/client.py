@@ -13,6 +13,7 @@ from gateway.vendors.auth import ClientCredentials
 from gateway.vendors.base import VendorClient
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import HubmisConfig
+from gateway.vendors.errors import VendorNotFound
 from gateway.vendors.hubmis import routes
 from gateway.vendors.hubmis.models import (
     HubmisAcademicYear,
@@ -90,6 +91,9 @@ class HubmisClient(VendorClient):
 
     async def _one(self, route: Route, model: Callable[[dict[str, Any]], T], path: Mapping[str, Any],
                    ttl: float = TTL_PEOPLE_S, params: Mapping[str, Any] | None = None) -> T:
+        record_id = path.get("id")
+        if isinstance(record_id, int) and record_id < 1:  # ids count from 1: no call of the scarce budget on a 404
+            raise VendorNotFound(self.vendor, f"no such record: {record_id}", route=route.key)
         return (await self.get(route, path=path, params=params, ttl=ttl)).parse(model)
 
     async def _list(self, route: Route, model: Callable[[dict[str, Any]], T], *,
