@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from gateway import eventloop
@@ -70,10 +72,30 @@ def _run_serve(args: argparse.Namespace) -> int:
         print(f"campusgraph serve: {exc}", file=sys.stderr)
         return 2
     configure(settings.log_level)
-    uvicorn.run("gateway.app:create_app_from_env", factory=True, host=args.host or settings.host,
-                port=args.port or settings.port, workers=args.workers, log_level=settings.log_level.lower(),
-                access_log=False, timeout_graceful_shutdown=30)
+    with _shared_metrics(args.workers, settings.metrics_enabled):
+        uvicorn.run("gateway.app:create_app_from_env", factory=True, host=args.host or settings.host,
+                    port=args.port or settings.port, workers=args.workers, log_level=settings.log_level.lower(),
+                    access_log=False, timeout_graceful_shutdown=30)
     return 0
+
+
+@contextlib.contextmanager
+def _shared_metrics(workers: int, enabled: bool) -> Iterator[None]:
+    """Several workers count into one directory, so that ``/metrics`` on any of them shows them all: one made
+    for this run (through the environment the workers inherit) and removed after it. A directory the operator
+    named in ``PROMETHEUS_MULTIPROC_DIR`` is used as it is, one worker or many."""
+    from gateway.observability.metrics import MULTIPROCESS_DIR, multiprocess_dir
+
+    if workers <= 1 or not enabled or multiprocess_dir() is not None:
+        yield
+        return
+    path = tempfile.mkdtemp(prefix="campusgraph-metrics-")
+    os.environ[MULTIPROCESS_DIR] = path
+    try:
+        yield
+    finally:
+        os.environ.pop(MULTIPROCESS_DIR, None)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _run_schema(args: argparse.Namespace) -> int:

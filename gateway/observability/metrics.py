@@ -4,28 +4,36 @@ breaker state, rate budget and tasks.
 Every label value comes from a bounded set: operation names are capped (``other`` past the cap), routes
 are route-table templates, statuses are HTTP codes. No id, argument or query text ever becomes a label.
 Upstream figures arrive as ``UpstreamStats`` events; breaker state and rate budget are read at scrape time.
+
+With ``PROMETHEUS_MULTIPROC_DIR`` set (``campusgraph serve --workers N`` sets it for its workers), counters
+and histograms are kept in that directory by every worker and a scrape answered by any of them adds them all
+up: prometheus_client's multiprocess mode, which must be chosen before the workers import it.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
-    Gauge,
     Histogram,
     disable_created_metrics,
     generate_latest,
+    multiprocess,
 )
-from prometheus_client import Enum as StateSet
+from prometheus_client.core import GaugeMetricFamily, Metric, StateSetMetricFamily
 
 from gateway.upstreams import Upstreams
 from gateway.vendors.breaker import BreakerState
 from gateway.vendors.stats import UpstreamStats
 
-__all__ = ["CONTENT_TYPE_LATEST", "GatewayMetrics", "record_task"]
+__all__ = ["CONTENT_TYPE_LATEST", "MULTIPROCESS_DIR", "GatewayMetrics", "multiprocess_dir", "record_task"]
+
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own variable
 
 # Seconds; GraphQL operations span a cache hit (~ms) to a budget of slow vendor calls.
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -51,11 +59,47 @@ class OperationNames:
         return name
 
 
+def multiprocess_dir() -> str | None:
+    """Where the workers of one gateway keep their counters, when they share them (prometheus_client also
+    honours the variable's old lower-case name)."""
+    return os.environ.get(MULTIPROCESS_DIR) or os.environ.get(MULTIPROCESS_DIR.lower()) or None
+
+
+class ScrapeTimeState:
+    """Breaker state per vendor (a state set) and the rate budget of vendors that have one, as ``render`` last
+    read them. A collector rather than metrics: the values are this process's at the moment of the scrape,
+    never a multiprocess value file left behind by another worker."""
+
+    def __init__(self) -> None:
+        self.statuses: list[dict[str, Any]] = []
+
+    def collect(self) -> Iterator[Metric]:
+        breaker = StateSetMetricFamily("campusgraph_upstream_breaker", "Circuit breaker state per vendor",
+                                       labels=["vendor"])
+        remaining = GaugeMetricFamily("campusgraph_upstream_rate_remaining", "Requests left in the client-side "
+                                      "rate budget (vendors that have one)", labels=["vendor"])
+        for status in self.statuses:
+            breaker.add_metric([status["vendor"]], {s.value: s.value == status["breaker"] for s in BreakerState})
+            if status["rate_remaining"] is not None:
+                remaining.add_metric([status["vendor"]], status["rate_remaining"])
+        yield breaker
+        yield remaining
+
+
 class GatewayMetrics:
-    """The gateway's collectors, in a registry of their own (one per app, so tests and workers don't mix)."""
+    """The gateway's collectors, in a registry of their own (one per app, so tests and workers don't mix).
+
+    In multiprocess mode the exposition is every worker's counters from the shared directory, read at
+    scrape time, and this process's breaker state and rate budget."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
+        self.scrape_time = ScrapeTimeState()
+        self.exposition = self.registry
+        if (shared := multiprocess_dir()) is not None:
+            self.exposition = CollectorRegistry()
+            multiprocess.MultiProcessCollector(self.exposition, path=shared)  # type: ignore[no-untyped-call]
+        self.exposition.register(self.scrape_time)
         self.names = OperationNames()
         r = self.registry
         self.operations = Counter("campusgraph_graphql_operations", "GraphQL operations by name, type and "
@@ -75,10 +119,6 @@ class GatewayMetrics:
         self.retries = Counter("campusgraph_upstream_retries", "Retried vendor reads", ["vendor"], registry=r)
         self.rate_limited = Counter("campusgraph_upstream_rate_limited", "429 answers received from vendors",
                                     ["vendor"], registry=r)
-        self.breaker = StateSet("campusgraph_upstream_breaker", "Circuit breaker state per vendor", ["vendor"],
-                                states=[s.value for s in BreakerState], registry=r)
-        self.rate_remaining = Gauge("campusgraph_upstream_rate_remaining", "Requests left in the client-side "
-                                    "rate budget (vendors that have one)", ["vendor"], registry=r)
         self.tasks = Counter("campusgraph_tasks", "Asynchronous vendor tasks by kind and status reached",
                              ["kind", "status"], registry=r)
 
@@ -112,11 +152,8 @@ class GatewayMetrics:
     # ---- scrape ----------------------------------------------------------------------------
     async def render(self, upstreams: Upstreams) -> bytes:
         """The exposition text, with breaker state and rate budget read now."""
-        for status in await upstreams.status():
-            self.breaker.labels(status["vendor"]).state(status["breaker"])
-            if status["rate_remaining"] is not None:
-                self.rate_remaining.labels(status["vendor"]).set(status["rate_remaining"])
-        return generate_latest(self.registry)
+        self.scrape_time.statuses = await upstreams.status()
+        return generate_latest(self.exposition)
 
 
 def record_task(stats: UpstreamStats, kind: str, status: str) -> None:

@@ -1,15 +1,20 @@
 """GET /metrics after a known set of operations: operations by name and outcome, upstream calls by vendor,
-route and status, retries, cache, breaker and rate budget; and no label ever holds an id or a query."""
+route and status, retries, cache, breaker and rate budget; and no label ever holds an id or a query. With
+several workers, any of them answers for all."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.observability.metrics import MAX_OPERATION_NAMES, GatewayMetrics, OperationNames, record_task
 from gateway.vendors.stats import UpstreamStats
 from tests.gateway.test_students import linked_student
-from tests.gatewayproc import GatewayProcess
+from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.observability.conftest import scrape, value
 from tests.sandboxproc import SandboxProcess
 
@@ -113,3 +118,46 @@ def test_a_course_assessment_task_is_counted_as_it_moves(observed: GatewayProces
                 - value(before, "campusgraph_tasks_total", kind="course_assessment", status=status))
 
     assert grew("pending") == 1 and grew("complete") == 1
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
+def _inherited(pid: int, name: str) -> str | None:
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        env = dict(v.split(b"=", 1) for v in f.read().split(b"\0") if b"=" in v)
+    found = env.get(name.encode())
+    return found.decode() if found is not None else None
+
+
+def test_every_worker_is_counted_whichever_answers_the_scrape(sandbox: SandboxProcess) -> None:
+    gateway = GatewayProcess(sandbox_env(sandbox), extra_args=("--workers", "2")).start(timeout=60)
+    try:
+        assert gateway.proc is not None
+        shared = {d for pid in _children(gateway.proc.pid) if (d := _inherited(pid, "PROMETHEUS_MULTIPROC_DIR"))}
+        assert len(shared) == 1, "the workers were given one directory to count in"
+        directory = shared.pop()
+        headers = gateway.bearer()
+        sent = 0
+        for _ in range(10):  # until both workers have answered some: each request on a connection of its own
+            with ThreadPoolExecutor(8) as pool:
+                answers = list(pool.map(lambda _: httpx.post(f"{gateway.url}/graphql", headers=headers, timeout=30,
+                                                             json={"query": "query Ping { __typename }"}), range(16)))
+            assert all(a.status_code == 200 for a in answers)
+            sent += len(answers)
+            counted_by = {f.rsplit("_", 1)[1] for f in os.listdir(directory) if f.startswith("counter_")}
+            if len(counted_by) >= 2:
+                break
+        assert len(counted_by) >= 2, "one worker answered every request"
+
+        for _ in range(8):  # each scrape on a new connection, answered by either worker: always the total
+            samples = scrape(gateway)
+            assert value(samples, "campusgraph_graphql_operations_total", operation="Ping", type="query",
+                         outcome="ok") == sent
+            assert value(samples, "campusgraph_upstream_breaker", vendor="dartmouth",
+                         campusgraph_upstream_breaker="closed") == 1
+    finally:
+        gateway.stop()
+    assert not os.path.exists(directory), "the directory is removed with the gateway"
