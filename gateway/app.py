@@ -9,7 +9,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from functools import partial
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import strawberry
 from cross_web import HTTPException
@@ -62,7 +62,7 @@ from resolvers.tasks import TaskTracker
 from resolvers.taskstore import TaskStore
 
 log = logging.getLogger("campusgraph.app")
-FEDERATION_VERSION = "2.5"
+FEDERATION_VERSION: Literal["2.5"] = "2.5"
 PLAIN_ACK: UnsetType = UNSET  # on_ws_connect's answer for a connection_ack without a payload
 
 

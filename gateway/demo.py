@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+from dataclasses import replace
 
 import uvicorn
 
@@ -36,8 +37,9 @@ def sandbox_settings(config: SandboxConfig, **overrides: object) -> Settings:
 async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.0,
                    sandbox_ports: dict[str, int] | None = None) -> int:
     configure("WARNING")
-    config = SandboxConfig(students=students, options=SandboxOptions(latency_ms=latency_ms),
-                           **({"ports": sandbox_ports} if sandbox_ports else {}))
+    config = SandboxConfig(students=students, options=SandboxOptions(latency_ms=latency_ms))
+    if sandbox_ports:
+        config = replace(config, ports=sandbox_ports)
     ready = asyncio.Event()
 
     def sandbox_ready(text: str) -> None:

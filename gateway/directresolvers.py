@@ -15,7 +15,7 @@ hooks and graphql-core's middleware still wrap them, as they wrap every field.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLObjectType, GraphQLResolveInfo
@@ -41,7 +41,8 @@ def install(schema: strawberry.Schema) -> list[str]:
     return changed
 
 
-def _direct(field: StrawberryField | None, info_class: type) -> Callable[[Any, GraphQLResolveInfo], Any] | None:
+def _direct(field: StrawberryField | None,
+            info_class: Callable[..., Any]) -> Callable[[Any, GraphQLResolveInfo[Any]], Any] | None:
     if not isinstance(field, StrawberryField) or field.base_resolver is None or field.extensions or field.arguments:
         return None
     resolver = field.base_resolver
@@ -50,9 +51,9 @@ def _direct(field: StrawberryField | None, info_class: type) -> Callable[[Any, G
         return None
     if list(resolver.signature.parameters) != [self_param.name, info_param.name]:
         return None
-    function = resolver.wrapped_func
+    function = cast(Callable[..., Any], resolver.wrapped_func)
 
-    def direct(source: Any, info: GraphQLResolveInfo) -> Any:
+    def direct(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
         return function(source, info_class(_raw_info=info, _field=field))
 
     return direct

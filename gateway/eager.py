@@ -19,7 +19,7 @@ import asyncio
 import threading
 import types
 from collections.abc import Coroutine, Generator
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -92,7 +92,7 @@ class _Resumed:
         # on what the coroutine waits on and sends back (or throws in: a cancellation) what it gets. One that
         # stepped aside for I/O (None) goes on at once: it is in its own task now.
         coro, first = self._coro, self._waiting
-        sent, value = True, None
+        sent, value = True, cast(Any, None)
         if first is not None and not first.done():  # once done, the coroutine's await reads its outcome itself
             first._asyncio_future_blocking = True  # as the coroutine's own await had marked it
             sent, value = yield from _wait_on(first, coro)

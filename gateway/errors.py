@@ -118,11 +118,12 @@ class ErrorFormatter(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is None or not getattr(result, "errors", None):
+        result: Any = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if not errors:
             return
         request_id = getattr(self.execution_context.context, "request_id", "-")
-        result.errors = [format_error(e, request_id) for e in result.errors]
+        result.errors = [format_error(e, request_id) for e in errors]
 
     def on_stream_result(self, result: Any) -> Iterator[None]:
         """Each result a subscription streams is formatted the same way."""

@@ -49,14 +49,16 @@ class _SharedFirstWorld:
     is dominated by building it); each later call (a reset) builds a fresh copy for that simulator."""
 
     def __init__(self, build: Callable[[], World], users: int) -> None:
-        self._build, self._first, self._left = build, None, users
+        self._build, self._left = build, users
+        self._first: World | None = None
 
     def __call__(self) -> World:
         if self._left > 0:
             self._left -= 1
             if self._first is None:
                 self._first = self._build()
-            world, self._first = self._first, (self._first if self._left else None)
+            world = self._first
+            self._first = world if self._left else None
             return world
         return self._build()
 
@@ -92,13 +94,13 @@ class PortMux:
                 message = await receive()
             await send({"type": "lifespan.shutdown.complete"})
             return
-        server = scope.get("server") or (None, None)
-        await self.by_port[server[1]](scope, receive, send)
+        _host, port = scope.get("server") or (None, 0)
+        await self.by_port[port](scope, receive, send)
 
 
 def bind(config: SandboxConfig) -> list[socket.socket]:
     """Bind every vendor's port first, so a busy port fails before any data is built."""
-    sockets = []
+    sockets: list[socket.socket] = []
     for vendor in SIMULATORS:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -49,11 +49,13 @@ class Reply:
 
     def parse(self, model: Callable[[Any], T]) -> T:
         """``model(body)``, built once per cached answer."""
-        return self._kept(model, lambda: model(self.body))
+        built: T = self._kept(model, lambda: model(self.body))
+        return built
 
     def parse_each(self, model: Callable[[Any], T], items: Callable[[Any], list[Any]]) -> list[T]:
         """``model`` applied to each of ``items(body)``, built once per cached answer."""
-        return self._kept((model, items), lambda: [model(item) for item in items(self.body)])
+        built: list[T] = self._kept((model, items), lambda: [model(item) for item in items(self.body)])
+        return built
 
     def _kept(self, key: Any, build: Callable[[], Any]) -> Any:
         if self.models is None:
