@@ -35,8 +35,8 @@ ERROR_CODES: dict[str, str] = {
     "NOT_FOUND": "no such record",
     "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost: it may or may not have been applied",
     "UPSTREAM_BUDGET_EXCEEDED": "the request needed more upstream calls than its budget allows",
-    "BAD_USER_INPUT": "an argument is malformed (e.g. an ID this gateway did not issue, or a variable of the wrong "
-                      "type)",
+    "BAD_USER_INPUT": "an argument is malformed (e.g. an ID this gateway did not issue, an empty filter, or a "
+                      "variable of the wrong type)",
     "IDEMPOTENCY_KEY_REUSED": "the Idempotency-Key was first used with another operation or other variables",
     "IDEMPOTENCY_KEY_IN_PROGRESS": "the first request with this Idempotency-Key is still running; ask again later",
     "UNAUTHENTICATED": "no valid bearer token or API key came with the request (HTTP 401)",

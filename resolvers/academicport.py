@@ -12,6 +12,7 @@ from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S
 from gateway.vendors.dartmouth.models import DartmouthEnrollment
 from gateway.vendors.errors import VendorError
+from resolvers.arguments import blank
 from resolvers.crosswalk import Crosswalk
 from resolvers.mapping import academic
 from resolvers.paging import Page, dartmouth_page
@@ -59,6 +60,8 @@ class AcademicPort(StaffPort):
 
     # ---- sections and enrollments ---------------------------------------------------------------------
     async def section_by_id(self, section_id: str) -> Section | None:
+        if blank(section_id):
+            return None  # no section has an empty id: nothing to ask Dartmouth
         record = await self.loaders.dartmouth_section_by_id.load(section_id)
         return None if record is None else academic.section_from_dartmouth(record, full=record)
 
@@ -92,7 +95,7 @@ class AcademicPort(StaffPort):
         read in flight (the vendor cache coalesces them), so the section and its roster cost one round trip,
         not two. Only where the cache can coalesce, and only for a caller who may read them; a failure here
         is reported by the field itself."""
-        if not self.dartmouth.cache.enabled or (self.viewer is not None and not self.viewer.has(
+        if blank(section_key) or not self.dartmouth.cache.enabled or (self.viewer is not None and not self.viewer.has(
                 FIELD_SCOPES[("Section", "enrollments")])):
             return
         for first, after in pages:

@@ -17,6 +17,7 @@ from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import TTL_PEOPLE_S
 from gateway.vendors.hubmis.models import HubmisStaff, HubmisStudent
 from gateway.vendors.payload import envelope
+from resolvers.arguments import blank, check_filter, check_one_of
 from resolvers.mapping import academic
 from resolvers.paging import Page, dartmouth_page, list_tag, paged
 from resolvers.port import Port
@@ -67,18 +68,19 @@ HUBMIS_ENROLMENT_STATUSES = ("current", "past", "applicant")  # filter[enrolment
 
 
 def check_student_filter(source: Vendor, f: StudentFilter) -> None:
-    """BAD_USER_INPUT for a filter the source cannot apply (ignoring it would answer an unfiltered list), or a
-    value outside the set the vendor documents for it (it would refuse the read)."""
+    """BAD_USER_INPUT for an empty filter value, a filter the source cannot apply (ignoring it would answer an
+    unfiltered list), or a value outside the set the vendor documents for it (it would refuse the read)."""
     given = {"classYear": f.class_year, "schoolId": f.school_id, "statusCode": f.status_code, "search": f.search,
              "yearGroup": f.year_group, "form": f.form}
     for name, value in given.items():
+        if isinstance(value, str):
+            check_filter(f"filter.{name}", value)
         if value is not None and source not in STUDENT_FILTERS[name]:
             takes = " or ".join(v.name for v in STUDENT_FILTERS[name])
             raise GatewayError(f"filter.{name} applies to source {takes} only, not {source.name}", "BAD_USER_INPUT",
                                argument="filter")
-    if source is Vendor.HUBMIS and f.status_code is not None and f.status_code not in HUBMIS_ENROLMENT_STATUSES:
-        raise GatewayError(f"filter.statusCode for HUBMIS is one of {', '.join(HUBMIS_ENROLMENT_STATUSES)}",
-                           "BAD_USER_INPUT", argument="filter")
+    if source is Vendor.HUBMIS:
+        check_one_of("filter.statusCode", f.status_code, HUBMIS_ENROLMENT_STATUSES, where=" for HUBMIS")
 
 
 async def students(port: Port, source: Vendor, f: StudentFilter, first: int, after: str | None) -> StudentConnection:
@@ -127,10 +129,9 @@ HUBMIS_STAFF_STATUSES = ("current", "past")  # filter[status] of the staff list;
 
 
 async def staff(port: Port, f: StaffFilter, first: int, after: str | None) -> StaffConnection:
-    if f.status is not None and f.status not in HUBMIS_STAFF_STATUSES:
-        # Refused here: HUBmis' 422 would spend its budget and fail the whole (non-null) list as a vendor error.
-        raise GatewayError(f"filter.status is one of {', '.join(HUBMIS_STAFF_STATUSES)}", "BAD_USER_INPUT",
-                           argument="filter")
+    check_filter("filter.search", f.search)
+    # Refused here: HUBmis' 422 would spend its budget and fail the whole (non-null) list as a vendor error.
+    check_one_of("filter.status", f.status, HUBMIS_STAFF_STATUSES)
     page = await _hubmis_page(port, hubmis_routes.LIST_STAFF, _clean({
         "search": f.search, "filter[department]": f.department, "filter[status]": f.status}), first, after,
         HubmisStaff.from_payload)
@@ -140,6 +141,8 @@ async def staff(port: Port, f: StaffFilter, first: int, after: str | None) -> St
 
 
 async def sections(port: Port, term: str, f: SectionFilter, first: int, after: str | None) -> SectionConnection:
+    for name, value in (("term", term), ("filter.subject", f.subject), ("filter.courseNumber", f.course_number)):
+        check_filter(name, value)
     page = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_SECTIONS, _clean({
         "term.sis_term_code": term, "subject_id": f.subject, "course_number": f.course_number,
         "is_in_session": None if f.is_in_session is None else str(f.is_in_session).lower()}),
@@ -152,10 +155,14 @@ async def sections(port: Port, term: str, f: SectionFilter, first: int, after: s
 
 
 async def enrollment(port: Port, key: str) -> Enrollment | None:
+    if blank(key):
+        return None  # no enrollment has an empty id: nothing to ask Dartmouth
     record = await port.loaders.dartmouth_enrollment_by_id.load(key)
     return None if record is None else academic.enrollment_from_dartmouth(record)
 
 
 async def hold(port: Port, key: str) -> Hold | None:
+    if blank(key):
+        return None
     record = await port.loaders.dartmouth_hold_by_id.load(key)
     return None if record is None else academic.hold_from_dartmouth(record)

@@ -110,7 +110,7 @@ class Loaders:
 
 def _enrollment_filters(netid: str, term: str | None, active_only: bool) -> dict[str, str]:
     filters = {"netid": netid}
-    if term:
+    if term is not None:
         filters["term.sis_term_code"] = term
     if active_only:
         filters["is_active"] = "true"

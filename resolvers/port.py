@@ -11,6 +11,7 @@ from gateway.errors import GatewayError
 from gateway.vendors.errors import VendorError
 from gateway.vendors.hubmis.params import as_utc
 from resolvers.academicport import AcademicPort
+from resolvers.arguments import blank, check_filter, check_one_of
 from resolvers.loaders import MISSING, peek
 from resolvers.mapping import academic, people
 from resolvers.permissions import FIELD_SCOPES
@@ -47,12 +48,6 @@ def _utc_bound(argument: str, moment: datetime) -> datetime:
     except OverflowError:
         raise GatewayError(f"`{argument}` is outside the years 1 to 9999 in UTC", "BAD_USER_INPUT",
                            argument=argument) from None
-
-
-def _one_of_values(argument: str, value: str, allowed: tuple[str, ...]) -> None:
-    """Refuse a value the vendor documents no meaning for, before any call."""
-    if value not in allowed:
-        raise GatewayError(f"{argument} must be one of {', '.join(allowed)}", "BAD_USER_INPUT", argument=argument)
 
 
 class Port(AcademicPort):
@@ -133,9 +128,9 @@ class Port(AcademicPort):
         elif username is not None:
             key = self.rules.key_for_username(username)
         else:
-            key = netid or key
-        if key is None:
-            return None
+            key = netid if netid is not None else key
+        if key is None or blank(key):
+            return None  # no one has an empty key: nothing to ask a vendor
         # One person, one key: keys match across vendors as the rules compare them (ignoring case by default), so
         # F009XK3 is f009xk3, with the same global id, the same vendor records and the same FERPA check.
         key = self.rules.norm(key)
@@ -283,6 +278,7 @@ class Port(AcademicPort):
 
     def student_enrollments(self, student: Student, term: str | None, active_only: bool) -> Any:
         """The enrollments, or an awaitable of them."""
+        check_filter("term", term)
         if not self._may_be_in_dartmouth(student):
             return []
         key = (student.key, term, active_only)
@@ -331,14 +327,13 @@ class Port(AcademicPort):
         return None if score is None else score.score
 
     async def stellic_audit(self, username: str, course_filter: str, program_filter: str | None, prop: str) -> Any:
-        _one_of_values("courseFilter", course_filter, ("planned", "registered"))
-        _one_of_values("property", prop, ("unmatched", "progress"))
-        if program_filter is not None:
-            _one_of_values("programFilter", program_filter, ("planned", "registered", "all"))
+        check_one_of("courseFilter", course_filter, ("planned", "registered"))
+        check_one_of("property", prop, ("unmatched", "progress"))
+        check_one_of("programFilter", program_filter, ("planned", "registered", "all"))
         return (await self.up.stellic.get_audit(username, course_filter, prop, program_filter=program_filter)).raw
 
     async def stellic_future_courses(self, username: str, course_filter: str) -> Any:
-        _one_of_values("courseFilter", course_filter, ("planned", "registered", "all"))
+        check_one_of("courseFilter", course_filter, ("planned", "registered", "all"))
         return (await self.up.stellic.get_planner(username, course_filter)).raw.get("future_courses", [])
 
     # ---- any entity by type and key: node(id:) and federation's _entities -------------------------

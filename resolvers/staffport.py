@@ -6,6 +6,7 @@ from typing import Any
 
 from gateway.eager import settle
 from gateway.vendors.errors import VendorError
+from resolvers.arguments import blank
 from resolvers.loaders import MISSING, peek
 from resolvers.mapping import academic, people
 from resolvers.portbase import HUBMIS, HUBMIS_KEY, PortBase, hubmis_key
@@ -35,6 +36,8 @@ class StaffPort(PortBase):
     async def resolve_staff(self, *, key: str | None = None, hubmis_id: int | None = None) -> Staff | None:
         """A member of staff by netid (HUBmis staff index, else Dartmouth people) or HUBmis id. A HUBmis failure does
         not hide someone Dartmouth people knows: the fields that need HUBmis report it, the others still arrive."""
+        if key is not None and blank(key):
+            return None  # no one has an empty key: nothing to ask a vendor
         if key is not None and key.startswith(HUBMIS_KEY):
             hubmis_id, key = hubmis_key(key), None
         elif key is not None:

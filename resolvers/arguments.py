@@ -1,0 +1,34 @@
+"""The read fields' text arguments, settled before any vendor is called: a filter's value is refused
+(BAD_USER_INPUT, naming the argument) when no vendor could apply it as given, and a lookup key that is
+empty or whitespace only names no one.
+
+One rule for every String and ID argument of the read schema: an empty or whitespace-only value never reaches
+a vendor. Left to them, Dartmouth matches it against nothing (an empty list), HUBmis ignores it (the whole
+list), and a path reads the collection or a record no one has.
+"""
+
+from __future__ import annotations
+
+from gateway.errors import GatewayError
+
+
+def blank(value: str) -> bool:
+    """Empty or whitespace only: no record's key and no filter's value."""
+    return not value.strip()
+
+
+def check_filter(name: str, value: str | None) -> None:
+    """Refuse the filter ``name`` (``term``, or ``filter.subject`` for a field of the ``filter`` input) when it
+    is empty or whitespace only; None (left out) filters nothing and passes."""
+    if value is not None and blank(value):
+        raise GatewayError(f"`{name}` must not be empty or whitespace only", "BAD_USER_INPUT",
+                           argument=name.partition(".")[0])
+
+
+def check_one_of(name: str, value: str | None, allowed: tuple[str, ...], where: str = "") -> None:
+    """Refuse a value of the filter ``name`` outside the set the vendor documents for it (``where`` says for which
+    source, when it depends on one): the vendor would refuse the read, or answer nothing for it."""
+    check_filter(name, value)
+    if value is not None and value not in allowed:
+        raise GatewayError(f"`{name}`{where} must be one of {', '.join(allowed)}", "BAD_USER_INPUT",
+                           argument=name.partition(".")[0])
