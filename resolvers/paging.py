@@ -59,7 +59,8 @@ def _encode(prefix: str, offset: int) -> str:
 
 def decode_cursor(cursor: str, tag: str) -> Cursor:
     """The position ``cursor`` records in the list ``tag`` names; BAD_USER_INPUT (before any vendor call) for
-    a cursor this gateway did not issue, or one issued for another list or other arguments."""
+    a cursor this gateway did not issue (an empty one among them: only a null ``after`` starts at the top), or
+    one issued for another list or other arguments."""
     try:
         state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
@@ -141,7 +142,7 @@ async def paged(read: Callable[[int, int], Awaitable[list[T]]], tag: str, first:
                 maximum: int) -> Page[T]:
     """A page of a list read through ``read(page_number, page_size)`` (HUBmis lists, or records held here)."""
     check_first(first, maximum)
-    offset = decode_cursor(after, tag).offset if after else 0
+    offset = decode_cursor(after, tag).offset if after is not None else 0
     records, more = await read_range(read, offset, first, maximum)
     return Page(records, offset, tag, has_next=more)
 
@@ -153,7 +154,7 @@ async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[st
     Not one call more than before when ``first`` is the size the cursor was made with."""
     tag = list_tag(route.key, filters)
     check_first(first, maximum)
-    cursor = decode_cursor(after, tag) if after else None
+    cursor = decode_cursor(after, tag) if after is not None else None
     key = cursor.key if cursor else None
     total: int | None = None
 

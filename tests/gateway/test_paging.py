@@ -266,7 +266,8 @@ def decode(cursor: str) -> dict[str, Any]:
 
 FORGED = [encode({"page": 999, "size": 5}), encode({"page": -1, "size": 5}), encode({"page": 1}),
           encode({"page": 1, "size": 5, "k": None}), encode({}), encode([1, 2]), encode("page"), "not a cursor",
-          "eyJwYWdlIjo5OTksInNpemUiOjV9"]
+          "eyJwYWdlIjo5OTksInNpemUiOjV9",
+          "", " "]  # no cursor either: only a null (or left out) `after` starts at the top
 
 
 @pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
