@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -92,13 +93,15 @@ class Upstreams:
             await self.redis.aclose()
 
     async def status(self) -> list[dict[str, Any]]:
-        """Each vendor as this gateway sees it: session, credentials, breaker, rate budget."""
+        """Each vendor as this gateway sees it: session, credentials, breaker, rate budget. The budget is whole
+        requests (the floor of the bucket's tokens, never below 0): the part of the next token that has
+        refilled is no request yet. Every reader (``vendors``, ``/readyz``, ``/metrics``) takes it from here."""
         out = []
         for vendor, client in self.clients.items():
             remaining = None
             if client.rate is not None:
                 try:
-                    remaining = await client.rate.remaining()
+                    remaining = max(0, math.floor(await client.rate.remaining()))
                 except Exception as exc:  # a shared bucket in an unreachable Redis: readiness reports Redis itself
                     log.warning("rate budget of %s unreadable: %s", vendor, type(exc).__name__)
             out.append({

@@ -414,5 +414,7 @@ class VendorStatus:
     credentials_ready: bool = strawberry.field(
         description="Whether the gateway holds working credentials for it. Source: gateway.")
     circuit: str = strawberry.field(description="Circuit breaker: closed, open or half_open. Source: gateway.")
-    rate_remaining: float | None = strawberry.field(description="Requests left in the client-side rate budget. "
-                                                                    "Source: gateway.")
+    rate_remaining: int | None = strawberry.field(
+        description="Requests left in the client-side rate budget, a whole number (its tokens rounded down); null "
+                    "for a vendor without one (only HUBmis has one) or a shared budget that cannot be read. "
+                    "Source: gateway.")

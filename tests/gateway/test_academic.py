@@ -202,6 +202,23 @@ def test_vendors_health_and_graphiql(gateway: GatewayProcess) -> None:
     assert page.status_code == 200 and "graphiql" in page.text.lower()
 
 
+def test_the_rate_budget_left_is_a_whole_number_of_requests(gateway: GatewayProcess) -> None:
+    """HUBmis' bucket refills continuously, so its tokens are fractional (487.3); requests left are whole (487),
+    as the field's type says, in /readyz and /metrics alike."""
+    import httpx
+
+    gateway.query("{ student(hubmisId: 56) { lastName } }")  # spends a token of a cold cache's HUBmis budget
+    result = gateway.query("""{ vendors { vendor rateRemaining }
+        __type(name: "VendorStatus") { fields { name type { name } } } }""")
+    left = {v["vendor"]: v["rateRemaining"] for v in result["data"]["vendors"]}
+    assert type(left["HUBMIS"]) is int and 0 <= left["HUBMIS"] < 500, left  # not 499.87 or 500.0
+    assert left["STELLIC"] is None and left["DARTMOUTH"] is None  # no client-side budget
+    assert {"name": "rateRemaining", "type": {"name": "Int"}} in result["data"]["__type"]["fields"]
+    ready = httpx.get(f"{gateway.url}/readyz", timeout=10).json()
+    (hubmis,) = [v for v in ready["vendors"] if v["vendor"] == "hubmis"]
+    assert type(hubmis["rate_remaining"]) is int, hubmis
+
+
 def test_a_rosters_students_advisors_sections_are_not_too_deep(gateway: GatewayProcess) -> None:
     """Eight object levels, two of them a connection's edges and node: under the default depth limit of 10."""
     result = gateway.query("""query($id: ID!) { section(id: $id) { enrollments(first: 3) { edges { node {
