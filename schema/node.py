@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, dataclass_transform
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.field import StrawberryField
 
 from schema.detail import port
 
@@ -31,6 +32,7 @@ class Node:
         return await port(info).entity(name, decoded[1])
 
 
+@dataclass_transform(order_default=True, kw_only_default=True, field_specifiers=(strawberry.field, StrawberryField))
 def entity(*, description: str) -> Callable[[type[T]], type[T]]:
     """``@strawberry.type`` for a Node: a federation ``@key`` on its global ID."""
     return strawberry.federation.type(keys=["id"], description=description)  # type: ignore[no-any-return]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 T = TypeVar("T")
-MaybeAwaitable = T | Awaitable[T]  # the value now, or an awaitable of it
+MaybeAwaitable: TypeAlias = T | Awaitable[T]  # the value now, or an awaitable of it
 
 if TYPE_CHECKING:
     from schema.detail import (
