@@ -116,7 +116,7 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     async def read(number: int, size: int) -> list[str]:
         return usernames[(number - 1) * size: number * size]
 
-    page = await paged(read, list_tag("stellic_students", {}), first, after, maximum=1000)
+    page = await paged(read, list_tag("stellic_students", {}), first, after, maximum=1000, total=len(usernames))
     edges = []
     for i, username in enumerate(page.records):
         key = port.rules.norm(port.rules.key_for_username(username))

@@ -119,13 +119,21 @@ def plan_reads(offset: int, first: int, maximum: int) -> tuple[int, list[int]]:
 
 
 async def read_range(read: Callable[[int, int], Awaitable[list[T]]], offset: int, first: int,
-                     maximum: int) -> tuple[list[T], bool]:
-    """Records ``[offset, offset + first)`` through ``read(page_number, page_size)``, and whether more may
-    follow them (a short vendor page is the last one)."""
+                     maximum: int, *, look_ahead: bool = False) -> tuple[list[T], bool]:
+    """Records ``[offset, offset + first)`` through ``read(page_number, page_size)``, and whether more follow
+    them: a short vendor page is the last one, and a record read past the range says more do. ``look_ahead``
+    (for a list whose answers carry no total) reads one record past the range whenever that takes no more
+    calls than the range alone, so the answer is exact; where it cannot (the next record lies beyond every page
+    of at most ``maximum`` that holds the range in as few calls), a range that ends a full read may be
+    followed by nothing."""
     if first == 0:  # no records asked for: one read of one record says whether any follow
         found, _ = await read_range(read, offset, 1, maximum)
         return [], bool(found)
     size, numbers = plan_reads(offset, first, maximum)
+    if look_ahead and first < maximum:
+        wider, wider_numbers = plan_reads(offset, first + 1, maximum)
+        if len(wider_numbers) <= len(numbers):
+            size, numbers = wider, wider_numbers
     found: list[T] = []
     full = True
     for number in numbers:
@@ -135,16 +143,23 @@ async def read_range(read: Callable[[int, int], Awaitable[list[T]]], offset: int
             full = False
             break
     skip = offset - (numbers[0] - 1) * size
+    # A record read past the range says more follow, a short page that none do; reads that end full exactly
+    # where the range does cannot tell, and answer that more may follow.
     return found[skip:skip + first], full or len(found) > skip + first
 
 
 async def paged(read: Callable[[int, int], Awaitable[list[T]]], tag: str, first: int, after: str | None,
-                maximum: int) -> Page[T]:
-    """A page of a list read through ``read(page_number, page_size)`` (HUBmis lists, or records held here)."""
+                maximum: int, total: int | None = None) -> Page[T]:
+    """A page of a list read through ``read(page_number, page_size)`` (HUBmis lists, or records held here), one
+    record past the page where that costs no extra call (see ``read_range``): HUBmis' list answers carry no
+    total, and a page that merely ends full is no sign that another follows. ``total``, where known, settles
+    ``has_next`` outright."""
     check_first(first, maximum)
     offset = decode_cursor(after, tag).offset if after is not None else 0
-    records, more = await read_range(read, offset, first, maximum)
-    return Page(records, offset, tag, has_next=more)
+    records, more = await read_range(read, offset, first, maximum, look_ahead=True)
+    if total is not None:
+        more = offset + len(records) < total
+    return Page(records, offset, tag, has_next=more, total=total)
 
 
 async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[str, Any], first: int, after: str | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import json
@@ -9,11 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import redis as redis_sync
 
-from resolvers.paging import plan_reads
+from resolvers.paging import plan_reads, read_range
 from tests.gateway.test_academic import biggest_section, current_term
 from tests.gateway.test_students import world
 from tests.gatewayproc import GatewayProcess
+from tests.redisproc import RedisProcess
 from tests.sandboxproc import SandboxProcess
 
 
@@ -180,6 +183,97 @@ def test_reads_cover_the_range_in_one_call_when_a_page_can_hold_it() -> None:
                 if offset % first == 0:
                     assert size == first  # the next page at the cursor's own size reads exactly that
                 assert len(pages) <= 2
+
+
+# ---- 1b. the end of a list that carries no total ------------------------------------------------------
+
+HUBMIS_LISTINGS = [listing for listing in LISTINGS if listing.vendor == "hubmis"]
+
+
+def walk(gateway: GatewayProcess, listing: Listing, first: int = 40) -> tuple[list[Any], list[str]]:
+    """Every node's id and the cursor after it, page by page (stopping at an empty page too)."""
+    ids: list[Any] = []
+    cursors: list[str] = []
+    after = None
+    for _ in range(100):
+        page = listing.page(gateway, first, after)
+        ids += listing.ids(page)
+        cursors += [edge["cursor"] for edge in page["edges"]]
+        if not page["edges"] or not page["pageInfo"]["hasNextPage"]:
+            return ids, cursors
+        after = page["pageInfo"]["endCursor"]
+    raise AssertionError("the list never ended")
+
+
+@pytest.mark.parametrize("listing", HUBMIS_LISTINGS, ids=lambda listing: listing.name)
+def test_has_next_page_is_false_on_a_page_that_ends_exactly_at_the_end(
+        gateway: GatewayProcess, sandbox: SandboxProcess, gateway_redis: RedisProcess, listing: Listing) -> None:
+    """HUBmis' list answers carry no total: a page that merely ends full must not promise an empty next page.
+    Still one HUBmis call per page (its bucket refills one call per 5 s), each asked with a cold cache."""
+    ids, cursors = walk(gateway, listing)
+    n = len(ids)
+    assert n > 20 and len(set(ids)) == n
+
+    def cold_page(first: int, after: str | None = None) -> dict[str, Any]:
+        redis_sync.Redis.from_url(gateway_redis.url).flushdb()
+        before = calls(sandbox, listing)
+        page = listing.page(gateway, first, after)
+        assert calls(sandbox, listing) == before + 1, (first, after)
+        return page
+
+    # Paging through at a size that divides the list: its last page ends exactly at the end.
+    size = max(d for d in range(2, 50) if n % d == 0)
+    pages = [cold_page(size)]
+    while pages[-1]["pageInfo"]["hasNextPage"]:
+        assert len(pages) < n // size, "hasNextPage promised a page after the last"
+        pages.append(cold_page(size, pages[-1]["pageInfo"]["endCursor"]))
+    assert [i for page in pages for i in listing.ids(page)] == ids and len(pages) == n // size
+    # The last few from any edge's cursor, and the first page asked for exactly the whole list (when one HUBmis
+    # page can hold it and one record more).
+    last = cold_page(7, cursors[n - 8])
+    assert listing.ids(last) == ids[n - 7:] and last["pageInfo"]["hasNextPage"] is False
+    if n < 100:
+        whole = cold_page(n)
+        assert listing.ids(whole) == ids and whole["pageInfo"]["hasNextPage"] is False
+        assert cold_page(n - 1)["pageInfo"]["hasNextPage"] is True
+
+
+def test_stellic_students_has_next_page_is_false_at_the_exact_end(gateway: GatewayProcess) -> None:
+    query = """query($first: Int!, $after: String) { students(source: STELLIC, first: $first, after: $after) {
+        totalCount edges { cursor } pageInfo { hasNextPage } } }"""
+    total = gateway.query(query, {"first": 0})["data"]["students"]["totalCount"]
+    cursor = gateway.query(query, {"first": total - 3})["data"]["students"]["edges"][-1]["cursor"]
+    last = gateway.query(query, {"first": 3, "after": cursor})["data"]["students"]
+    assert len(last["edges"]) == 3 and last["pageInfo"]["hasNextPage"] is False
+
+
+def test_has_next_page_reads_one_record_ahead_without_another_call() -> None:
+    """Over lists of every length: the records are right, no more vendor reads than the range alone needs, and
+    hasNextPage is exact wherever one more record fits those reads (always while `first` is under half the
+    largest page); elsewhere it is true only after a full page, never false while records follow."""
+    maximum = 100
+
+    def reader(length: int, log: list[tuple[int, int]]) -> Any:
+        async def read(number: int, size: int) -> list[int]:
+            assert 1 <= size <= maximum
+            log.append((number, size))
+            return list(range(length))[(number - 1) * size: number * size]
+        return read
+
+    async def check() -> None:
+        for length in (0, 1, 49, 50, 51, 99, 100, 101, 150, 199, 200, 201, 250):
+            for offset in range(0, length + 2, 7):
+                for first in (*range(0, 52), 60, 75, 98, 99, 100):
+                    log: list[tuple[int, int]] = []
+                    records, more = await read_range(reader(length, log), offset, first, maximum, look_ahead=True)
+                    assert records == list(range(length))[offset:offset + first], (length, offset, first)
+                    assert len(log) <= (1 if first == 0 else len(plan_reads(offset, first, maximum)[1]))
+                    if offset + first < length:
+                        assert more, (length, offset, first)
+                    elif first < maximum // 2:
+                        assert more is False, (length, offset, first)
+
+    asyncio.run(check())
 
 
 # ---- 2. a cursor continues only the list that issued it --------------------------------------------------
