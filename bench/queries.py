@@ -134,7 +134,8 @@ def roster_minimum(result: dict[str, Any], facts: dict[str, Any]) -> Minimum:
 
 def staff_page_minimum(result: dict[str, Any], facts: dict[str, Any]) -> Minimum:
     return Minimum({H_STAFF_LIST: 1}, 1, [
-        "HUBmis: one page of 25 staff; the list rows carry names, email, job title and departments",
+        "HUBmis: one page of 25 staff and one more (whether another page follows); the list rows carry names, "
+        "email, job title and departments",
     ])
 
 

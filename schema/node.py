@@ -55,5 +55,8 @@ def decode_id(global_id: str) -> tuple[str, str] | None:
 @strawberry.type(description="Relay paging state of a connection.")
 class PageInfo:
     has_next_page: bool = strawberry.field(
-        description="Whether another page follows. Source: gateway (over the vendor's paging).")
+        description="Whether another page follows. Exact, but for a HUBmis list (staff, students from HUBMIS) where "
+                    "one HUBmis page (at most 100) cannot hold this page and one record more (always at `first: 100`): "
+                    "then true whenever the page came full, and the next page may be empty. Source: gateway (over "
+                    "the vendor's paging).")
     end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page. Source: gateway.")
