@@ -9,7 +9,7 @@ from gateway.vendors.errors import VendorError
 from resolvers.arguments import blank
 from resolvers.loaders import MISSING, peek
 from resolvers.mapping import academic, people
-from resolvers.portbase import HUBMIS, HUBMIS_KEY, PortBase, hubmis_key
+from resolvers.portbase import HUBMIS_KEY, PortBase, hubmis_key
 from schema.enums import Vendor
 from schema.node import encode_id
 from schema.ports import MaybeAwaitable
@@ -22,16 +22,19 @@ class StaffPort(PortBase):
     async def hubmis_staff_id(self, key: str) -> int | None:
         return await self._indexed(self.hubmis_staff_index, key)
 
-    def staff(self, key: str, **known: str | int | None) -> Staff:
-        hubmis_id = known.get(HUBMIS)
+    def staff(self, key: str, hubmis_id: int | None = None, external_id: str | None = None) -> Staff:
+        """``key`` as the crosswalk takes it (``rules.norm``); ``external_id`` HUBmis' own spelling of it."""
         shared = None if key.startswith(HUBMIS_KEY) else key
-        in_hubmis = isinstance(hubmis_id, int)  # the external_id is HUBmis' word: only from a HUBmis record
-        return Staff(id=encode_id("Staff", key), key=key, netid=shared, hubmis_id=hubmis_id if in_hubmis else None,
-                     external_id=shared if in_hubmis else None)
+        in_hubmis = hubmis_id is not None  # the external_id is HUBmis' word: only for someone HUBmis knows
+        return Staff(id=encode_id("Staff", key), key=key, netid=shared, hubmis_id=hubmis_id,
+                     external_id=(external_id or shared) if in_hubmis else None)
 
     def staff_from_hubmis(self, record: Any) -> Staff:
+        """A HUBmis staff record, its external_id taken as every key is (ST5466X is st5466x: one person, one
+        global id, whichever way they are reached)."""
         self.loaders.hubmis_staff_by_id.prime(record.id, record)
-        return self.staff(record.external_id or f"{HUBMIS_KEY}{record.id}", **{HUBMIS: record.id})
+        key = self.rules.norm(record.external_id) if record.external_id else f"{HUBMIS_KEY}{record.id}"
+        return self.staff(key, record.id, record.external_id)
 
     async def resolve_staff(self, *, key: str | None = None, hubmis_id: int | None = None) -> Staff | None:
         """A member of staff by netid (HUBmis staff index, else Dartmouth people) or HUBmis id. A HUBmis failure does
@@ -52,7 +55,7 @@ class StaffPort(PortBase):
                     key = self.rules.norm(external)  # asked by HUBmis id: the index names them, as any key is taken
                 if key is None or not await self._dartmouth_person_known(key):
                     raise  # HUBmis' failure, not one of Dartmouth's while checking
-                return self.staff(key, **{HUBMIS: hubmis_id})
+                return self.staff(key, hubmis_id, self.hubmis_staff_index.external_id(hubmis_id))
             if record is not None:
                 return self.staff_from_hubmis(record)
         if key is not None:

@@ -169,6 +169,22 @@ def test_a_staff_netid_in_another_case_is_the_same_staff_member(gateway: Gateway
     assert gateway.query(query, {"n": "D29054K"}) == {"data": {"staffMember": lower}}
 
 
+def test_a_hubmis_only_staff_member_has_the_netid_the_crosswalk_rules_give(gateway: GatewayProcess) -> None:
+    """HUBmis staff 12 (ST5466X, seed 002) is known to HUBmis only. Their key is taken as every key is (lower case
+    by default), so staffMember(netid:), node(id:) and the staff list all give the same netid and global id;
+    externalId stays HUBmis' own spelling."""
+    fields = "id netid hubmisId externalId lastName"
+    by_id = gateway.query("{ staffMember(hubmisId: 12) { " + fields + " } }")["data"]["staffMember"]
+    assert by_id["netid"] == "st5466x" and by_id["externalId"] == "ST5466X" and by_id["lastName"] == "Kakistos"
+    query = "query($n: String) { staffMember(netid: $n) { " + fields + " } }"
+    assert gateway.query(query, {"n": by_id["netid"]})["data"]["staffMember"] == by_id
+    assert gateway.query(query, {"n": "ST5466X"})["data"]["staffMember"] == by_id
+    node = gateway.query("query($id: ID!) { node(id: $id) { ... on Staff { " + fields + " } } }", {"id": by_id["id"]})
+    assert node["data"]["node"] == by_id
+    listed = gateway.query("{ staff(first: 100) { edges { node { " + fields + " } } } }")["data"]["staff"]["edges"]
+    assert [e["node"] for e in listed if e["node"]["hubmisId"] == 12] == [by_id]
+
+
 def test_a_staff_member_hubmis_lacks_has_dartmouths_title_and_department(gateway: GatewayProcess) -> None:
     """Seed 003's advisors are Dartmouth people only; Dartmouth's title and department_class fill jobTitle and
     departments, as its names fill firstName and lastName. A student is no member of staff."""
