@@ -42,6 +42,15 @@ def peek(loader: DataLoader[Any, Any], key: Hashable) -> Any:
     return future.result()
 
 
+def held(loader: DataLoader[Any, Any], key: Hashable) -> Any:
+    """What ``loader`` has already answered for ``key`` in this request (a record, or None for a 404); MISSING
+    when it was not asked, is still reading or failed. Unlike ``peek``, it starts no read."""
+    future = loader.cache_map.get(key) if loader.cache else None
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return MISSING
+    return future.result()
+
+
 class FanOutLoader(DataLoader[K, V]):
     """A loader over a vendor read of one key (no endpoint takes several): each key's read starts eagerly the
     first time it is asked for, deduplicated by the loader's cache; a 404 loads as None. Without caching

@@ -7,7 +7,7 @@ from typing import Any
 from gateway.eager import settle
 from gateway.vendors.errors import VendorError
 from resolvers.arguments import blank
-from resolvers.loaders import MISSING, peek
+from resolvers.loaders import MISSING, held, peek
 from resolvers.mapping import academic, people
 from resolvers.portbase import HUBMIS_KEY, PortBase, hubmis_key
 from schema.enums import Vendor
@@ -104,8 +104,19 @@ class StaffPort(PortBase):
         return None
 
     async def staff_sections(self, staff: Staff) -> list[Section] | None:
-        if not staff.netid:
+        if not staff.netid or await self._known_not_in_dartmouth(staff):
             return []
         rows = await self.dartmouth.list_enrollments({"netid": staff.netid, "role": "instructor",
                                                          "is_active": "true"})
         return [academic.section_from_dartmouth(e.section, term=e.term) for e in rows if e.section]
+
+    async def _known_not_in_dartmouth(self, staff: Staff) -> bool:
+        """Whether Dartmouth is already known to have no record of this person, without asking it: this request
+        read their Dartmouth person and found none, or Dartmouth's 404 for it is still cached. Only someone HUBmis
+        knows can be missing from Dartmouth: a staff member reached through Dartmouth is in it."""
+        if staff.hubmis_id is None or not staff.netid:
+            return False
+        person = held(self.loaders.dartmouth_person_by_netid, staff.netid)
+        if person is not MISSING:
+            return person is None
+        return await self.dartmouth.person_not_found(staff.netid)

@@ -154,6 +154,20 @@ class VendorClient:
         key = await self.cache.key(self.vendor, route.name, path, dict(params or {}), self.variant)
         return bool(await self.cache.backend.exists(key))
 
+    async def cached_not_found(self, route: Route, *, path: Mapping[str, Any] | None = None,
+                               params: Params | None = None) -> bool:
+        """Whether the cache holds this read's answer and it is a 404: the vendor has said, within the read's
+        TTL, that there is no such record (asks the cache only, never the vendor)."""
+        if not self.cache.enabled:
+            return False
+        query = dict(params or {})
+        found = self.cache.lookup_now(self.vendor, route.name, path, query, self.variant)
+        if found is None:
+            await leave_eager_step()  # a Redis round trip
+            found = await self.cache.lookup(self.vendor, route.name, path, query, self.variant)
+        cached = found[1]
+        return isinstance(cached, dict) and cached.get("status") == 404
+
     async def invalidate(self, route: Route, *, path: Mapping[str, Any] | None = None,
                          params: Params | None = None) -> None:
         """Forget the cached answer of one read, so the next one asks the vendor."""

@@ -185,6 +185,27 @@ def test_a_hubmis_only_staff_member_has_the_netid_the_crosswalk_rules_give(gatew
     assert [e["node"] for e in listed if e["node"]["hubmisId"] == 12] == [by_id]
 
 
+def test_staff_sections_do_not_ask_dartmouth_of_someone_it_is_known_not_to_have(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Once Dartmouth has said it has no such person (its 404 is still cached), a HUBmis-only staff member's
+    sections are none without asking Dartmouth for them; a staff member in both vendors still gets theirs."""
+    query = "query($n: String) { staffMember(netid: $n) { netid sources { vendor } } }"
+    known = gateway.query(query, {"n": "ST5466X"})["data"]["staffMember"]
+    assert known == {"netid": "st5466x", "sources": [{"vendor": "HUBMIS"}]}
+    before = sandbox.requests("dartmouth")["total"]
+    sections = "query($n: String) { staffMember(netid: $n) { sections { code } } }"
+    assert gateway.query(sections, {"n": "st5466x"}) == {"data": {"staffMember": {"sections": []}}}
+    assert gateway.query("{ staffMember(hubmisId: 12) { sections { code } } }") == {
+        "data": {"staffMember": {"sections": []}}}
+    assert sandbox.requests("dartmouth")["total"] == before
+    teacher = next(p for p in world().staff() if {"dartmouth", "hubmis"} <= p.vendors and any(
+        s.instructor_key == p.key and s.term.offset in (0, 1) for s in world().sections.values()))
+    assert gateway.query(query, {"n": teacher.key})["data"]["staffMember"]["sources"] == [
+        {"vendor": "DARTMOUTH"}, {"vendor": "HUBMIS"}]
+    taught = {s.id for s in world().sections.values() if s.instructor_key == teacher.key and s.term.offset in (0, 1)}
+    assert len(gateway.query(sections, {"n": teacher.key})["data"]["staffMember"]["sections"]) == len(taught)
+
+
 def test_a_staff_member_hubmis_lacks_has_dartmouths_title_and_department(gateway: GatewayProcess) -> None:
     """Seed 003's advisors are Dartmouth people only; Dartmouth's title and department_class fill jobTitle and
     departments, as its names fill firstName and lastName. A student is no member of staff."""

@@ -124,6 +124,11 @@ class DartmouthClient(VendorClient):
         """``GET /api/people/{netid}``."""
         return await self._one(routes.GET_PERSON, DartmouthPerson.from_payload, {"netid": netid}, TTL_STUDENTS_S)
 
+    async def person_not_found(self, netid: str) -> bool:
+        """Whether Dartmouth's 404 for ``GET /api/people/{netid}`` is still cached: it has said it has no such
+        person, and nothing of theirs is asked again (no call)."""
+        return await self.cached_not_found(routes.GET_PERSON, path={"netid": netid})
+
     async def list_people(self, filters: Filters = None, *, limit: int | None = None,
                           **more: Any) -> list[DartmouthPerson]:
         """``GET /api/people?<filters>``, every page (e.g. ``{"affiliations.name": "Faculty"}``)."""
