@@ -137,7 +137,8 @@ class Student(Node):
 @entity(description="A member of staff: HUBmis staff linked to Dartmouth people by netid.")
 class Staff(Node):
     key: strawberry.Private[str]
-    netid: str | None = strawberry.field(description="Dartmouth netid (HUBmis external_id). Source: crosswalk.")
+    netid: str | None = strawberry.field(description="Dartmouth netid (HUBmis external_id), taken as the crosswalk "
+                                                     "takes every key (lower case by default). Source: crosswalk.")
     hubmis_id: int | None = strawberry.field(description="HUBmis staff id. Source: HUBmis.")
     external_id: str | None = strawberry.field(description="HUBmis external_id; null when HUBmis has no such "
                                                           "staff member. Source: HUBmis.")
@@ -178,7 +179,9 @@ class Staff(Node):
 
     @strawberry.field(description="Sections this person teaches or is set to teach: their active instructor "
                                   "enrollments, in the current term and upcoming ones (each section's `term` says "
-                                  "which). Source: Dartmouth enrollments with role instructor.")
+                                  "which). Empty, without asking, for someone Dartmouth has already answered it has "
+                                  "no record of (in this request, or its 404 still cached). Source: Dartmouth "
+                                  "enrollments with role instructor.")
     async def sections(self, info: Info[Any, Any]) -> list[Section] | None:
         return await port(info).staff_sections(self)
 
