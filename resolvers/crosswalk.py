@@ -124,12 +124,12 @@ class StellicIndex:
     def __init__(self, client: StellicClient, rules: IdentityRules) -> None:
         self.client, self.rules = client, rules
 
-    async def usernames(self) -> dict[str, int]:
+    async def usernames(self) -> dict[str, str]:
         """Normalised username -> Stellic ID, from the engagement export (a cached read)."""
         return {self.rules.norm(row.username): row.id for row in await self.client.export_students_by_property()
                 if row.username and row.id is not None}
 
-    async def cached(self) -> dict[str, int] | None:
+    async def cached(self) -> dict[str, str] | None:
         """The usernames if the export is in the cache now; None without asking Stellic."""
         route = stellic_routes.ROUTES["export_students_by_property"]
         if not await self.client.cached(route, path={"property": "engagement_score"},
@@ -207,10 +207,12 @@ class Crosswalk:
     def create(cls, hubmis: HubmisClient, stellic: StellicClient, dartmouth: DartmouthClient,
                dartmouth_public: DartmouthClient, rules: IdentityRules, *, refill_s: float,
                refresh_s: float = 900.0, share: float = 0.25) -> Crosswalk:
-        pacing = {"refill_s": refill_s, "refresh_s": refresh_s, "budget_share": share}
+        def hubmis_index(route: Route) -> HubmisIndex:
+            return HubmisIndex(hubmis, rules, route=route, refill_s=refill_s, refresh_s=refresh_s, budget_share=share)
+
         return cls(rules=rules,
-                   hubmis_students=HubmisIndex(hubmis, rules, **pacing),
-                   hubmis_staff=HubmisIndex(hubmis, rules, route=hubmis_routes.LIST_STAFF, **pacing),
+                   hubmis_students=hubmis_index(hubmis_routes.LIST_STUDENTS),
+                   hubmis_staff=hubmis_index(hubmis_routes.LIST_STAFF),
                    stellic=StellicIndex(stellic, rules), ferpa=FerpaIndex(dartmouth, dartmouth_public, rules=rules))
 
     async def run(self) -> None:

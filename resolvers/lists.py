@@ -86,26 +86,26 @@ def check_student_filter(source: Vendor, f: StudentFilter) -> None:
 async def students(port: Port, source: Vendor, f: StudentFilter, first: int, after: str | None) -> StudentConnection:
     check_student_filter(source, f)
     if source is Vendor.HUBMIS:
-        page = await _hubmis_page(port, hubmis_routes.LIST_STUDENTS, _clean({
+        listed = await _hubmis_page(port, hubmis_routes.LIST_STUDENTS, _clean({
             "search": f.search, "filter[yearGroup]": f.year_group, "filter[form]": f.form,
             "filter[enrolmentStatus]": f.status_code}), first, after, HubmisStudent.from_payload)
         edges = []
-        for i, record in enumerate(page.records):
+        for i, record in enumerate(listed.records):
             port.loaders.hubmis_student_by_id.prime(record.id, record)
             # The key as every other path takes it (student(hubmisId:), node(id:)): one person, one global id.
             key = port.rules.norm(record.external_id) if record.external_id else f"{HUBMIS_KEY}{record.id}"
             if not await port.hidden(key):
-                edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, **{HUBMIS: record.id})))
-        return StudentConnection(edges=edges, page_info=_page_info(page), total_count=None)
+                edges.append(StudentEdge(cursor=listed.cursor(i), node=port.student(key, **{HUBMIS: record.id})))
+        return StudentConnection(edges=edges, page_info=_page_info(listed), total_count=None)
     if source is Vendor.STELLIC:
         return await _stellic_students(port, first, after)
     page = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_STUDENTS, _clean({
         "class_year": f.class_year, "school_id": f.school_id, "student_status_id": f.status_code}),
         first, after, TTL_STUDENTS_S, DartmouthStudent.from_payload)
     edges = []
-    for i, record in enumerate(page.records):
-        port.loaders.dartmouth_student_by_netid.prime(record.netid, record)
-        edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(record.netid, **{DARTMOUTH: record.netid})))
+    for i, student in enumerate(page.records):
+        port.loaders.dartmouth_student_by_netid.prime(student.netid, student)
+        edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(student.netid, **{DARTMOUTH: student.netid})))
     return StudentConnection(edges=edges, page_info=_page_info(page), total_count=page.total)
 
 

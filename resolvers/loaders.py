@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 
@@ -36,7 +36,7 @@ def peek(loader: DataLoader[Any, Any], key: Hashable) -> Any:
     which reports the failure). Lets a field whose data is at hand resolve without a task."""
     if not loader.cache:  # batching off: nothing is remembered within the request
         return MISSING
-    future = loader.load(key)
+    future = cast("asyncio.Future[Any]", loader.load(key))
     if not future.done() or future.cancelled() or future.exception() is not None:
         return MISSING
     return future.result()
@@ -51,18 +51,21 @@ def held(loader: DataLoader[Any, Any], key: Hashable) -> Any:
     return future.result()
 
 
-class FanOutLoader(DataLoader[K, V]):
+class FanOutLoader(DataLoader[K, V | None]):
     """A loader over a vendor read of one key (no endpoint takes several): each key's read starts eagerly the
     first time it is asked for, deduplicated by the loader's cache; a 404 loads as None. Without caching
     (batching off) it is a plain DataLoader of single-key batches."""
 
     def __init__(self, fetch: Callable[[K], Awaitable[V]], batching: bool = True) -> None:
-        super().__init__(fan_out(fetch), **({} if batching else {"cache": False, "max_batch_size": 1}))
+        if batching:
+            super().__init__(fan_out(fetch))
+        else:
+            super().__init__(fan_out(fetch), cache=False, max_batch_size=1)
         self._fetch = fetch
 
-    def load(self, key: K) -> asyncio.Future[V]:
+    def load(self, key: K) -> asyncio.Future[V | None]:
         if not self.cache:
-            return super().load(key)
+            return cast("asyncio.Future[V | None]", super().load(key))
         future = self.cache_map.get(key)
         if future is None:
             future = start(_or_none(self._fetch(key)))

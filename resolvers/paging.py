@@ -127,8 +127,8 @@ async def read_range(read: Callable[[int, int], Awaitable[list[T]]], offset: int
     of at most ``maximum`` that holds the range in as few calls), a range that ends a full read may be
     followed by nothing."""
     if first == 0:  # no records asked for: one read of one record says whether any follow
-        found, _ = await read_range(read, offset, 1, maximum)
-        return [], bool(found)
+        next_one, _ = await read_range(read, offset, 1, maximum)
+        return [], bool(next_one)
     size, numbers = plan_reads(offset, first, maximum)
     if look_ahead and first < maximum:
         wider, wider_numbers = plan_reads(offset, first + 1, maximum)

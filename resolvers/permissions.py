@@ -67,12 +67,13 @@ class RequiresScope(FieldExtension):
             context.audit.touch(self.where, getattr(source, "key", None))
 
     # Positional-only: a field may have an argument called ``source`` (``students(source:)``).
-    def resolve(self, next_: Callable[..., Any], source: Any, info: Info[Any, Any], /, **kwargs: Any) -> Any:
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info[Any, Any], /,  # type: ignore[override]
+                **kwargs: Any) -> Any:
         self._check(source, info)
         return next_(source, info, **kwargs)
 
-    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info[Any, Any], /,
-                            **kwargs: Any) -> Any:
+    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any,  # type: ignore[override]
+                            info: Info[Any, Any], /, **kwargs: Any) -> Any:
         self._check(source, info)
         return await next_(source, info, **kwargs)
 
@@ -92,8 +93,8 @@ def apply_field_scopes(types: Iterable[type]) -> None:
             seen.add((definition.name, name))
             if not any(isinstance(e, RequiresScope) for e in field.extensions):
                 field.extensions.append(RequiresScope(definition.name, name, scope))
-    missing = {k for k in FIELD_SCOPES if k[0] in {get_object_definition(c).name for c in types
-                                                  if get_object_definition(c)}} - seen
+    names = {d.name for d in map(get_object_definition, types) if d is not None}
+    missing = {k for k in FIELD_SCOPES if k[0] in names} - seen
     if missing:
         raise RuntimeError(f"the scope table names fields the schema does not have: {sorted(missing)}")
 

@@ -214,8 +214,9 @@ class StellicStudentRecord:
                                   "planned|registered|all; property unmatched|progress). Source: Stellic.")
     async def audit(self, info: Info[Any, Any], course_filter: str, property: str,
                     program_filter: str | None = None) -> JSON | None:
-        return await port(info).stellic_audit(self.username, course_filter, program_filter, property)
+        return await port(info).stellic_audit(  # type: ignore[no-any-return]
+            self.username, course_filter, program_filter, property)
 
     @strawberry.field(description="Planned future courses (courseFilter planned|registered|all). Source: Stellic.")
     async def future_courses(self, info: Info[Any, Any], course_filter: str = "planned") -> JSON | None:
-        return await port(info).stellic_future_courses(self.username, course_filter)
+        return await port(info).stellic_future_courses(self.username, course_filter)  # type: ignore[no-any-return]

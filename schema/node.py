@@ -35,7 +35,7 @@ class Node:
 @dataclass_transform(order_default=True, kw_only_default=True, field_specifiers=(strawberry.field, StrawberryField))
 def entity(*, description: str) -> Callable[[type[T]], type[T]]:
     """``@strawberry.type`` for a Node: a federation ``@key`` on its global ID."""
-    return strawberry.federation.type(keys=["id"], description=description)  # type: ignore[no-any-return]
+    return strawberry.federation.type(keys=["id"], description=description)
 
 
 def encode_id(type_name: str, key: str) -> strawberry.ID:

@@ -89,7 +89,8 @@ class Student(Node):
                                   "UNKNOWN when no vendor says. Null (with the vendor's error) when a vendor it "
                                   "needs cannot answer, so the student's other fields still arrive.")
     def status(self, info: Info[Any, Any]) -> StudentStatus | None:
-        return then(port(info).student_field(self, "status"), lambda v: v or StudentStatus.UNKNOWN)
+        return then(port(info).student_field(self, "status"),  # type: ignore[no-any-return]
+                    lambda v: v or StudentStatus.UNKNOWN)
 
     @strawberry.field(description="The vendor's own status code behind `status` (Dartmouth student_status_id, "
                                   "or HUBmis enrolment_status).")
@@ -107,17 +108,18 @@ class Student(Node):
     @strawberry.field(description="Current advisors. Source: Dartmouth. Null (with the vendor's error) when "
                                   "Dartmouth cannot answer, so the student's other fields still arrive.")
     def advisors(self, info: Info[Any, Any]) -> list[Advisor] | None:
-        return port(info).student_advisors(self)
+        return port(info).student_advisors(self)  # type: ignore[return-value]  # or an awaitable of it (schema/ports.py)
 
     @strawberry.field(description="Holds on the student's record. Source: Dartmouth (academic holds).")
     def holds(self, info: Info[Any, Any]) -> list[Hold] | None:
-        return port(info).student_holds(self)
+        return port(info).student_holds(self)  # type: ignore[return-value]  # or an awaitable of it (schema/ports.py)
 
     @strawberry.field(description="Course enrollments, optionally for one term code (e.g. 202609) or only "
                                   "active ones. Source: Dartmouth academic enrollments.")
     def enrollments(self, info: Info[Any, Any], term: str | None = None,
                           active_only: bool | None = False) -> list[Enrollment] | None:
-        return port(info).student_enrollments(self, term, bool(active_only))  # null: false, the default
+        # null: false, the default; the list or an awaitable of it (schema/ports.py)
+        return port(info).student_enrollments(self, term, bool(active_only))  # type: ignore[return-value]
 
     @strawberry.field(description="Dartmouth detail; null where the person has no Dartmouth record or "
                                   "Dartmouth is unavailable.")
@@ -175,7 +177,7 @@ class Staff(Node):
                                   "employee). Null (with the vendor's error) when neither can answer, so the staff "
                                   "member's other fields still arrive.")
     def departments(self, info: Info[Any, Any]) -> list[str] | None:
-        return then(port(info).staff_field(self, "departments"), lambda v: v or [])
+        return then(port(info).staff_field(self, "departments"), lambda v: v or [])  # type: ignore[no-any-return]
 
     @strawberry.field(description="Sections this person teaches or is set to teach: their active instructor "
                                   "enrollments, in the current term and upcoming ones (each section's `term` says "
@@ -311,7 +313,7 @@ class Enrollment(Node):
 
     @strawberry.field(description="The section. Source: Dartmouth sections.")
     def section(self, info: Info[Any, Any]) -> Section | None:
-        return port(info).section_of(self)
+        return port(info).section_of(self)  # type: ignore[return-value]  # or an awaitable of it (schema/ports.py)
 
 
 @strawberry.type(description="A kind of hold. Source: Dartmouth hold types.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from strawberry import ID
+
 from schema.enums import Vendor
 from schema.node import encode_id
 from schema.types import (
@@ -82,7 +84,7 @@ def hold_type_from_dartmouth(t: Any) -> HoldType:
 
 def hold_from_dartmouth(h: Any) -> Hold:
     """The hold's type as the hold payload names it (code and descriptions); ``Hold.type`` completes it."""
-    code = h.hold_type_code or h.hold_type_id or ""
+    code = ID(h.hold_type_code or h.hold_type_id or "")
     return Hold(
         id=encode_id("Hold", h.id), key=h.id, netid=h.netid or "", source=Vendor.DARTMOUTH, code=code,
         type_ref=HoldType(id=code, description=h.description or h.short_description, category=None, resolution=None,
