@@ -110,17 +110,28 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
 
 
 async def _stellic_students(port: Port, first: int, after: str | None) -> StudentConnection:
-    """Stellic lists students only through its engagement export: one cached CSV, paged here."""
+    """Stellic lists students only through its engagement export: one cached CSV, paged here. The whole list
+    is at hand, so the page knows where the list ends, and a caller who may not see FERPA-protected people
+    gets the list without them once the index names them: full pages, and a totalCount of whom it lists, as
+    Dartmouth's own list answers such a caller."""
+    def key_of(username: str) -> str:
+        return port.rules.norm(port.rules.key_for_username(username))
+
     usernames = sorted(await port.stellic_index.usernames())
+    filtered = not port.private and port.ferpa.ready.is_set()
+    if filtered:
+        usernames = [u for u in usernames if not await port.hidden(key_of(u))]
 
     async def read(number: int, size: int) -> list[str]:
         return usernames[(number - 1) * size: number * size]
 
-    page = await paged(read, list_tag("stellic_students", {}), first, after, maximum=1000, total=len(usernames))
+    # Positions differ between the lists with and without protected people: a cursor continues only its own.
+    page = await paged(read, list_tag("stellic_students", {"ferpa_hidden": filtered}), first, after, maximum=1000,
+                       total=len(usernames))
     edges = []
     for i, username in enumerate(page.records):
-        key = port.rules.norm(port.rules.key_for_username(username))
-        if not await port.hidden(key):
+        key = key_of(username)
+        if filtered or not await port.hidden(key):
             edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, stellic=username)))
     return StudentConnection(edges=edges, page_info=_page_info(page), total_count=len(usernames))
 

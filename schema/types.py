@@ -365,7 +365,8 @@ class StudentConnection:
         description="This page's students. Source: gateway (over the vendor's paging).")
     page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
     total_count: int | None = strawberry.field(description="Where the vendor reports it: Dartmouth (X-Total-Count) and "
-                                                         "Stellic (its export's rows); null for HUBmis.")
+                                                         "Stellic (its export's rows); null for HUBmis. Like the "
+                                                         "edges, it leaves out whom the caller may not see (FERPA).")
 
 
 @strawberry.type

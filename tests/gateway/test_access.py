@@ -6,13 +6,14 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.auth.apikeys import new_key
-from gateway.sandbox.world import DARTMOUTH, HUBMIS
+from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC
 from tests.gateway.test_students import linked_student, world
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess
@@ -154,6 +155,36 @@ def test_ferpa_protected_people_are_hidden_entirely_without_the_private_scope(
     if HUBMIS in protected.vendors:
         assert gateway.query("query($h: Int) { student(hubmisId: $h) { netid } }", {"h": protected.hubmis_id},
                              scopes=without)["data"]["student"] is None
+
+
+def test_stellic_students_count_and_page_only_whom_a_caller_without_the_private_scope_may_see(
+        gateway: GatewayProcess) -> None:
+    query = """query($first: Int!, $after: String) { students(source: STELLIC, first: $first, after: $after) {
+        totalCount edges { node { stellicUsername } } pageInfo { hasNextPage endCursor } } }"""
+    without = ["students:read"]
+
+    def page(first: int, after: str | None = None, scopes: list[str] | None = None) -> dict[str, Any]:
+        result = gateway.query(query, {"first": first, "after": after}, scopes=scopes)
+        assert "errors" not in result, result["errors"]
+        return result["data"]["students"]  # type: ignore[no-any-return]
+
+    everyone = page(0)["totalCount"]
+    protected = {p.key for p in world().students(STELLIC) if p.ferpa and DARTMOUTH in p.vendors}
+    assert protected, "the test world has FERPA-protected people in Stellic"
+    seen = page(0, scopes=without)["totalCount"]
+    assert seen == everyone - len(protected)
+    names: list[str] = []
+    after = None
+    while True:  # every page full, and together exactly the people this caller may see
+        listed = page(100, after, scopes=without)
+        names += [e["node"]["stellicUsername"] for e in listed["edges"]]
+        if not listed["pageInfo"]["hasNextPage"]:
+            break
+        assert len(listed["edges"]) == 100
+        after = listed["pageInfo"]["endCursor"]
+    assert len(names) == seen and not protected & set(names)
+    refused = gateway.query(query, {"first": 5, "after": page(5)["pageInfo"]["endCursor"]}, scopes=without)
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"  # positions differ between the lists
 
 
 def test_every_sensitive_read_and_the_caller_are_in_the_audit_trail(gateway: GatewayProcess) -> None:

@@ -169,6 +169,23 @@ def test_stellic_students_page_after_a_cursor_at_another_size(gateway: GatewayPr
     assert names(12, cursor)[0] == whole[5:17] and names(2, cursor)[0] == whole[5:7]
 
 
+def test_a_stellic_students_page_reaching_the_end_of_the_list_says_no_page_follows(gateway: GatewayProcess) -> None:
+    query = """query($first: Int!, $after: String) { students(source: STELLIC, first: $first, after: $after) {
+        totalCount edges { node { stellicUsername } } pageInfo { hasNextPage endCursor } } }"""
+
+    def page(first: int, after: str | None = None) -> dict[str, Any]:
+        result = gateway.query(query, {"first": first, "after": after})
+        assert "errors" not in result, result["errors"]
+        return result["data"]["students"]  # type: ignore[no-any-return]
+
+    total = page(0)["totalCount"]
+    start = page(total - 3)
+    assert start["pageInfo"]["hasNextPage"] is True
+    rest = page(3, start["pageInfo"]["endCursor"])  # exactly the last three
+    assert len(rest["edges"]) == 3 and rest["pageInfo"]["hasNextPage"] is False
+    assert page(total)["pageInfo"]["hasNextPage"] is False
+
+
 def test_reads_cover_the_range_in_one_call_when_a_page_can_hold_it() -> None:
     for maximum in (100, 1000):
         for offset in range(1, 400):
