@@ -142,6 +142,8 @@ class Port(AcademicPort):
         if key.startswith(HUBMIS_KEY):
             student.known.update({DARTMOUTH: None, STELLIC: None})
             return student
+        if known.get(HUBMIS) is not None:
+            return student  # HUBmis' record (or its index) settled it: the others only if a field needs them
         # The first vendor that knows the person settles it; the others are looked up only if a field needs them,
         # so a slow or failing vendor does not hold back a person the others know.
         # A check still running when we answer goes on (its result is remembered on the student); a failure is

@@ -120,6 +120,19 @@ def test_a_hubmis_id_below_one_names_no_one_without_a_call(gateway: GatewayProce
     assert by_id.get("GET /api/v1/students/{id}", 0) == by_id.get("GET /api/v1/staff/{id}", 0) == 0
 
 
+def test_a_student_by_hubmis_id_asks_the_other_vendors_only_for_fields_that_need_them(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    person = world().people[linked_student()]
+    result = gateway.query("query($h: Int) { student(hubmisId: $h) { hubmisId hubmis { id } } }",
+                           {"h": person.hubmis_id})
+    assert result == {"data": {"student": {"hubmisId": person.hubmis_id, "hubmis": {"id": person.hubmis_id}}}}
+    assert sandbox.requests("stellic")["total"] == 0  # HUBmis' record is the person: no presence checks elsewhere
+    assert sandbox.requests("dartmouth")["by_route"].get("GET /api/students/{netid}", 0) == 0
+    linked = gateway.query("query($h: Int) { student(hubmisId: $h) { netid stellicUsername } }",
+                           {"h": person.hubmis_id})["data"]["student"]
+    assert linked == {"netid": person.key, "stellicUsername": person.key}  # asked for, they are looked up
+
+
 def test_exactly_one_key_is_required(gateway: GatewayProcess) -> None:
     result = gateway.query("{ student { netid } }")
     assert result["data"]["student"] is None
