@@ -111,7 +111,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     ports = {v: getattr(args, f"{v}_port") for v in DEFAULT_PORTS}
     with contextlib.suppress(KeyboardInterrupt):
         return eventloop.run(run_demo(students=args.students, port=args.port, latency_ms=args.latency_ms,
-                                    sandbox_ports=ports))
+                                    sandbox_ports=ports, today=args.today))
     return 0
 
 
@@ -164,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--port", type=int, default=8000, help="gateway port (default 8000)")
     demo.add_argument("--students", type=int, default=500, help="sandbox students (default 500)")
     demo.add_argument("--latency-ms", type=float, default=0.0, help="sandbox latency per vendor call")
+    demo.add_argument("--today", type=date.fromisoformat, default=None,
+                      help="the date the sandbox's data is built around (default: today); the README's examples "
+                           "were written against 2026-11-23")
     for vendor, default_port in DEFAULT_PORTS.items():
         demo.add_argument(f"--{vendor}-port", type=int, default=default_port,
                           help=f"{vendor} sandbox port (default {default_port})")

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import secrets
 from dataclasses import replace
+from datetime import date
 
 import uvicorn
 
@@ -35,9 +36,9 @@ def sandbox_settings(config: SandboxConfig, **overrides: object) -> Settings:
 
 
 async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.0,
-                   sandbox_ports: dict[str, int] | None = None) -> int:
+                   sandbox_ports: dict[str, int] | None = None, today: date | None = None) -> int:
     configure("WARNING")
-    config = SandboxConfig(students=students, options=SandboxOptions(latency_ms=latency_ms))
+    config = SandboxConfig(students=students, today=today, options=SandboxOptions(latency_ms=latency_ms))
     if sandbox_ports:
         config = replace(config, ports=sandbox_ports)
     ready = asyncio.Event()

@@ -23,7 +23,7 @@ def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
     sandbox_ports = [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port",
                                                                                       str(free_port()))]
     proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--students", "120",
-                             *sandbox_ports],
+                             "--today", "2026-11-23", *sandbox_ports],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -39,6 +39,9 @@ def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
         url = f"http://127.0.0.1:{port}/graphql"
         everything = httpx.post(url, json=query, headers={"Authorization": f"Bearer {full}"}).json()
         assert everything["data"]["student"]["holds"] is not None and "errors" not in everything
+        terms = httpx.post(url, json={"query": "{ terms(currentTermOffset: 0) { id } }"},
+                           headers={"Authorization": f"Bearer {full}"}).json()
+        assert terms["data"]["terms"] == [{"id": "202609"}], terms  # the data of the day asked for
         limited = httpx.post(url, json=query, headers={"Authorization": f"Bearer {basic}"}).json()
         assert limited["data"]["student"]["netid"] == "d59951y" and limited["data"]["student"]["holds"] is None
         assert httpx.post(url, json=query).status_code == 401
