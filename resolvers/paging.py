@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from gateway.errors import GatewayError
 from gateway.vendors.dartmouth.client import DartmouthClient, rows
+from gateway.vendors.errors import VendorBadRequest
 from gateway.vendors.routes import Route
 
 T = TypeVar("T")
@@ -166,7 +167,9 @@ async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[st
                           ttl: float, model: Callable[[Any], T], maximum: int = 1000) -> Page[T]:
     """One page of a Dartmouth collection, each record parsed by ``model`` (once per cached answer): the first
     page without a key, later ones (at any size) on the found set the first answer's ``X-Request-ID`` names.
-    Not one call more than before when ``first`` is the size the cursor was made with."""
+    Not one call more than before when ``first`` is the size the cursor was made with. A found set Dartmouth no
+    longer has (it keeps one 12 hours) is made again: the same filter from the cursor's position, one more call,
+    and the cursors of that page continue the new one."""
     tag = list_tag(route.key, filters)
     check_first(first, maximum)
     cursor = decode_cursor(after, tag) if after is not None else None
@@ -180,7 +183,14 @@ async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[st
             query["page"] = number
             if key is not None:
                 query["continuation_key"] = key
-        reply = await client.get(route, params=query, ttl=ttl)
+        try:
+            reply = await client.get(route, params=query, ttl=ttl)
+        except VendorBadRequest:
+            if "continuation_key" not in query:
+                raise
+            del query["continuation_key"]  # unknown or expired: the filter again, at the same page
+            key = None
+            reply = await client.get(route, params=query, ttl=ttl)
         count = reply.headers.get("x-total-count")
         if count and count.isdigit() and total is None:
             total = int(count)

@@ -146,6 +146,20 @@ def test_the_next_page_of_the_same_size_is_one_vendor_call(
     assert calls(sandbox, listing) == before + 1
 
 
+def test_a_cursor_whose_found_set_dartmouth_forgot_continues_from_the_same_filter(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    listing = BY_NAME["dartmouth students"]
+    whole = listing.ids(listing.page(gateway, 26))
+    start = listing.page(gateway, 13)
+    sandbox.reset("dartmouth")  # Dartmouth keeps a found set 12 hours; a reset forgets every one at once
+    rest = listing.page(gateway, 13, start["pageInfo"]["endCursor"])
+    assert listing.ids(start) + listing.ids(rest) == whole
+    answered = [r["status"] for r in sandbox.requests("dartmouth")["requests"] if r["route"] == listing.route]
+    assert answered == [400, 200]  # the forgotten key, then the same filter again at the cursor's page
+    more = listing.page(gateway, 13, rest["pageInfo"]["endCursor"])  # the new found set goes on
+    assert listing.ids(more) and calls(sandbox, listing) == 3
+
+
 def test_a_larger_page_after_a_cursor_stops_at_the_end_of_the_list(gateway: GatewayProcess) -> None:
     listing = BY_NAME["dartmouth sections"]
     size = len([s for s in world().sections.values() if s.term.code == current_term()])
