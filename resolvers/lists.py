@@ -73,7 +73,7 @@ def check_student_filter(source: Vendor, f: StudentFilter) -> None:
     given = {"classYear": f.class_year, "schoolId": f.school_id, "statusCode": f.status_code, "search": f.search,
              "yearGroup": f.year_group, "form": f.form}
     for name, value in given.items():
-        if isinstance(value, str):
+        if isinstance(value, str):  # yearGroup and form are HUBmis ids (Int)
             check_filter(f"filter.{name}", value)
         if value is not None and source not in STUDENT_FILTERS[name]:
             takes = " or ".join(v.name for v in STUDENT_FILTERS[name])

@@ -121,10 +121,7 @@ class VendorClient:
         started = time.perf_counter()
         query = dict(params or {})
         found = self.cache.lookup_now(self.vendor, route.name, path, query, self.variant)
-        if found is None:
-            await leave_eager_step()  # a Redis round trip
-            found = await self.cache.lookup(self.vendor, route.name, path, query, self.variant)
-        key, cached = found
+        key, cached = found if found is not None else await self._look_up_shared(route, path, query)
         hit = cached is not None
         if not hit:
             cached, hit = await self.cache.fetch_missing(key, ttl, lambda: self._as_dict(route, path, params))
@@ -162,11 +159,14 @@ class VendorClient:
             return False
         query = dict(params or {})
         found = self.cache.lookup_now(self.vendor, route.name, path, query, self.variant)
-        if found is None:
-            await leave_eager_step()  # a Redis round trip
-            found = await self.cache.lookup(self.vendor, route.name, path, query, self.variant)
-        cached = found[1]
+        _, cached = found if found is not None else await self._look_up_shared(route, path, query)
         return isinstance(cached, dict) and cached.get("status") == 404
+
+    async def _look_up_shared(self, route: Route, path: Mapping[str, Any] | None,
+                              query: dict[str, Any]) -> tuple[str, Any]:
+        """The cache's (key, answer) for a read the memory cache could not settle at once: a Redis round trip."""
+        await leave_eager_step()
+        return await self.cache.lookup(self.vendor, route.name, path, query, self.variant)
 
     async def invalidate(self, route: Route, *, path: Mapping[str, Any] | None = None,
                          params: Params | None = None) -> None:
