@@ -16,7 +16,7 @@ from bench import load, roundtrip
 from bench.queries import BenchQuery, build
 from bench.stack import HUBMIS_BUCKET, HUBMIS_REFILL_S, Stack, delta
 from bench.timeline import LogCursor, chain, cpu_ms, cpu_since
-from gateway.sandbox.world import build_world
+from gateway.sandbox.population import build_world
 from tests.gatewayproc import GatewayProcess
 
 SEED, STUDENTS = 1, 500

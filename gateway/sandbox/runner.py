@@ -15,8 +15,9 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from gateway.sandbox import credentials as creds
+from gateway.sandbox.population import build_world
 from gateway.sandbox.simulator import SandboxOptions, Simulator
-from gateway.sandbox.world import World, build_world
+from gateway.sandbox.world import World
 
 SIMULATORS: dict[str, str] = {
     "stellic": "gateway.sandbox.stellic:StellicSimulator",

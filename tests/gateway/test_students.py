@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC, World, build_world
+from gateway.sandbox.population import build_world
+from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC, World
 from schema.node import encode_id
 from tests.gatewayproc import GatewayProcess
 from tests.sandboxproc import SandboxProcess

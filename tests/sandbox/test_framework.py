@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from gateway.sandbox.world import build_world
+from gateway.sandbox.population import build_world
 from gateway.vendors.routes import Provenance, Route, RouteTable
 from tests.sandboxproc import SandboxProcess
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from gateway.sandbox.world import HUBMIS, build_world
+from gateway.sandbox.population import build_world
+from gateway.sandbox.world import HUBMIS
 from tests.sandbox.test_hubmis_helpers import Hub
 from tests.sandboxproc import SandboxProcess
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 
-from gateway.sandbox.world import World, build_world
+from gateway.sandbox.population import build_world
+from gateway.sandbox.world import World
 from tests.sandboxproc import SandboxProcess
 
 API = "/partnerapi/v1"
