@@ -44,6 +44,10 @@ HTTP_SETTING_DOCS = {
 }
 
 
+# HttpPolicy fields that 0 would break: no call could ever finish, or no connection open.
+ABOVE_ZERO = frozenset({"connect_timeout_s", "timeout_s", "max_connections"})
+
+
 class SettingsError(ValueError):
     """Raised at start-up with every missing or malformed setting listed at once."""
 
@@ -138,7 +142,8 @@ class _Reader:
         values: dict[str, Any] = {}
         for f in fields(HttpPolicy):
             default = getattr(defaults, f.name)
-            values[f.name] = self.get(f"{vendor}_{f.name.upper()}", _positive(type(default)), default)
+            parse = _above_zero if f.name in ABOVE_ZERO else _positive
+            values[f.name] = self.get(f"{vendor}_{f.name.upper()}", parse(type(default)), default)
         return HttpPolicy(**values)
 
     def text_or_file(self, name: str) -> str | None:
@@ -168,15 +173,15 @@ class _Reader:
             jwks=self._parse("AUTH_JWKS_FILE/URL", load_jwks, jwks_text),
             api_keys=self._parse("AUTH_API_KEYS", parse_api_keys, self.text_or_file("AUTH_API_KEYS")) or (),
             limits=QueryLimits(
-                max_depth=self.get("MAX_DEPTH", _positive(int), 10),
+                max_depth=self.get("MAX_DEPTH", _above_zero(int), 10),
                 max_aliases=self.get("MAX_ALIASES", _positive(int), 15),
                 max_directives=self.get("MAX_DIRECTIVES", _positive(int), 50),
-                max_tokens=self.get("MAX_TOKENS", _positive(int), 1000),
-                max_cost=self.get("MAX_COST", _positive(int), 5000)),
-            max_body_bytes=self.get("MAX_BODY_BYTES", _positive(int), 1_048_576),
-            max_batch=self.get("MAX_BATCH", _positive(int), 5),
-            caller_rate_per_min=self.get("CALLER_RATE_PER_MIN", _positive(int), 600),
-            caller_burst=self.get("CALLER_BURST", _positive(int), 60),
+                max_tokens=self.get("MAX_TOKENS", _above_zero(int), 1000),
+                max_cost=self.get("MAX_COST", _above_zero(int), 5000)),
+            max_body_bytes=self.get("MAX_BODY_BYTES", _above_zero(int), 1_048_576),
+            max_batch=self.get("MAX_BATCH", _above_zero(int), 5),
+            caller_rate_per_min=self.get("CALLER_RATE_PER_MIN", _above_zero(int), 600),
+            caller_burst=self.get("CALLER_BURST", _above_zero(int), 60),
             persisted=self._parse("PERSISTED_OPERATIONS", _persisted, self.text_or_file("PERSISTED_OPERATIONS")))
         if access.tokens is None and not access.api_keys:
             self.problems.append(f"{PREFIX}AUTH_DEV_KEY, {PREFIX}AUTH_JWKS_FILE, {PREFIX}AUTH_JWKS_URL or "
@@ -200,12 +205,12 @@ class _Reader:
             client_secret=Secret(self.required("HUBMIS_CLIENT_SECRET")), realm=self.required("HUBMIS_REALM"),
             academic_year_id=self.get("HUBMIS_ACADEMIC_YEAR_ID", int, None),
             rate_limit_bucket=self.get("HUBMIS_RATE_LIMIT_BUCKET", _positive(int), 500),
-            rate_limit_refill_s=self.get("HUBMIS_RATE_LIMIT_REFILL_S", _positive(float), 5.0),
-            page_size=self.get("HUBMIS_PAGE_SIZE", _positive(int), 100), http=self.http("HUBMIS"))
+            rate_limit_refill_s=self.get("HUBMIS_RATE_LIMIT_REFILL_S", _above_zero(float), 5.0),
+            page_size=self.get("HUBMIS_PAGE_SIZE", _above_zero(int), 100), http=self.http("HUBMIS"))
         dartmouth = DartmouthConfig(
             base_url=self.url("DARTMOUTH_BASE_URL"), api_key=Secret(self.required("DARTMOUTH_API_KEY")),
             scopes=tuple(self.get("DARTMOUTH_SCOPES", lambda v: v.replace(",", " ").split(), list(DEFAULT_SCOPES))),
-            page_size=self.get("DARTMOUTH_PAGE_SIZE", _positive(int), 1000), http=self.http("DARTMOUTH"))
+            page_size=self.get("DARTMOUTH_PAGE_SIZE", _above_zero(int), 1000), http=self.http("DARTMOUTH"))
         settings = Settings(
             stellic=stellic, hubmis=hubmis, dartmouth=dartmouth, redis_url=self.raw("REDIS_URL"),
             cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
@@ -216,10 +221,10 @@ class _Reader:
             otlp_endpoint=self.get("OTLP_ENDPOINT", _endpoint, None),
             service_name=self.get("SERVICE_NAME", str, "campusgraph"),
             trace_sample_ratio=self.get("TRACE_SAMPLE_RATIO", _share, 1.0),
-            call_budget=self.get("CALL_BUDGET", _positive(int), 500),
+            call_budget=self.get("CALL_BUDGET", _above_zero(int), 500),
             stellic_username_template=self.get("CROSSWALK_STELLIC_USERNAME", _template, "{key}"),
             crosswalk_case_insensitive=self.get("CROSSWALK_CASE_INSENSITIVE", _bool, True),
-            hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", _positive(float), 900.0),
+            hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", _above_zero(float), 900.0),
             hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", _share, 0.25), access=self.access(),
             task_wait_s=self.get("TASK_WAIT_S", _positive(float), 10.0),
             task_poll_s=self.get("TASK_POLL_S", _poll_interval, 0.5))
@@ -233,6 +238,18 @@ def _positive(kind: type[T]) -> Callable[[str], T]:
         value = kind(raw)  # type: ignore[call-arg]
         if value < 0:  # type: ignore[operator]
             raise ValueError("must not be negative")
+        return value
+
+    return parse
+
+
+def _above_zero(kind: type[T]) -> Callable[[str], T]:
+    """For a setting that 0 would break rather than turn off: a rate, a size, a page, a timeout, a limit every
+    request must fit under (0 would refuse every request, or divide by zero at start-up)."""
+    def parse(raw: str) -> T:
+        value = kind(raw)  # type: ignore[call-arg]
+        if not value > 0:  # type: ignore[operator]
+            raise ValueError("must be above 0")
         return value
 
     return parse

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from gateway.settings import Settings, SettingsError
+from tests.sandboxproc import free_port
 
 SANDBOX_ENV = {
     "CAMPUSGRAPH_AUTH_DEV_KEY": "a-development-signing-key-of-enough-length",
@@ -57,3 +62,30 @@ def test_the_log_level_is_one_of_the_four() -> None:
     assert Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_LOG_LEVEL": "debug"}).log_level == "DEBUG"
     with pytest.raises(SettingsError, match="CAMPUSGRAPH_LOG_LEVEL"):
         Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_LOG_LEVEL": "verbose"})
+
+
+@pytest.mark.parametrize("name", ["CALLER_RATE_PER_MIN", "CALLER_BURST", "MAX_BATCH", "MAX_BODY_BYTES",
+                                  "MAX_TOKENS", "CALL_BUDGET", "HUBMIS_PAGE_SIZE", "DARTMOUTH_PAGE_SIZE",
+                                  "HUBMIS_RATE_LIMIT_REFILL_S", "HUBMIS_INDEX_REFRESH_S", "STELLIC_TIMEOUT_S"])
+def test_zero_is_refused_where_it_would_break_the_gateway(name: str) -> None:
+    """0 requests a minute divided by zero at start-up; a batch, body, burst or page of 0 refused every request
+    or listed nothing; a timeout of 0 failed every call. Each is a configuration problem, listed as the others."""
+    with pytest.raises(SettingsError, match=f"CAMPUSGRAPH_{name}: must be above 0"):
+        Settings.from_env({**SANDBOX_ENV, f"CAMPUSGRAPH_{name}": "0"})
+
+
+def test_zero_still_turns_off_what_it_can_turn_off() -> None:
+    settings = Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_STELLIC_RETRIES": "0",
+                                  "CAMPUSGRAPH_STELLIC_PRECONNECT": "0", "CAMPUSGRAPH_MAX_ALIASES": "0"})
+    assert settings.stellic.http.retries == 0 and settings.stellic.http.preconnect == 0
+    assert settings.access.limits.max_aliases == 0
+
+
+def test_serve_refuses_to_start_on_a_zero_rate_without_a_traceback() -> None:
+    """`campusgraph serve` with CAMPUSGRAPH_CALLER_RATE_PER_MIN=0 started, then died in a ZeroDivisionError."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSGRAPH_")}
+    env.update({**SANDBOX_ENV, "CAMPUSGRAPH_CALLER_RATE_PER_MIN": "0", "CAMPUSGRAPH_PORT": str(free_port())})
+    proc = subprocess.run([sys.executable, "-m", "gateway.cli", "serve"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "CAMPUSGRAPH_CALLER_RATE_PER_MIN: must be above 0" in proc.stderr and "Traceback" not in proc.stderr
