@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, Literal, cast
 
 import strawberry
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLUnionType
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -162,11 +162,25 @@ class CampusGraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         return jsoncodec.loads(data)  # not JSON: json's JSONDecodeError, which Strawberry answers with a 400
 
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        """As Strawberry's, but a POST that is not JSON (curl's ``-d`` alone sends a form) is told what to send,
+        where Strawberry only says "Unsupported content type"."""
+        try:
+            return await super().parse_http_body(request)
+        except HTTPException as exc:
+            if exc.reason != "Unsupported content type":
+                raise
+            sent = request.content_type or "none"
+            raise HTTPException(400, f"unsupported content type ({sent}): send the request as JSON, with "
+                                     "Content-Type: application/json") from None
+
     def parse_json(self, data: str | bytes) -> object:
         """A request body (like GET's ``variables`` and ``extensions``) is a JSON object, or for a batch an array
         of them: Strawberry reads any other JSON body with ``.get`` and fails with a 500, so it is refused here
         as a 400 (BAD_REQUEST, see __call__)."""
         payload = super().parse_json(data)
+        if payload == []:  # Strawberry would answer an empty batch with an empty array and a 200
+            raise HTTPException(400, "an empty batch: send at least one operation")
         if not all(isinstance(item, dict) for item in (payload if isinstance(payload, list) else [payload])):
             raise HTTPException(400, "expected a JSON object (or, for a batch, an array of JSON objects)")
         return payload

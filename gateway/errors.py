@@ -35,8 +35,9 @@ ERROR_CODES: dict[str, str] = {
     "NOT_FOUND": "no such record",
     "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost: it may or may not have been applied",
     "UPSTREAM_BUDGET_EXCEEDED": "the request needed more upstream calls than its budget allows",
-    "BAD_USER_INPUT": "an argument is malformed (e.g. an ID this gateway did not issue, an empty filter, or a "
-                      "variable of the wrong type)",
+    "BAD_USER_INPUT": "an argument is malformed (e.g. an ID or `after` cursor this gateway did not issue, another "
+                      "type's ID, a cursor of another list or arguments, an empty or whitespace-only filter, a filter "
+                      "the list's source cannot apply or a status it does not know, or a variable of the wrong type)",
     "IDEMPOTENCY_KEY_REUSED": "the Idempotency-Key was first used with another operation or other variables",
     "IDEMPOTENCY_KEY_IN_PROGRESS": "the first request with this Idempotency-Key is still running; ask again later",
     "UNAUTHENTICATED": "no valid bearer token or API key came with the request (HTTP 401)",
@@ -55,8 +56,10 @@ ERROR_CODES: dict[str, str] = {
     "GRAPHQL_VALIDATION_FAILED": "the query does not fit the schema",
     "OPERATION_RESOLUTION_FAILURE": "the request does not name one operation of its document to run: several and no "
                                     "`operationName`, a name the document lacks, or none at all (HTTP 400)",
-    "BAD_REQUEST": "the request is not a GraphQL request: no query, a body that is not JSON, or a mutation sent "
-                   "with GET (HTTP 400)",
+    "BAD_REQUEST": "the request is not a GraphQL request: no query, a body that is not JSON or not a JSON object (an "
+                   "array of them for a batch, not an empty one), a content type other than `application/json`, a "
+                   "mutation sent with GET, a subscription sent over HTTP rather than the WebSocket (HTTP 400), or a "
+                   "method other than GET and POST (HTTP 405)",
     "INTERNAL_ERROR": "an unexpected failure; the log has the details under the request id",
 }
 

@@ -25,6 +25,13 @@ def test_every_error_code_is_in_the_error_table() -> None:
     assert not missing, f"undocumented error codes: {missing}"
 
 
+def test_the_error_table_gives_each_code_the_meaning_the_code_gives_it() -> None:
+    """gateway/errors.py's ERROR_CODES and the README's table say the same (the two had drifted apart)."""
+    rows = dict(re.findall(r"^\| `([A-Z_]+)` \| (.*) \|$", README, re.M))
+    differ = [code for code, meaning in ERROR_CODES.items() if rows[code].replace("`", "") != meaning.replace("`", "")]
+    assert not differ, f"the README and ERROR_CODES differ on: {differ}"
+
+
 def test_every_scoped_field_is_in_the_access_table() -> None:
     from resolvers.permissions import FIELD_SCOPES
 

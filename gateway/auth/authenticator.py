@@ -28,4 +28,6 @@ class Authenticator:
             if viewer is None:
                 raise AuthError("the API key was not recognised")
             return viewer
+        if authorization.strip():  # a token pasted without its scheme, or Basic: say what is expected
+            raise AuthError("the Authorization header must be 'Bearer <token>' or 'ApiKey <key>'")
         raise AuthError("credentials are required: a bearer token or an API key")

@@ -214,3 +214,14 @@ def test_every_write_is_in_the_audit_trail(gateway: GatewayProcess) -> None:
         time.sleep(0.05)
     assert len(mine) == 1, records[-3:]
     assert mine[0]["write"] is True and mine[0]["operation_type"] == "mutation"
+
+
+@pytest.mark.parametrize("value", ["{token}", "Basic dXNlcjpwYXNz", "Token {token}"])
+def test_an_authorization_header_without_its_scheme_says_which_to_use(gateway: GatewayProcess,
+                                                                      value: str) -> None:
+    """A token pasted without `Bearer ` was told that no credentials came, though a header did."""
+    response = gateway.post(QUERY, headers={"Authorization": value.format(token=gateway.token())})
+    assert response.status_code == 401
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert error["message"] == "the Authorization header must be 'Bearer <token>' or 'ApiKey <key>'"

@@ -118,3 +118,27 @@ def test_a_refusal_at_the_door_carries_the_request_id_too(gateway: GatewayProces
     assert response.status_code == 401
     error = response.json()["errors"][0]
     assert error["extensions"] == {"code": "UNAUTHENTICATED", "requestId": response.headers["x-request-id"]}
+
+
+def test_an_empty_batch_is_a_bad_request(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """`[]` was answered `[]` with a 200: a batch of nothing is a request with no query."""
+    error = send(gateway, b"[]", 400)["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["message"] == "an empty batch: send at least one operation"
+    assert vendor_calls(sandbox) == 0
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", None])
+def test_a_body_not_sent_as_json_is_told_to_be(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                               content_type: str | None) -> None:
+    """`curl -d '{"query": …}'` without `-H 'content-type: application/json'` sends a form: the answer names
+    the content type that came and the one to send, not only "Unsupported content type"."""
+    headers = {**gateway.bearer(), **({"content-type": content_type} if content_type else {})}
+    response = httpx.post(f"{gateway.url}/graphql", content=b'{"query": "{ vendors { vendor } }"}', headers=headers,
+                          timeout=30)
+    assert response.status_code == 400, response.text
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "BAD_REQUEST", "requestId": response.headers["x-request-id"]}
+    assert error["message"] == (f"unsupported content type ({content_type or 'none'}): send the request as JSON, "
+                                "with Content-Type: application/json")
+    assert vendor_calls(sandbox) == 0
