@@ -63,6 +63,10 @@ from resolvers.taskstore import TaskStore
 
 log = logging.getLogger("campusgraph.app")
 FEDERATION_VERSION: Literal["2.5"] = "2.5"
+# Shown until GraphiQL's scripts (from unpkg.com) start it; it stays when the browser cannot reach unpkg.com.
+GRAPHIQL_OFFLINE = ("Loading GraphiQL from unpkg.com&hellip; If this stays, the browser cannot reach unpkg.com: "
+                    "send queries with curl instead, as a POST of JSON to this URL with an Authorization header "
+                    "(see the README).")
 PLAIN_ACK: UnsetType = UNSET  # on_ws_connect's answer for a connection_ack without a payload
 
 
@@ -187,8 +191,9 @@ class CampusGraphQL(GraphQL[Context, None]):
 
     @property
     def graphql_ide_html(self) -> str:
-        """GraphiQL; in the demo it opens with a token already in its request headers."""
-        html = str(super().graphql_ide_html)
+        """GraphiQL; in the demo it opens with a token already in its request headers. Its scripts come from
+        unpkg.com: where they cannot load, the page says so instead of "Loading..." for ever."""
+        html = str(super().graphql_ide_html).replace(">Loading...</div>", f">{GRAPHIQL_OFFLINE}</div>")
         if not self._graphiql_headers:
             return html
         headers = json.dumps(self._graphiql_headers)

@@ -239,6 +239,17 @@ def test_vendors_health_and_graphiql(gateway: GatewayProcess) -> None:
     assert page.status_code == 200 and "graphiql" in page.text.lower()
 
 
+def test_graphiql_says_where_its_scripts_come_from_until_they_run(gateway: GatewayProcess) -> None:
+    """GraphiQL's scripts come from unpkg.com: a browser that cannot reach it was left on "Loading..." for ever.
+    The placeholder the scripts replace says why it may stay, and what to do instead."""
+    import httpx
+
+    page = httpx.get(f"{gateway.url}/graphql", headers={"Accept": "text/html"}).text
+    assert 'src="https://unpkg.com/graphiql@' in page  # where the scripts come from: the README says so too
+    placeholder = page.split('<div id="graphiql" class="graphiql-container">')[1].split("</div>")[0]
+    assert "unpkg.com" in placeholder and "curl" in placeholder, placeholder
+
+
 def test_the_rate_budget_left_is_a_whole_number_of_requests(gateway: GatewayProcess) -> None:
     """HUBmis' bucket refills continuously, so its tokens are fractional (487.3); requests left are whole (487),
     as the field's type says, in /readyz and /metrics alike."""
