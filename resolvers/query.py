@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -32,6 +32,39 @@ from schema.types import (
     Term,
     VendorStatus,
 )
+
+
+def _arg(description: str) -> Any:
+    return strawberry.argument(description=description)
+
+
+# What each root argument is, and whose key or filter it is (GraphiQL shows these beside the fields').
+NODE_ID = _arg("A global ID this gateway issued: any record's `id` (the gateway).")
+AFTER = _arg("Continue after this cursor: an `endCursor` or edge `cursor` the gateway issued for this same list "
+             "and arguments (anything else is refused as BAD_USER_INPUT).")
+STUDENT_ID = _arg("The student's global ID, `Student.id`, issued by the gateway (a bare netid is also taken).")
+NETID = _arg("Dartmouth netid, the crosswalk's shared key (HUBmis `external_id`).")
+STELLIC_USERNAME = _arg("Stellic username (the crosswalk's `CAMPUSGRAPH_CROSSWALK_STELLIC_USERNAME` of the netid).")
+HUBMIS_STUDENT_ID = _arg("HUBmis student `id`.")
+SOURCE = _arg("Whose list to page: DARTMOUTH (Dartmouth students, the default), HUBMIS (HUBmis students) or STELLIC "
+              "(Stellic's engagement export).")
+STUDENT_FILTER = _arg("Filters the source's vendor applies: `classYear`, `schoolId` Dartmouth; `search`, "
+                      "`yearGroup`, `form` HUBmis; `statusCode` either. One the source cannot apply is refused.")
+STUDENTS_FIRST = _arg("Page size, 0-1000 (HUBMIS source: 0-100); null or left out: 25. The gateway pages over the "
+                      "vendor's own paging.")
+STAFF_ID = _arg("The staff member's global ID, `Staff.id`, issued by the gateway.")
+STAFF_NETID = _arg("Dartmouth netid, or the HUBmis staff `external_id` (crosswalk).")
+HUBMIS_STAFF_ID = _arg("HUBmis staff `id`.")
+STAFF_FILTER = _arg("HUBmis staff filters.")
+STAFF_FIRST = _arg("Page size, 0-100 (HUBmis' largest page); null or left out: 25. The gateway pages over HUBmis'.")
+SECTION_ID = _arg("Global ID (`Section.id`, the gateway's) or Dartmouth section id, e.g. COSC.010.01-202609-U-10275.")
+TERM = _arg("Dartmouth term code, e.g. 202609 (see `terms`).")
+SECTION_FILTER = _arg("Dartmouth section attribute filters.")
+SECTIONS_FIRST = _arg("Page size, 0-1000; null or left out: 25. The gateway pages over Dartmouth's.")
+ENROLLMENT_ID = _arg("Global ID (`Enrollment.id`, the gateway's) or Dartmouth enrollment id.")
+TERM_OFFSET = _arg("Dartmouth `current_term_offset`: 0 the current term, -1 the one before, 1 the next; null: every "
+                   "term.")
+TASK_ID = _arg("A task's global ID, as a mutation's payload gave it (`Task.id`, the gateway's).")
 
 
 def _port(info: Info[Any, Any]) -> Port:
@@ -88,7 +121,7 @@ class Query:
     @strawberry.field(description="Any object by its global ID, read from the vendor its type comes from "
                                   "(Student: crosswalk; Staff: HUBmis, Dartmouth; the others: Dartmouth; Task: "
                                   "Dartmouth tasks, Stellic exports).")
-    async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info[Any, Any], id: Annotated[strawberry.ID, NODE_ID]) -> Node | None:
         decoded = decode_id(id)
         if decoded is None:
             raise GatewayError("not an ID this gateway issued", "BAD_USER_INPUT", argument="id")
@@ -99,8 +132,10 @@ class Query:
 
     @strawberry.field(description="A student by exactly one of: global id, Dartmouth netid, Stellic username or "
                                   "HUBmis id; all reach the same person through the crosswalk.")
-    async def student(self, info: Info[Any, Any], id: strawberry.ID | None = None, netid: str | None = None,
-                      stellic_username: str | None = None, hubmis_id: int | None = None) -> Student | None:
+    async def student(self, info: Info[Any, Any], id: Annotated[strawberry.ID | None, STUDENT_ID] = None,
+                      netid: Annotated[str | None, NETID] = None,
+                      stellic_username: Annotated[str | None, STELLIC_USERNAME] = None,
+                      hubmis_id: Annotated[int | None, HUBMIS_STUDENT_ID] = None) -> Student | None:
         name, value = _one_of(id=id, netid=netid, stellic_username=stellic_username, hubmis_id=hubmis_id)
         port = _port(info)
         if name == "id":
@@ -114,17 +149,19 @@ class Query:
     @strawberry.field(description="Students as one vendor lists them (its own paging and filters), linked to "
                                   "their other records. Sources: Dartmouth students, HUBmis students, or Stellic's "
                                   "engagement export (every username; it takes no filter).")
-    async def students(self, info: Info[Any, Any], source: Vendor | None = Vendor.DARTMOUTH,
-                       filter: StudentFilter | None = None, first: int | None = PAGE,
-                       after: str | None = None) -> StudentConnection | None:
+    async def students(self, info: Info[Any, Any], source: Annotated[Vendor | None, SOURCE] = Vendor.DARTMOUTH,
+                       filter: Annotated[StudentFilter | None, STUDENT_FILTER] = None,
+                       first: Annotated[int | None, STUDENTS_FIRST] = PAGE,
+                       after: Annotated[str | None, AFTER] = None) -> StudentConnection | None:
         return await lists.students(_port(info), source or Vendor.DARTMOUTH, filter or StudentFilter(),
                                     _first(first), after)
 
     @strawberry.field(description="A member of staff by global id, netid or HUBmis id. Sources: HUBmis staff, else "
                                   "Dartmouth people with an affiliation other than Student or Alum (a student's "
                                   "netid is null here).")
-    async def staff_member(self, info: Info[Any, Any], id: strawberry.ID | None = None, netid: str | None = None,
-                           hubmis_id: int | None = None) -> Staff | None:
+    async def staff_member(self, info: Info[Any, Any], id: Annotated[strawberry.ID | None, STAFF_ID] = None,
+                           netid: Annotated[str | None, STAFF_NETID] = None,
+                           hubmis_id: Annotated[int | None, HUBMIS_STAFF_ID] = None) -> Staff | None:
         name, value = _one_of(id=id, netid=netid, hubmis_id=hubmis_id)
         port = _port(info)
         if name == "hubmis_id":
@@ -132,24 +169,27 @@ class Query:
         return await port.resolve_staff(key=_key(value, "Staff") if name == "id" else value)
 
     @strawberry.field(description="The staff directory, paged. Source: HUBmis staff.")
-    async def staff(self, info: Info[Any, Any], filter: StaffFilter | None = None, first: int | None = PAGE,
-                    after: str | None = None) -> StaffConnection | None:
+    async def staff(self, info: Info[Any, Any], filter: Annotated[StaffFilter | None, STAFF_FILTER] = None,
+                    first: Annotated[int | None, STAFF_FIRST] = PAGE,
+                    after: Annotated[str | None, AFTER] = None) -> StaffConnection | None:
         return await lists.staff(_port(info), filter or StaffFilter(), _first(first), after)
 
     @strawberry.field(description="A section by global id or Dartmouth section id. Source: Dartmouth.")
-    async def section(self, info: Info[Any, Any], id: strawberry.ID) -> Section | None:
+    async def section(self, info: Info[Any, Any], id: Annotated[strawberry.ID, SECTION_ID]) -> Section | None:
         port, key = _port(info), _key(id, "Section")
         # The section's enrollments need only its id: asked now, beside the section, not after it.
         port.prefetch_section_enrollments(key, _asked_pages(info, "enrollments", SECTION_ENROLLMENTS_FIRST))
         return await port.section_by_id(key)
 
     @strawberry.field(description="Sections of one term (term code, e.g. 202609), paged. Source: Dartmouth.")
-    async def sections(self, info: Info[Any, Any], term: str, filter: SectionFilter | None = None,
-                       first: int | None = PAGE, after: str | None = None) -> SectionConnection | None:
+    async def sections(self, info: Info[Any, Any], term: Annotated[str, TERM],
+                       filter: Annotated[SectionFilter | None, SECTION_FILTER] = None,
+                       first: Annotated[int | None, SECTIONS_FIRST] = PAGE,
+                       after: Annotated[str | None, AFTER] = None) -> SectionConnection | None:
         return await lists.sections(_port(info), term, filter or SectionFilter(), _first(first), after)
 
     @strawberry.field(description="An enrollment by global id or Dartmouth enrollment id. Source: Dartmouth.")
-    async def enrollment(self, info: Info[Any, Any], id: strawberry.ID) -> Enrollment | None:
+    async def enrollment(self, info: Info[Any, Any], id: Annotated[strawberry.ID, ENROLLMENT_ID]) -> Enrollment | None:
         return await lists.enrollment(_port(info), _key(id, "Enrollment"))
 
     @strawberry.field(description="Every kind of hold. Source: Dartmouth hold types.")
@@ -158,13 +198,14 @@ class Query:
 
     @strawberry.field(description="Terms; `currentTermOffset` 0 is the current term, -1/1 its neighbours. "
                                   "Source: Dartmouth terms.")
-    async def terms(self, info: Info[Any, Any], current_term_offset: int | None = None) -> list[Term] | None:
+    async def terms(self, info: Info[Any, Any],
+                    current_term_offset: Annotated[int | None, TERM_OFFSET] = None) -> list[Term] | None:
         rows = await _port(info).up.dartmouth.list_terms(current_term_offset=current_term_offset)
         return [academic.term_from_dartmouth(t) for t in rows]
 
     @strawberry.field(description="A task started by a mutation (setCourseAssessment, startExport), as it stands "
                                   "now; null when no vendor knows it. Sources: Dartmouth tasks, Stellic exports.")
-    async def task(self, info: Info[Any, Any], id: strawberry.ID) -> Task | None:
+    async def task(self, info: Info[Any, Any], id: Annotated[strawberry.ID, TASK_ID]) -> Task | None:
         return await _task(info, id)
 
     @strawberry.field(description="Health of each upstream as this gateway sees it: circuit state, rate budget.")
