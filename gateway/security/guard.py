@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from graphql import GraphQLError
 from graphql.language import Lexer, Source, TokenKind
@@ -119,7 +119,13 @@ class GraphQLGuard:
             await refuse(send, 400, "TOO_MANY_TOKENS", f"operations are limited to {self.policy.max_tokens} tokens")
             return
         if self.policy.persisted is not None:
-            allowed = _allow_listed(body, self.policy.persisted)
+            if scope["method"] == "GET":
+                query_string = _allow_listed_get(scope.get("query_string", b""), self.policy.persisted)
+                if query_string is not None:
+                    scope = {**scope, "query_string": query_string}
+                allowed: bytes | None = body if query_string is not None else None
+            else:
+                allowed = _allow_listed(body, self.policy.persisted)
             if allowed is None:
                 await refuse(send, 400, "OPERATION_NOT_ALLOWED",
                              "only persisted (allow-listed) operations are accepted")
@@ -182,6 +188,23 @@ def _too_many_tokens(query: str, limit: int) -> bool:
     except GraphQLError:
         return False  # a syntax error: the parser reports it with its position
     return True
+
+
+def _allow_listed_get(query_string: bytes, allowed: dict[str, str]) -> bytes | None:
+    """A GET's query string to run (a hash-only request gets its text filled in), or None when not allow-listed."""
+    params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    operation: dict[str, Any] = {k: v for k, v in params if k == "query"}
+    try:
+        extensions = json.loads(dict(params).get("extensions") or "{}")
+    except ValueError:
+        return None
+    operation["extensions"] = extensions if isinstance(extensions, dict) else {}
+    if _allow_listed(json.dumps(operation).encode(), allowed) is None:
+        return None
+    if "query" in operation:
+        return query_string
+    sha = operation["extensions"]["persistedQuery"]["sha256Hash"]
+    return urlencode([*params, ("query", allowed[sha])]).encode("latin-1")
 
 
 def _allow_listed(body: bytes, allowed: dict[str, str]) -> bytes | None:

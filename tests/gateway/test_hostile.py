@@ -214,6 +214,21 @@ def test_production_accepts_only_persisted_operations(production_gateway: Gatewa
     assert by_hash.status_code == 200 and by_hash.json()["data"]["terms"]
 
 
+def test_production_accepts_persisted_operations_over_get(production_gateway: GatewayProcess) -> None:
+    url, headers = f"{production_gateway.url}/graphql", production_gateway.bearer()
+    text = "query Who($n: String) { student(netid: $n) { netid } }"
+    as_text = httpx.get(url, headers=headers, timeout=30, params={"query": text, "variables": '{"n": "d59951y"}'})
+    assert as_text.status_code == 200 and as_text.json()["data"]["student"]["netid"] == "d59951y"
+    digest = hashlib.sha256(b"{ terms(currentTermOffset: 0) { id } }").hexdigest()
+    extensions = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": digest}})
+    by_hash = httpx.get(url, headers=headers, timeout=30, params={"extensions": extensions})
+    assert by_hash.status_code == 200 and by_hash.json()["data"]["terms"]
+    for params in ({"query": '{ student(netid: "d59951y") { netid lastName } }'}, {"extensions": "{not json"},
+                   {"extensions": json.dumps({"persistedQuery": {"sha256Hash": "0" * 64}})}):
+        other = httpx.get(url, headers=headers, timeout=30, params=params)
+        assert other.status_code == 400 and other.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED"
+
+
 def test_production_mode_without_an_allow_list_hides_introspection_and_suggestions(
         sandbox_process: SandboxProcess, sandbox: SandboxProcess) -> None:
     proc = GatewayProcess(sandbox_env(sandbox_process, env="production")).start()
