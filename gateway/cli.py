@@ -61,7 +61,7 @@ def _run_sandbox(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from gateway.logs import configure
+    from gateway.logs import configure, uvicorn_log_config
     from gateway.settings import Settings, SettingsError
 
     if args.log_level:  # through the environment, so that every worker process reads it too
@@ -75,7 +75,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     with _shared_metrics(args.workers, settings.metrics_enabled):
         uvicorn.run("gateway.app:create_app_from_env", factory=True, host=args.host or settings.host,
                     port=args.port or settings.port, workers=args.workers, log_level=settings.log_level.lower(),
-                    access_log=False, timeout_graceful_shutdown=30)
+                    log_config=uvicorn_log_config(settings.log_level), access_log=False, timeout_graceful_shutdown=30)
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.gatewayproc import GatewayProcess
+from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess
 
 
@@ -27,8 +27,21 @@ def _json(text: str) -> dict[str, Any] | None:
     try:
         parsed = json.loads(text)
     except ValueError:
-        return None  # uvicorn's own plain lines
+        return None
     return parsed if isinstance(parsed, dict) else None
+
+
+def test_every_line_the_gateway_writes_is_json_uvicorns_own_included(sandbox_process: SandboxProcess) -> None:
+    proc = GatewayProcess(sandbox_env(sandbox_process)).start()
+    proc.post("{ vendors { vendor } }")
+    proc.stop()
+    lines = proc.logs().splitlines()
+    parsed = [_json(line) for line in lines]
+    assert lines and all(parsed), [line for line, p in zip(lines, parsed, strict=True) if not p]
+    uvicorn = [p for p in parsed if p and p["logger"].startswith("uvicorn")]
+    assert any("Uvicorn running on" in p["msg"] for p in uvicorn)
+    assert any("Shutting down" in p["msg"] or "Finished server process" in p["msg"] for p in uvicorn)
+    assert not any("color_message" in p for p in uvicorn)
 
 
 def test_each_request_is_one_line_with_its_operation_calls_and_codes(observed: GatewayProcess,
