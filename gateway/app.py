@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from functools import partial
@@ -30,7 +29,7 @@ from strawberry.types import ExecutionResult, Info
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
-from gateway import directresolvers, gctuning, jsoncodec
+from gateway import directresolvers, gctuning, graphiql, jsoncodec
 from gateway.auth.audit import AuditExtension, AuditTrail
 from gateway.auth.authenticator import Authenticator
 from gateway.auth.tokens import AuthError
@@ -63,10 +62,6 @@ from resolvers.taskstore import TaskStore
 
 log = logging.getLogger("campusgraph.app")
 FEDERATION_VERSION: Literal["2.5"] = "2.5"
-# Shown until GraphiQL's scripts (from unpkg.com) start it; it stays when the browser cannot reach unpkg.com.
-GRAPHIQL_OFFLINE = ("Loading GraphiQL from unpkg.com&hellip; If this stays, the browser cannot reach unpkg.com: "
-                    "send queries with curl instead, as a POST of JSON to this URL with an Authorization header "
-                    "(see the README).")
 PLAIN_ACK: UnsetType = UNSET  # on_ws_connect's answer for a connection_ack without a payload
 
 
@@ -133,7 +128,7 @@ class CampusGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL app with our per-request context: fresh loaders, a call budget, a request id."""
 
     def __init__(self, schema: strawberry.Schema, upstreams: Upstreams, crosswalk: Crosswalk,
-                 settings: Settings, graphiql_headers: dict[str, str] | None = None) -> None:
+                 settings: Settings, graphiql_headers: graphiql.HeaderSource | None = None) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.upstreams, self.crosswalk = upstreams, crosswalk
         self._graphiql_headers = graphiql_headers
@@ -191,14 +186,7 @@ class CampusGraphQL(GraphQL[Context, None]):
 
     @property
     def graphql_ide_html(self) -> str:
-        """GraphiQL; in the demo it opens with a token already in its request headers. Its scripts come from
-        unpkg.com: where they cannot load, the page says so instead of "Loading..." for ever."""
-        html = str(super().graphql_ide_html).replace(">Loading...</div>", f">{GRAPHIQL_OFFLINE}</div>")
-        if not self._graphiql_headers:
-            return html
-        headers = json.dumps(self._graphiql_headers)
-        return html.replace("const defaultHeaders = {};", f"const defaultHeaders = {headers};").replace(
-            "React.useState(parameters.headers)", f"React.useState(parameters.headers || {json.dumps(headers)})")
+        return graphiql.page(str(super().graphql_ide_html), self._graphiql_headers)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         record = current_request.get()  # set by the RequestLog middleware, which also sends X-Request-ID
@@ -231,7 +219,7 @@ class CampusGraphQL(GraphQL[Context, None]):
         return PLAIN_ACK
 
 
-def create_app(settings: Settings, graphiql_headers: dict[str, str] | None = None) -> Starlette:
+def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | None = None) -> Starlette:
     upstreams = Upstreams.create(settings)
     rules = IdentityRules(stellic_username=settings.stellic_username_template,
                           case_insensitive=settings.crosswalk_case_insensitive)

@@ -60,7 +60,10 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
     assert settings.access.tokens is not None
     full = settings.access.tokens.mint("demo-admin", list(SCOPES))
     basic = settings.access.tokens.mint("demo-basic", list(BASIC_SCOPES))
-    app = create_app(settings, graphiql_headers={"Authorization": f"Bearer {full}"})
+    tokens = settings.access.tokens
+    # GraphiQL's token is minted for each page load: a page opened after the printed tokens expire still works.
+    app = create_app(settings, graphiql_headers=lambda: {
+        "Authorization": f"Bearer {tokens.mint('demo-admin', list(SCOPES))}"})
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     gateway = asyncio.create_task(server.serve())
     while not server.started and not gateway.done():  # noqa: ASYNC110 - uvicorn exposes no started event

@@ -250,6 +250,17 @@ def test_graphiql_says_where_its_scripts_come_from_until_they_run(gateway: Gatew
     assert "unpkg.com" in placeholder and "curl" in placeholder, placeholder
 
 
+def test_graphiql_opens_on_a_campusgraph_query_that_runs(gateway: GatewayProcess) -> None:
+    import httpx
+
+    page = httpx.get(f"{gateway.url}/graphql", headers={"Accept": "text/html"}).text
+    welcome = page.split("const EXAMPLE_QUERY = `")[1].split("`;")[0]
+    assert "Welcome to GraphiQL" not in page and "Dartmouth, HUBmis and Stellic" in welcome
+    result = gateway.query(welcome)
+    assert "errors" not in result and result["data"]["student"]["netid"] == "d59951y", result
+    assert {s["vendor"] for s in result["data"]["student"]["sources"]} == {"DARTMOUTH", "STELLIC"}
+
+
 def test_the_rate_budget_left_is_a_whole_number_of_requests(gateway: GatewayProcess) -> None:
     """HUBmis' bucket refills continuously, so its tokens are fractional (487.3); requests left are whole (487),
     as the field's type says, in /readyz and /metrics alike."""
