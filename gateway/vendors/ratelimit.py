@@ -59,11 +59,15 @@ class LocalBucket:
         return max(blocked, 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) * self.refill_s)
 
     async def acquire(self, max_wait_s: float) -> None:
+        # The limit bounds the whole wait, the turn in the queue included: counted from the lock alone, each
+        # queued call would wait one refill more than the one before it (a 40-call query over three minutes at
+        # HUBmis' 5 s) and hold back every other request's calls meanwhile.
+        deadline = time.monotonic() + max_wait_s
         async with self._lock:  # FIFO: waiters are served in arrival order
             wait = self._wait_s()
-            if wait > max_wait_s:
-                raise RateWaitTooLong(wait)
             while wait > 0:
+                if time.monotonic() + wait > deadline:
+                    raise RateWaitTooLong(wait)
                 await asyncio.sleep(wait)
                 wait = self._wait_s()
             self._tokens -= 1.0
@@ -124,16 +128,15 @@ class RedisBucket:
         return int(wait_ms) / 1000.0, float(tokens)
 
     async def acquire(self, max_wait_s: float) -> None:
+        deadline = time.monotonic() + max_wait_s  # the whole wait, this process' queue included (LocalBucket)
         async with self._lock:
-            waited = 0.0
             while True:
                 wait, _ = await self._run(take=True)
                 if wait == 0:
                     return
-                if waited + wait > max_wait_s:
+                if time.monotonic() + wait > deadline:
                     raise RateWaitTooLong(wait)
                 await asyncio.sleep(wait)
-                waited += wait
 
     async def observe(self, remaining: int | None = None, retry_at: float | None = None) -> None:
         await self._run(take=False, remaining=remaining, retry_at=retry_at)
