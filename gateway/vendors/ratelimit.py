@@ -9,10 +9,17 @@ the vendor's own headers: a lower ``X-RateLimit-Remaining`` or a 429's retry-aft
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger("campusgraph.ratelimit")
+
+# While Redis does not answer, a shared bucket is kept in this process and Redis is asked again after this long.
+REDIS_RETRY_S = 1.0
 
 
 class RateWaitTooLong(Exception):
@@ -87,6 +94,11 @@ class LocalBucket:
         self._refill()
         return self._tokens
 
+    def hold_at_most(self, tokens: float) -> None:
+        """Take over from another bucket: no more than the ``tokens`` it had (refilling from now)."""
+        self._refill()
+        self._tokens = min(self._tokens, tokens)
+
 
 # KEYS[1] = bucket hash; ARGV = capacity, refill_s, take (0/1), remaining cap or -1, blocked_until or -1.
 # Returns the wait in milliseconds before a token is available (0 when one was taken), and the tokens left.
@@ -113,25 +125,51 @@ return {math.ceil(wait * 1000), tostring(tokens)}
 
 
 class RedisBucket:
-    """The same bucket kept in Redis, shared by every gateway process using the same key."""
+    """The same bucket kept in Redis, shared by every gateway process using the same key.
+
+    While Redis does not answer, the bucket is kept in this process (a ``LocalBucket`` holding the tokens Redis
+    last reported), so requests go on, without the sharing, instead of failing: one warning when Redis is lost,
+    one line when it answers again (asked at most every ``REDIS_RETRY_S``), and the shared bucket is used again."""
 
     def __init__(self, redis: Redis, key: str, capacity: int, refill_s: float) -> None:
         self.redis, self.key, self.capacity, self.refill_s = redis, key, capacity, _with_slack(refill_s)
         self._script = redis.register_script(_BUCKET_LUA)
         self._lock = asyncio.Lock()
+        self._fallback = LocalBucket(capacity, refill_s)
+        self._last_tokens = float(capacity)
+        self._down_until: float | None = None  # monotonic; set while Redis is taken as unreachable
 
     async def _run(self, take: bool, remaining: int | None = None,
-                   retry_at: float | None = None) -> tuple[float, float]:
-        wait_ms, tokens = await self._script(keys=[self.key], args=[
-            self.capacity, self.refill_s, int(take), -1 if remaining is None else remaining,
-            -1 if retry_at is None else retry_at])
+                   retry_at: float | None = None) -> tuple[float, float] | None:
+        """The shared bucket's (wait, tokens); None when Redis cannot answer (the local bucket stands in)."""
+        if self._down_until is not None and time.monotonic() < self._down_until:
+            return None
+        try:
+            wait_ms, tokens = await self._script(keys=[self.key], args=[
+                self.capacity, self.refill_s, int(take), -1 if remaining is None else remaining,
+                -1 if retry_at is None else retry_at])
+        except (RedisError, OSError) as exc:
+            if self._down_until is None:
+                log.warning("redis unreachable (%s): rate budget %s kept in this process until it answers",
+                            type(exc).__name__, self.key)
+                self._fallback.hold_at_most(self._last_tokens)
+            self._down_until = time.monotonic() + REDIS_RETRY_S
+            return None
+        if self._down_until is not None:
+            log.warning("redis answers again: rate budget %s shared again", self.key)
+            self._down_until = None
+        self._last_tokens = float(tokens)
         return int(wait_ms) / 1000.0, float(tokens)
 
     async def acquire(self, max_wait_s: float) -> None:
         deadline = time.monotonic() + max_wait_s  # the whole wait, this process' queue included (LocalBucket)
         async with self._lock:
             while True:
-                wait, _ = await self._run(take=True)
+                ran = await self._run(take=True)
+                if ran is None:
+                    await self._fallback.acquire(max(0.0, deadline - time.monotonic()))
+                    return
+                wait = ran[0]
                 if wait == 0:
                     return
                 if time.monotonic() + wait > deadline:
@@ -139,7 +177,9 @@ class RedisBucket:
                 await asyncio.sleep(wait)
 
     async def observe(self, remaining: int | None = None, retry_at: float | None = None) -> None:
-        await self._run(take=False, remaining=remaining, retry_at=retry_at)
+        if await self._run(take=False, remaining=remaining, retry_at=retry_at) is None:
+            await self._fallback.observe(remaining, retry_at)
 
     async def remaining(self) -> float:
-        return (await self._run(take=False))[1]
+        ran = await self._run(take=False)
+        return await self._fallback.remaining() if ran is None else ran[1]

@@ -13,10 +13,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 
 from gateway.vendors.errors import VendorRateLimited
 from gateway.vendors.hubmis import routes as hubmis_routes
+from gateway.vendors.ratelimit import RateWaitTooLong, RedisBucket
+from tests.redisproc import RedisProcess
 from tests.sandboxproc import SandboxProcess
 
 MakeClient = Callable[..., Any]
@@ -53,3 +56,28 @@ async def test_a_queued_call_waits_at_most_the_limit_for_a_slot(
 async def test_a_queued_call_waits_at_most_the_limit_for_a_shared_slot(
         sandbox: SandboxProcess, make_client: MakeClient, redis: Redis) -> None:
     await _burst(sandbox, make_client, redis)
+
+
+async def test_a_shared_bucket_whose_redis_stops_is_kept_in_the_process_until_redis_answers(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    """Redis stopping must not fail every HUBmis read (nor, through the same bucket, every caller's request)."""
+    own = RedisProcess()  # this test's own Redis, since it stops it
+    redis = Redis.from_url(own.url)
+    try:
+        client = await make_client("hubmis", redis=redis)
+        await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0)
+        assert 498 <= await client.rate.remaining() <= 500  # from Redis
+        own.stop()
+        # Redis is gone: the reads go on, counted in this process from what Redis last held.
+        for _ in range(3):
+            assert (await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0))["id"] == 56
+        assert 495 <= await client.rate.remaining() <= 497
+        limiter = RedisBucket(redis, "cg:caller:someone", capacity=2, refill_s=60)  # the per-caller limit, likewise
+        await limiter.acquire(0)
+        await limiter.acquire(0)
+        with pytest.raises(RateWaitTooLong):
+            await limiter.acquire(0)
+        assert sandbox.requests("hubmis")["by_route"][hubmis_routes.GET_STUDENT.key] == 4
+    finally:
+        own.stop()
+        await redis.aclose()
