@@ -8,7 +8,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from functools import partial
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -65,6 +65,12 @@ FEDERATION_VERSION: Literal["2.5"] = "2.5"
 PLAIN_ACK: UnsetType = UNSET  # on_ws_connect's answer for a connection_ack without a payload
 
 
+REPRESENTATIONS = strawberry.argument(description="The entities another subgraph asks for, each `{__typename, id}`: "
+                                                  "a Student, Staff, Section, Enrollment or Hold and its global ID, "
+                                                  "read as `node(id:)` reads it (the gateway, then the vendor its "
+                                                  "type comes from).")
+
+
 class GatewaySchema(strawberry.federation.Schema):
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         """Strawberry would log every error at ERROR with a traceback, a refused scope or a vendor's 404 too.
@@ -83,7 +89,8 @@ class GatewaySchema(strawberry.federation.Schema):
         return await super().execute(query, variable_values, context_value, root_value, operation_name,
                                      allowed - {OperationType.SUBSCRIPTION}, operation_extensions)
 
-    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+    def entities_resolver(self, info: Info,
+                          representations: Annotated[list[FederationAny], REPRESENTATIONS]) -> list[FederationAny]:
         """Strawberry's ``_entities`` resolver, one representation at a time: a bad one (resolvers/entities.py)
         is a BAD_USER_INPUT error in its place and no longer fails the others."""
         entity_types = {t.name for t in cast(GraphQLUnionType, self._schema.type_map["_Entity"]).types}

@@ -14,6 +14,7 @@ from resolvers.ids import OtherTypesId, key_of
 from resolvers.mapping import academic
 from resolvers.port import Port
 from resolvers.tasks import TaskTracker, parse_task_id, require_scope, task_from_record
+from schema.arguments import AFTER, TASK_ID
 from schema.detail import asked
 from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
@@ -40,8 +41,6 @@ def _arg(description: str) -> Any:
 
 # What each root argument is, and whose key or filter it is (GraphiQL shows these beside the fields').
 NODE_ID = _arg("A global ID this gateway issued: any record's `id` (the gateway).")
-AFTER = _arg("Continue after this cursor: an `endCursor` or edge `cursor` the gateway issued for this same list "
-             "and arguments (anything else is refused as BAD_USER_INPUT).")
 STUDENT_ID = _arg("The student's global ID, `Student.id`, issued by the gateway (a bare netid is also taken).")
 NETID = _arg("Dartmouth netid, the crosswalk's shared key (HUBmis `external_id`).")
 STELLIC_USERNAME = _arg("Stellic username (the crosswalk's `CAMPUSGRAPH_CROSSWALK_STELLIC_USERNAME` of the netid).")
@@ -64,7 +63,6 @@ SECTIONS_FIRST = _arg("Page size, 0-1000; null or left out: 25. The gateway page
 ENROLLMENT_ID = _arg("Global ID (`Enrollment.id`, the gateway's) or Dartmouth enrollment id.")
 TERM_OFFSET = _arg("Dartmouth `current_term_offset`: 0 the current term, -1 the one before, 1 the next; null: every "
                    "term.")
-TASK_ID = _arg("A task's global ID, as a mutation's payload gave it (`Task.id`, the gateway's).")
 
 
 def _port(info: Info[Any, Any]) -> Port:

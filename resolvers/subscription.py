@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers.tasks import TaskTracker, parse_task_id, require_scope, task_from_record
+from schema.arguments import TASK_ID
 from schema.tasks import Task
 
 
@@ -17,7 +18,8 @@ class Subscription:
     @strawberry.subscription(description="Streams a task's status until it is COMPLETE or FAILED: the task as it "
                                          "stands, then each change. Source: gateway, polling Dartmouth tasks "
                                          "(`GET /api/tasks/{id}`) or Stellic exports (`get_export_url`).")
-    async def task_updates(self, info: Info[Any, Any], id: strawberry.ID) -> AsyncGenerator[Task, None]:
+    async def task_updates(self, info: Info[Any, Any],
+                           id: Annotated[strawberry.ID, TASK_ID]) -> AsyncGenerator[Task, None]:
         kind, vendor_id = parse_task_id(id)
         require_scope(info, kind)
         tracker: TaskTracker = info.context.tasks

@@ -11,6 +11,14 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
+from schema.arguments import (
+    ATTENDANCE_FROM,
+    ATTENDANCE_TO,
+    AUDIT_COURSE_FILTER,
+    AUDIT_PROGRAM_FILTER,
+    AUDIT_PROPERTY,
+    PLANNER_COURSE_FILTER,
+)
 from schema.scalars import JSON
 
 if TYPE_CHECKING:
@@ -193,8 +201,9 @@ class HubmisStudentRecord:
         return await port(info).hubmis_tutor_group(self.id)
 
     @strawberry.field(description="Session attendance marks between two instants. Source: HUBmis.")
-    async def attendance(self, info: Info[Any, Any], from_: Annotated[datetime, strawberry.argument(name="from")],
-                         to: datetime) -> list[AttendanceMark] | None:
+    async def attendance(self, info: Info[Any, Any],
+                         from_: Annotated[datetime, ATTENDANCE_FROM],
+                         to: Annotated[datetime, ATTENDANCE_TO]) -> list[AttendanceMark] | None:
         return await port(info).hubmis_attendance(self.id, from_, to)
 
     @strawberry.field(description="The student's published timetable. Source: HUBmis.")
@@ -212,11 +221,13 @@ class StellicStudentRecord:
 
     @strawberry.field(description="Degree audit output (courseFilter planned|registered; programFilter "
                                   "planned|registered|all; property unmatched|progress). Source: Stellic.")
-    async def audit(self, info: Info[Any, Any], course_filter: str, property: str,
-                    program_filter: str | None = None) -> JSON | None:
+    async def audit(self, info: Info[Any, Any], course_filter: Annotated[str, AUDIT_COURSE_FILTER],
+                    property: Annotated[str, AUDIT_PROPERTY],
+                    program_filter: Annotated[str | None, AUDIT_PROGRAM_FILTER] = None) -> JSON | None:
         return await port(info).stellic_audit(  # type: ignore[no-any-return]
             self.username, course_filter, program_filter, property)
 
     @strawberry.field(description="Planned future courses (courseFilter planned|registered|all). Source: Stellic.")
-    async def future_courses(self, info: Info[Any, Any], course_filter: str = "planned") -> JSON | None:
+    async def future_courses(self, info: Info[Any, Any],
+                             course_filter: Annotated[str, PLANNER_COURSE_FILTER] = "planned") -> JSON | None:
         return await port(info).stellic_future_courses(self.username, course_filter)  # type: ignore[no-any-return]

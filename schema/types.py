@@ -8,11 +8,12 @@ a query pays only for the fields it asks for, and fields that reach another vend
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+from schema.arguments import ACTIVE_ONLY, AFTER, ENROLLMENTS_TERM, SECTION_ENROLLMENTS_FIRST_ARG
 from schema.detail import DartmouthStudentRecord, HubmisStudentRecord, StellicStudentRecord, asked, port, then
 from schema.enums import StudentStatus, Vendor
 from schema.node import Node, PageInfo, entity
@@ -116,8 +117,8 @@ class Student(Node):
 
     @strawberry.field(description="Course enrollments, optionally for one term code (e.g. 202609) or only "
                                   "active ones. Source: Dartmouth academic enrollments.")
-    def enrollments(self, info: Info[Any, Any], term: str | None = None,
-                          active_only: bool | None = False) -> list[Enrollment] | None:
+    def enrollments(self, info: Info[Any, Any], term: Annotated[str | None, ENROLLMENTS_TERM] = None,
+                    active_only: Annotated[bool | None, ACTIVE_ONLY] = False) -> list[Enrollment] | None:
         # null: false, the default; the list or an awaitable of it (schema/ports.py)
         return port(info).student_enrollments(self, term, bool(active_only))  # type: ignore[return-value]
 
@@ -275,8 +276,9 @@ class Section(Node):
         return await port(info).section_instructors(self)
 
     @strawberry.field(description="Students and instructors enrolled, paged. Source: Dartmouth enrollments.")
-    async def enrollments(self, info: Info[Any, Any], first: int | None = SECTION_ENROLLMENTS_FIRST,
-                          after: str | None = None) -> EnrollmentConnection | None:
+    async def enrollments(self, info: Info[Any, Any],
+                          first: Annotated[int | None, SECTION_ENROLLMENTS_FIRST_ARG] = SECTION_ENROLLMENTS_FIRST,
+                          after: Annotated[str | None, AFTER] = None) -> EnrollmentConnection | None:
         return await port(info).section_enrollments(
             self, SECTION_ENROLLMENTS_FIRST if first is None else first, after)  # null: the default
 
