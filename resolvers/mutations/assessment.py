@@ -8,7 +8,7 @@ completes the enrollment's cached reads are forgotten, so the next read shows th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -16,6 +16,7 @@ from strawberry.types import Info
 from gateway.vendors.errors import VendorBadRequest, VendorError, VendorNotFound
 from resolvers import lists
 from resolvers.ids import OtherTypesId, key_of
+from resolvers.mutations.arguments import ENROLLMENT_ID, OPT_OUT_DATE, SUBMIT_DATE, WAIT
 from resolvers.mutations.common import Checks, error, upstreams
 from resolvers.tasks import TaskTracker, task_from_record
 from resolvers.taskstore import COMPLETE, COURSE_ASSESSMENT
@@ -27,9 +28,10 @@ def _refused(errors: list[UserError]) -> CourseAssessmentPayload:
     return CourseAssessmentPayload(success=False, task=None, enrollment=None, user_errors=errors)
 
 
-async def set_course_assessment(info: Info[Any, Any], enrollment_id: strawberry.ID,
-                                submit_date: datetime | None = None, opt_out_date: datetime | None = None,
-                                wait: bool | None = False) -> CourseAssessmentPayload:
+async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[strawberry.ID, ENROLLMENT_ID],
+                                submit_date: Annotated[datetime | None, SUBMIT_DATE] = None,
+                                opt_out_date: Annotated[datetime | None, OPT_OUT_DATE] = None,
+                                wait: Annotated[bool | None, WAIT] = False) -> CourseAssessmentPayload:
     """Sets (or with both dates null, clears) the course assessment; ``wait`` follows the task until it ends
     or the configured wait passes, and answers the task as it then stands."""
     checks = Checks()

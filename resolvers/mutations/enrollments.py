@@ -7,12 +7,22 @@ a write that does not say whose enrollment it changed (a delete by id) forgets e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.vendors.stellic.models import StellicItemResults
+from resolvers.mutations.arguments import (
+    COURSE_ENROLLMENTS,
+    NEW_SECTION_ENROLLMENT_ID,
+    PATH_USERNAME,
+    SECTION_ENROLLMENT,
+    SECTION_ENROLLMENT_FULL,
+    SECTION_ENROLLMENT_ID,
+    SECTION_ENROLLMENT_PATCH,
+    TERM_ID,
+)
 from resolvers.mutations.common import Checks, attempt, batch, body_of, not_applied, upstreams
 from schema.inputs_write import (
     CourseEnrollmentFields,
@@ -40,8 +50,10 @@ def _usernames(results: StellicItemResults | None, *given: str | None) -> list[s
     return [u for u in (*given, *found) if u] or [None]
 
 
-async def replace_course_enrollments(info: Info[Any, Any], username: str, term_id: str,
-                                     enrollments: list[CourseEnrollmentInput]) -> StellicBatchPayload:
+async def replace_course_enrollments(info: Info[Any, Any], username: Annotated[str, PATH_USERNAME],
+                                     term_id: Annotated[str, TERM_ID],
+                                     enrollments: Annotated[list[CourseEnrollmentInput], COURSE_ENROLLMENTS],
+                                     ) -> StellicBatchPayload:
     """``PUT .../students/{username}/terms/{term_id}/course_enrollments`` (#2): the term's courses become exactly
     ``enrollments``; an empty list removes them all. Stellic answers item by item."""
     checks = Checks()
@@ -82,8 +94,9 @@ async def _section_write(info: Info[Any, Any], method: str, id: str, item: Cours
     return batch(1, results, refused, root=[argument], renames={"id": ["id"]})
 
 
-async def create_section_enrollment(info: Info[Any, Any], id: strawberry.ID,
-                                    input: SectionEnrollmentInput) -> StellicBatchPayload:
+async def create_section_enrollment(info: Info[Any, Any], id: Annotated[strawberry.ID, NEW_SECTION_ENROLLMENT_ID],
+                                    input: Annotated[SectionEnrollmentInput, SECTION_ENROLLMENT],
+                                    ) -> StellicBatchPayload:
     """``POST .../section_enrollments/{id}`` (#3): ``id`` names the new section enrollment."""
     checks = Checks()
     _section_checks(checks, id, input, "input", ("student_username", "course", "section", "term"))
@@ -92,8 +105,9 @@ async def create_section_enrollment(info: Info[Any, Any], id: strawberry.ID,
     return await _section_write(info, "create_section_enrollment", id, input, "input")
 
 
-async def update_section_enrollment(info: Info[Any, Any], id: strawberry.ID,
-                                    input: SectionEnrollmentInput) -> StellicBatchPayload:
+async def update_section_enrollment(info: Info[Any, Any], id: Annotated[strawberry.ID, SECTION_ENROLLMENT_ID],
+                                    input: Annotated[SectionEnrollmentInput, SECTION_ENROLLMENT_FULL],
+                                    ) -> StellicBatchPayload:
     """``PUT .../section_enrollments/{id}`` (#4): every field; those left out are cleared."""
     checks = Checks()
     _section_checks(checks, id, input, "input", ("student_username", "course", "section", "term"))
@@ -102,8 +116,9 @@ async def update_section_enrollment(info: Info[Any, Any], id: strawberry.ID,
     return await _section_write(info, "update_section_enrollment", id, input, "input")
 
 
-async def patch_section_enrollment(info: Info[Any, Any], id: strawberry.ID,
-                                   patch: SectionEnrollmentPatch) -> StellicBatchPayload:
+async def patch_section_enrollment(info: Info[Any, Any], id: Annotated[strawberry.ID, SECTION_ENROLLMENT_ID],
+                                   patch: Annotated[SectionEnrollmentPatch, SECTION_ENROLLMENT_PATCH],
+                                   ) -> StellicBatchPayload:
     """``PATCH .../section_enrollments/{id}`` (#5): only the keys given change."""
     checks = Checks()
     _section_checks(checks, id, patch, "patch", ("student_username", "course", "section", "term"))
@@ -114,7 +129,8 @@ async def patch_section_enrollment(info: Info[Any, Any], id: strawberry.ID,
     return await _section_write(info, "patch_section_enrollment", id, patch, "patch")
 
 
-async def delete_section_enrollment(info: Info[Any, Any], id: strawberry.ID) -> StellicWritePayload:
+async def delete_section_enrollment(info: Info[Any, Any],
+                                    id: Annotated[strawberry.ID, SECTION_ENROLLMENT_ID]) -> StellicWritePayload:
     """``DELETE .../section_enrollments/{id}`` (#6); the last section of a course takes the course with it."""
     checks = Checks()
     checks.text(["id"], id)

@@ -11,11 +11,11 @@ import io
 import re
 from typing import Annotated, Any
 
-import strawberry
 from strawberry.types import Info
 
 from gateway.errors import GatewayError
 from gateway.vendors.errors import CircuitOpen, VendorUnavailable, WriteOutcomeUnknown
+from resolvers.mutations.arguments import EXPORT_ASYNC, EXPORT_DATA_TYPE, EXPORT_PARAMS
 from resolvers.mutations.common import Checks, attempt, error, upstreams
 from resolvers.tasks import task_from_record
 from resolvers.taskstore import EXPORT, PENDING, RUNNING
@@ -55,8 +55,9 @@ def rows_of(text: str) -> tuple[list[str], list[Any]]:
     return header, [dict(zip(header, row, strict=False)) for row in reader if row]
 
 
-async def start_export(info: Info[Any, Any], data_type: str, params: JSON | None = None,
-                       async_: Annotated[bool | None, strawberry.argument(name="async")] = True) -> ExportPayload:
+async def start_export(info: Info[Any, Any], data_type: Annotated[str, EXPORT_DATA_TYPE],
+                       params: Annotated[JSON | None, EXPORT_PARAMS] = None,
+                       async_: Annotated[bool | None, EXPORT_ASYNC] = True) -> ExportPayload:
     """``GET /exports/export_data/{data_type}?output_format=csv&delivery_channel=s3|http_file`` (E1); ``async``
     null is the default, true."""
     async_ = async_ is not False

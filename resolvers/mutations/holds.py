@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.vendors.stellic.models import StellicHoldResult
 from resolvers.mapping.writes import activities_from_stellic
+from resolvers.mutations.arguments import HOLD, HOLD_UPDATE, SIS_ID
 from resolvers.mutations.common import Checks, attempt, body_of, camel, error, upstreams
 from schema.inputs_write import PlaceHoldInput, UpdateHoldInput
 from schema.mutations import HoldPayload, UserError
@@ -37,7 +38,7 @@ def _note(result: StellicHoldResult) -> str | None:
     return updated if isinstance(updated, str) else None
 
 
-async def place_hold(info: Info[Any, Any], input: PlaceHoldInput) -> HoldPayload:
+async def place_hold(info: Info[Any, Any], input: Annotated[PlaceHoldInput, HOLD]) -> HoldPayload:
     """``POST .../holds`` (#26)."""
     checks = Checks()
     checks.texts(["input"], input, ("sis_id", *HOLD_TEXTS))
@@ -47,7 +48,8 @@ async def place_hold(info: Info[Any, Any], input: PlaceHoldInput) -> HoldPayload
     return _hold(input.sis_id, result, errors)
 
 
-async def update_hold(info: Info[Any, Any], sis_id: strawberry.ID, input: UpdateHoldInput) -> HoldPayload:
+async def update_hold(info: Info[Any, Any], sis_id: Annotated[strawberry.ID, SIS_ID],
+                      input: Annotated[UpdateHoldInput, HOLD_UPDATE]) -> HoldPayload:
     """``PATCH .../holds/{sis_id}`` (#27): what Stellic could not apply is in ``fieldsFailed`` and userErrors."""
     checks = Checks()
     checks.text(["sisId"], sis_id)
@@ -59,7 +61,7 @@ async def update_hold(info: Info[Any, Any], sis_id: strawberry.ID, input: Update
     return _hold(sis_id, result, errors)
 
 
-async def release_hold(info: Info[Any, Any], sis_id: strawberry.ID) -> HoldPayload:
+async def release_hold(info: Info[Any, Any], sis_id: Annotated[strawberry.ID, SIS_ID]) -> HoldPayload:
     """``DELETE .../holds/{sis_id}`` (#28); the answer still names the hold that was released."""
     checks = Checks()
     checks.text(["sisId"], sis_id)

@@ -6,13 +6,20 @@ Stellic keeps UTC minutes (``YYYY-MM-DD HH:MM``): an offset is converted, a time
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.vendors.stellic.models import StellicRegistrationTime
 from resolvers.mapping.writes import registration_time_from_stellic
+from resolvers.mutations.arguments import (
+    NEW_REGISTRATION_TIME_ID,
+    REGISTRATION_END,
+    REGISTRATION_START,
+    REGISTRATION_TIME,
+    REGISTRATION_TIME_ID,
+)
 from resolvers.mutations.common import Checks, attempt, body_of, not_applied, upstreams
 from schema.inputs_write import RegistrationTimeInput
 from schema.mutations import RegistrationTimePayload, StellicWritePayload, UserError
@@ -45,8 +52,9 @@ def _registration(result: StellicRegistrationTime | None, errors: list[UserError
 PATH = {"registration_time_id": ["id"]}
 
 
-async def create_registration_time(info: Info[Any, Any], id: strawberry.ID,
-                                   input: RegistrationTimeInput) -> RegistrationTimePayload:
+async def create_registration_time(info: Info[Any, Any], id: Annotated[strawberry.ID, NEW_REGISTRATION_TIME_ID],
+                                   input: Annotated[RegistrationTimeInput, REGISTRATION_TIME],
+                                   ) -> RegistrationTimePayload:
     """``POST .../registration_times/{registration_time_id}`` (#29)."""
     checks = Checks()
     checks.text(["id"], id)
@@ -62,8 +70,10 @@ async def create_registration_time(info: Info[Any, Any], id: strawberry.ID,
     return _registration(result, errors)
 
 
-async def update_registration_time(info: Info[Any, Any], id: strawberry.ID, timestamp: str | None = None,
-                                   end_timestamp: str | None = None) -> RegistrationTimePayload:
+async def update_registration_time(info: Info[Any, Any], id: Annotated[strawberry.ID, REGISTRATION_TIME_ID],
+                                   timestamp: Annotated[str | None, REGISTRATION_START] = None,
+                                   end_timestamp: Annotated[str | None, REGISTRATION_END] = None,
+                                   ) -> RegistrationTimePayload:
     """``PATCH .../registration_times/{registration_time_id}`` (#30): only the start and end can change."""
     checks = Checks()
     checks.text(["id"], id)
@@ -79,7 +89,8 @@ async def update_registration_time(info: Info[Any, Any], id: strawberry.ID, time
     return _registration(result, errors)
 
 
-async def delete_registration_time(info: Info[Any, Any], id: strawberry.ID) -> StellicWritePayload:
+async def delete_registration_time(info: Info[Any, Any],
+                                   id: Annotated[strawberry.ID, REGISTRATION_TIME_ID]) -> StellicWritePayload:
     """``DELETE .../registration_times/{registration_time_id}`` (#31)."""
     checks = Checks()
     checks.text(["id"], id)

@@ -5,12 +5,23 @@ The gateway reads sections from Dartmouth, never from Stellic, so these writes l
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers.mapping.writes import seats_from_stellic, section_from_stellic, timing_from_stellic
+from resolvers.mutations.arguments import (
+    BULK_SEATS,
+    BULK_TIMINGS,
+    NEW_RESTRICTION_ID,
+    RESTRICTION,
+    RESTRICTION_ID,
+    SEATS,
+    SECTION,
+    SECTION_ID,
+    TIMINGS,
+)
 from resolvers.mutations.common import Checks, Path, as_json, attempt, batch, body_of, camel, not_applied, upstreams
 from schema.inputs_write import (
     ClassTimingInput,
@@ -45,7 +56,7 @@ def _timings(checks: Checks, base: Path, timings: list[ClassTimingInput]) -> Non
         checks.in_order([*base, i, "endDate"], timing.start_date, timing.end_date, "startDate")
 
 
-async def create_section(info: Info[Any, Any], input: SectionInput) -> SectionPayload:
+async def create_section(info: Info[Any, Any], input: Annotated[SectionInput, SECTION]) -> SectionPayload:
     """``POST .../catalog/section/{id}`` (#8); ``id`` is ``input.id``, else the external id."""
     section_id = str(input.id if input.id is not None else input.external_id)
     checks = Checks()
@@ -68,8 +79,8 @@ async def create_section(info: Info[Any, Any], input: SectionInput) -> SectionPa
                           timings=section.timings, user_errors=[])
 
 
-async def update_section_seats(info: Info[Any, Any], section_id: strawberry.ID,
-                               seats: SeatCountsInput) -> SectionPayload:
+async def update_section_seats(info: Info[Any, Any], section_id: Annotated[strawberry.ID, SECTION_ID],
+                               seats: Annotated[SeatCountsInput, SEATS]) -> SectionPayload:
     """``PATCH .../catalog/section/{id}/enrollment_info`` (#7): the counts given change, the rest stay."""
     checks = Checks()
     checks.text(["sectionId"], section_id)
@@ -86,7 +97,8 @@ async def update_section_seats(info: Info[Any, Any], section_id: strawberry.ID,
                           seats=seats_from_stellic(answer), timings=None, user_errors=[])
 
 
-async def bulk_update_section_seats(info: Info[Any, Any], updates: list[SectionSeatsInput]) -> StellicBatchPayload:
+async def bulk_update_section_seats(info: Info[Any, Any],
+                                    updates: Annotated[list[SectionSeatsInput], BULK_SEATS]) -> StellicBatchPayload:
     """``PATCH .../catalog/sections/enrollment_info`` (#9): atomic, so one refused item applies none."""
     checks = Checks()
     checks.not_empty(["updates"], updates)
@@ -105,8 +117,8 @@ async def bulk_update_section_seats(info: Info[Any, Any], updates: list[SectionS
     return batch(len(updates), results, refused, items=["updates"])
 
 
-async def replace_section_timings(info: Info[Any, Any], section_id: strawberry.ID,
-                                  timings: list[ClassTimingInput]) -> SectionPayload:
+async def replace_section_timings(info: Info[Any, Any], section_id: Annotated[strawberry.ID, SECTION_ID],
+                                  timings: Annotated[list[ClassTimingInput], TIMINGS]) -> SectionPayload:
     """``PUT .../catalog/section/{id}/timings`` (#12): the section meets exactly at ``timings`` (none: cleared)."""
     checks = Checks()
     checks.text(["sectionId"], section_id)
@@ -122,7 +134,8 @@ async def replace_section_timings(info: Info[Any, Any], section_id: strawberry.I
 
 
 async def bulk_replace_section_timings(info: Info[Any, Any],
-                                       updates: list[SectionTimingsInput]) -> StellicBatchPayload:
+                                       updates: Annotated[list[SectionTimingsInput], BULK_TIMINGS],
+                                       ) -> StellicBatchPayload:
     """``PUT .../catalog/sections/timings`` (#13): atomic, so one refused item applies none."""
     checks = Checks()
     checks.not_empty(["updates"], updates)
@@ -151,8 +164,8 @@ def _student_sets(checks: Checks, input: SectionRestrictionInput) -> list[dict[s
     return out
 
 
-async def create_section_restriction(info: Info[Any, Any], id: strawberry.ID,
-                                     input: SectionRestrictionInput) -> StellicWritePayload:
+async def create_section_restriction(info: Info[Any, Any], id: Annotated[strawberry.ID, NEW_RESTRICTION_ID],
+                                     input: Annotated[SectionRestrictionInput, RESTRICTION]) -> StellicWritePayload:
     """``POST .../catalog/section_restriction/{id}`` (#10); Stellic echoes the restriction as ``state``."""
     checks = Checks()
     checks.text(["id"], id)
@@ -178,7 +191,8 @@ async def create_section_restriction(info: Info[Any, Any], id: strawberry.ID,
     return StellicWritePayload(success=echo is not None, status=None, state=state, user_errors=errors)
 
 
-async def delete_section_restriction(info: Info[Any, Any], id: strawberry.ID) -> StellicWritePayload:
+async def delete_section_restriction(info: Info[Any, Any],
+                                     id: Annotated[strawberry.ID, RESTRICTION_ID]) -> StellicWritePayload:
     """``DELETE .../catalog/section_restriction/{id}`` (#11)."""
     checks = Checks()
     checks.text(["id"], id)

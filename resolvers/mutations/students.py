@@ -5,11 +5,21 @@ reads are forgotten; a new profile also retires the cached username list the cro
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 from strawberry.types import Info
 
 from gateway.vendors.stellic.models import StellicStatusResult
+from resolvers.mutations.arguments import (
+    DEPARTMENT_ID,
+    PATH_USERNAME,
+    PROFILE,
+    PROGRAM_BODY,
+    PROGRAM_ID,
+    SCHOOL_ID,
+    STUDENT_USERNAME,
+    TAG,
+)
 from resolvers.mutations.common import Checks, as_json, attempt, body_of, not_applied, upstreams
 from resolvers.port import Port
 from schema.inputs_write import ProgramEnrollmentInput, StudentProfileInput
@@ -30,8 +40,8 @@ async def _changed(info: Info[Any, Any], username: str, result: StellicStatusRes
         await upstreams(info).stellic.invalidate_student_reads(username)
 
 
-async def create_student_profile(info: Info[Any, Any], username: str,
-                                 input: StudentProfileInput) -> StudentProfilePayload:
+async def create_student_profile(info: Info[Any, Any], username: Annotated[str, STUDENT_USERNAME],
+                                 input: Annotated[StudentProfileInput, PROFILE]) -> StudentProfilePayload:
     """``POST .../students/{student_username}`` (#19)."""
     checks = Checks()
     checks.text(["username"], username)
@@ -56,8 +66,9 @@ async def create_student_profile(info: Info[Any, Any], username: str,
                                  user_errors=errors + not_applied(result, root=["input"], renames=USERNAME))
 
 
-async def create_program_enrollment(info: Info[Any, Any], username: str, program_id: str,
-                                    input: ProgramEnrollmentInput) -> StellicWritePayload:
+async def create_program_enrollment(info: Info[Any, Any], username: Annotated[str, PATH_USERNAME],
+                                    program_id: Annotated[str, PROGRAM_ID],
+                                    input: Annotated[ProgramEnrollmentInput, PROGRAM_BODY]) -> StellicWritePayload:
     """``POST .../students/{username}/programs/{program_id}`` (#1); enrolling again replaces the record."""
     checks = Checks()
     checks.text(["username"], username)
@@ -88,34 +99,39 @@ async def _membership(info: Info[Any, Any], method: str, username: str, argument
     return _payload(result, errors)
 
 
-async def add_student_tag(info: Info[Any, Any], username: str, tag: str) -> StellicWritePayload:
+async def add_student_tag(info: Info[Any, Any], username: Annotated[str, STUDENT_USERNAME],
+                          tag: Annotated[str, TAG]) -> StellicWritePayload:
     """``POST .../students/{student_username}/tags/{tag_name}`` (#20): the tag must exist and not be on the profile."""
     return await _membership(info, "add_student_tag", username, "tag", tag, "tag_name")
 
 
-async def remove_student_tag(info: Info[Any, Any], username: str, tag: str) -> StellicWritePayload:
+async def remove_student_tag(info: Info[Any, Any], username: Annotated[str, STUDENT_USERNAME],
+                             tag: Annotated[str, TAG]) -> StellicWritePayload:
     """``DELETE .../students/{student_username}/tags/{tag_name}`` (#21): the tag must be on the profile."""
     return await _membership(info, "remove_student_tag", username, "tag", tag, "tag_name")
 
 
-async def add_student_school(info: Info[Any, Any], username: str, school_id: str) -> StellicWritePayload:
+async def add_student_school(info: Info[Any, Any], username: Annotated[str, STUDENT_USERNAME],
+                             school_id: Annotated[str, SCHOOL_ID]) -> StellicWritePayload:
     """``POST .../students/{student_username}/schools/{school_id}`` (#22); the school's short name."""
     return await _membership(info, "create_school_enrollment", username, "schoolId", school_id, "school_id")
 
 
-async def remove_student_school(info: Info[Any, Any], username: str, school_id: str) -> StellicWritePayload:
+async def remove_student_school(info: Info[Any, Any], username: Annotated[str, STUDENT_USERNAME],
+                                school_id: Annotated[str, SCHOOL_ID]) -> StellicWritePayload:
     """``DELETE .../students/{student_username}/schools/{school_id}`` (#23)."""
     return await _membership(info, "delete_school_enrollment", username, "schoolId", school_id, "school_id")
 
 
-async def add_student_department(info: Info[Any, Any], username: str, department_id: str) -> StellicWritePayload:
+async def add_student_department(info: Info[Any, Any], username: Annotated[str, STUDENT_USERNAME],
+                                 department_id: Annotated[str, DEPARTMENT_ID]) -> StellicWritePayload:
     """``POST .../students/{student_username}/departments/{dept_id}`` (#24); the department's short name."""
     return await _membership(info, "create_department_enrollment", username, "departmentId", department_id,
                              "dept_id")
 
 
-async def remove_student_department(info: Info[Any, Any], username: str,
-                                    department_id: str) -> StellicWritePayload:
+async def remove_student_department(info: Info[Any, Any], username: Annotated[str, STUDENT_USERNAME],
+                                    department_id: Annotated[str, DEPARTMENT_ID]) -> StellicWritePayload:
     """``DELETE .../students/{student_username}/departments/{dept_id}`` (#25)."""
     return await _membership(info, "delete_department_enrollment", username, "departmentId", department_id,
                              "dept_id")
