@@ -147,12 +147,25 @@ def test_every_field_names_its_source(gateway: GatewayProcess) -> None:
     assert not missing, missing
 
 
-def test_every_argument_of_a_root_query_field_says_what_it_is_and_whose(gateway: GatewayProcess) -> None:
-    """GraphiQL's docs showed `student(id, netid, stellicUsername, hubmisId)` and `students(first)` with nothing
-    to say which vendor's key each is, nor the limits of `first`. (Arguments of mutations and of nested fields
-    are not all described yet.)"""
-    result = gateway.query('{ __type(name: "Query") { fields { name args { name description } } } }')
-    missing = [f"Query.{field['name']}({arg['name']})" for field in result["data"]["__type"]["fields"]
-               if f"Query.{field['name']}" not in FEDERATION for arg in field["args"]
-               if not SOURCE.search(arg["description"] or "")]
-    assert not missing, missing
+def test_every_argument_and_input_field_says_what_it_is_and_whose(gateway: GatewayProcess) -> None:
+    """GraphiQL's docs showed `student(id, netid, stellicUsername, hubmisId)`, the mutations' arguments and input
+    fields such as `PlaceHoldInput.holdCode` with nothing to say which vendor's key or field each is, nor its
+    format and limits. Every argument of every field (root, nested, mutation, subscription, federation's
+    `_entities`) and every input field now names where it goes: a vendor (and its field), the crosswalk or the
+    gateway. Deprecated ones too. (The arguments of Strawberry's federation directives, @key and @link, are the
+    federation spec's, not this API's.)"""
+    result = gateway.query("{ __schema { types { name fields(includeDeprecated: true) { name "
+                           "args(includeDeprecated: true) { name description } } "
+                           "inputFields(includeDeprecated: true) { name description } } } }")
+    types = [t for t in result["data"]["__schema"]["types"] if not t["name"].startswith("__")]
+    described = [f"{t['name']}.{field['name']}({arg['name']}): {arg['description']!r}"
+                 for t in types for field in t["fields"] or [] for arg in field["args"]]
+    described += [f"{t['name']}.{field['name']}: {field['description']!r}"
+                  for t in types for field in t["inputFields"] or []]
+    # Not vacuous: the arguments and input fields that had no description before are among those checked.
+    for name in ("Query.student(netid)", "Mutation.placeHold(input)", "Mutation.startExport(async)",
+                 "Student.enrollments(term)", "HubmisStudentRecord.attendance(from)", "Subscription.taskUpdates(id)",
+                 "PlaceHoldInput.holdCode", "StudentProfileInput.firstName", "Query._entities(representations)"):
+        assert any(line.startswith(f"{name}:") for line in described), name
+    missing = [line for line in described if not SOURCE.search(line.partition(": ")[2])]
+    assert not missing, "\n".join(missing)
