@@ -66,6 +66,10 @@ class HubmisIndex:
     def lookup(self, key: str) -> int | None:
         return self._by_key.get(self.rules.norm(key))
 
+    def lists(self, hubmis_id: int) -> bool:
+        """Whether the last build saw this HUBmis record (before the first build, no record is listed)."""
+        return hubmis_id in self._by_id
+
     def external_id(self, hubmis_id: int) -> str | None:
         """The external_id the last build saw on this HUBmis record; None when it had none or was not listed."""
         return self._by_id.get(hubmis_id)

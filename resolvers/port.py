@@ -110,7 +110,12 @@ class Port(AcademicPort):
         if key is not None and key.startswith(HUBMIS_KEY):
             # The global id of a HUBmis record without an external_id: it is that record or no one.
             hubmis_id = hubmis_key(key)
-        if hubmis_id is not None:
+        if hubmis_id is not None and self.hubmis_index.lists(hubmis_id):
+            # The index answers the lookup (HUBmis' own list, refreshed in the background): no call is spent on
+            # it; the record is read only if a field needs it.
+            key = self.hubmis_index.external_id(hubmis_id) or f"{HUBMIS_KEY}{hubmis_id}"
+            known[HUBMIS] = hubmis_id
+        elif hubmis_id is not None:
             try:
                 record = await self.loaders.hubmis_student_by_id.load(hubmis_id)
             except VendorError:

@@ -134,6 +134,25 @@ def test_a_student_by_hubmis_id_asks_the_other_vendors_only_for_fields_that_need
     assert linked == {"netid": person.key, "stellicUsername": person.key}  # asked for, they are looked up
 
 
+def test_a_student_by_hubmis_id_costs_hubmis_no_call_when_the_index_answers(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """HUBmis allows one call per 5 s once its burst is spent: the index, built from its list, answers which person
+    a HUBmis id is; the record is read only for a field that needs it, and an id the index lacks is asked."""
+    person = sorted((p for p in world().students(HUBMIS) if DARTMOUTH in p.vendors and not p.ferpa),
+                    key=lambda p: p.hubmis_id or 0)[-4]  # near the end of the list: no other test reads it
+    result = gateway.query("query($h: Int) { student(hubmisId: $h) { id hubmisId stellicUsername } }",
+                           {"h": person.hubmis_id})["data"]["student"]
+    assert result == {"id": encode_id("Student", person.key), "hubmisId": person.hubmis_id,
+                      "stellicUsername": person.key if STELLIC in person.vendors else None}
+    assert sandbox.requests("hubmis")["total"] == 0
+    named = gateway.query("query($h: Int) { student(hubmisId: $h) { hubmis { dateOfBirth } } }",
+                          {"h": person.hubmis_id})["data"]["student"]
+    assert named == {"hubmis": {"dateOfBirth": person.date_of_birth.isoformat()}}
+    assert sandbox.requests("hubmis")["by_route"] == {"GET /api/v1/students/{id}": 1}
+    assert gateway.query("{ student(hubmisId: 99999) { id } }")["data"]["student"] is None
+    assert sandbox.requests("hubmis")["by_route"] == {"GET /api/v1/students/{id}": 2}  # not listed: asked
+
+
 def test_exactly_one_key_is_required(gateway: GatewayProcess) -> None:
     result = gateway.query("{ student { netid } }")
     assert result["data"]["student"] is None
