@@ -122,10 +122,14 @@ class ErrorFormatter(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result: Any = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if not errors:
+        context = self.execution_context.context
+        # Vendors that failed under a field that still answered (``sources`` without them): one error each.
+        incomplete = [GraphQLError(str(exc), path=at, original_error=exc)
+                      for at, exc in getattr(getattr(context, "port", None), "incomplete", ())]
+        errors = [*(getattr(result, "errors", None) or []), *incomplete]
+        if not errors or result is None:
             return
-        request_id = getattr(self.execution_context.context, "request_id", "-")
+        request_id = getattr(context, "request_id", "-")
         result.errors = [format_error(e, request_id) for e in errors]
 
     def on_stream_result(self, result: Any) -> Iterator[None]:

@@ -175,13 +175,14 @@ class Port(AcademicPort):
     async def _student_by_netid(self, netid: str) -> Student | None:
         return None if await self.hidden(netid) else self.student(netid)
 
-    async def student_sources(self, student: Student) -> list[SourceRecord]:
+    async def student_sources(self, student: Student, at: list[str | int]) -> list[SourceRecord]:
         out = []
         for vendor, enum in ((DARTMOUTH, Vendor.DARTMOUTH), (STELLIC, Vendor.STELLIC), (HUBMIS, Vendor.HUBMIS)):
             try:
                 side = await self._side(student, vendor)
-            except VendorError:
-                continue  # an unavailable vendor's records are not listed; its fields carry the error
+            except VendorError as exc:
+                self.incomplete.append((at, exc))  # the others' records are listed; the failure is reported
+                continue
             if side is not None:
                 out.append(SourceRecord(vendor=enum, id=str(side)))
         return out

@@ -10,6 +10,7 @@ from typing import Any
 from gateway.auth.viewer import Viewer
 from gateway.errors import GatewayError
 from gateway.upstreams import Upstreams
+from gateway.vendors.errors import VendorError
 from resolvers.crosswalk import Crosswalk, HubmisIndex
 from resolvers.loaders import Loaders
 
@@ -41,6 +42,9 @@ class PortBase:
         self.stellic_index = crosswalk.stellic
         self.loaders = Loaders(upstreams, self.dartmouth, batching)
         self._reads_ahead: set[asyncio.Future[Any]] = set()
+        # Vendors that failed under a field that still answered with what the others gave (its path and the
+        # failure): gateway.errors.ErrorFormatter reports each as an error at that path.
+        self.incomplete: list[tuple[list[str | int], VendorError]] = []
 
     @staticmethod
     async def _indexed(index: HubmisIndex, key: str) -> int | None:

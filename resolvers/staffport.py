@@ -74,10 +74,13 @@ class StaffPort(PortBase):
     def staff_by_netid(self, netid: str) -> MaybeAwaitable[Staff | None]:
         return settle(self.resolve_staff(key=netid))
 
-    async def staff_sources(self, staff: Staff) -> list[SourceRecord]:
+    async def staff_sources(self, staff: Staff, at: list[str | int]) -> list[SourceRecord]:
         out = []
-        if staff.netid and await self.loaders.dartmouth_person_by_netid.load(staff.netid) is not None:
-            out.append(SourceRecord(vendor=Vendor.DARTMOUTH, id=staff.netid))
+        try:
+            if staff.netid and await self.loaders.dartmouth_person_by_netid.load(staff.netid) is not None:
+                out.append(SourceRecord(vendor=Vendor.DARTMOUTH, id=staff.netid))
+        except VendorError as exc:
+            self.incomplete.append((at, exc))  # HUBmis' record is still listed; the failure is reported
         if staff.hubmis_id is not None:
             out.append(SourceRecord(vendor=Vendor.HUBMIS, id=str(staff.hubmis_id)))
         return out

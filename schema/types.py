@@ -66,9 +66,10 @@ class Student(Node):
     def external_id(self, info: Info[Any, Any]) -> str | None:
         return port(info).student_field(self, "external_id")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Every vendor record linked to this person through the identity crosswalk.")
+    @strawberry.field(description="Every vendor record linked to this person through the identity crosswalk; a "
+                                  "vendor that cannot be asked is left out, with its error at this field's path.")
     async def sources(self, info: Info[Any, Any]) -> list[SourceRecord]:
-        return await port(info).student_sources(self)
+        return await port(info).student_sources(self, info.path.as_list())
 
     @strawberry.field(description="First name. Order: Dartmouth people, HUBmis.")
     def first_name(self, info: Info[Any, Any]) -> str | None:
@@ -146,9 +147,10 @@ class Staff(Node):
     external_id: str | None = strawberry.field(description="HUBmis external_id; null when HUBmis has no such "
                                                           "staff member. Source: HUBmis.")
 
-    @strawberry.field(description="Every vendor record linked to this person. Source: crosswalk.")
+    @strawberry.field(description="Every vendor record linked to this person; a vendor that cannot be asked is "
+                                  "left out, with its error at this field's path. Source: crosswalk.")
     async def sources(self, info: Info[Any, Any]) -> list[SourceRecord]:
-        return await port(info).staff_sources(self)
+        return await port(info).staff_sources(self, info.path.as_list())
 
     @strawberry.field(description="First name. Order: HUBmis staff, Dartmouth people.")
     def first_name(self, info: Info[Any, Any]) -> str | None:

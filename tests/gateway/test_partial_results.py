@@ -226,3 +226,29 @@ def test_a_failing_hubmis_still_finds_by_hubmis_id_a_person_the_index_links(gate
     unknown = gateway.query(query, {"id": 999_999})
     assert unknown["data"]["student"] is None
     assert [(e["path"], e["extensions"]["vendor"]) for e in unknown["errors"]] == [(["student"], "hubmis")]
+
+
+def test_sources_lists_the_vendors_that_answered_and_reports_the_one_that_failed(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """`sources` cannot be null (a student without it would vanish), so a vendor that cannot be asked is left out
+    of it and its error is reported at its path: "not in Dartmouth" and "Dartmouth is down" read differently."""
+    netid = linked_student()
+    gateway.query("{ vendors { vendor } }")
+    sandbox.faults("dartmouth", outage=True)
+    result = gateway.query("query($n: String) { student(netid: $n) { sources { vendor id } } }", {"n": netid})
+    assert {s["vendor"] for s in result["data"]["student"]["sources"]} == {"STELLIC", "HUBMIS"}
+    assert [(e["path"], e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"]["status"])
+            for e in result["errors"]] == [(["student", "sources"], "VENDOR_UNAVAILABLE", "dartmouth", 503)]
+    request_id = result["errors"][0]["extensions"]["requestId"]
+    deadline = time.monotonic() + 5
+    while not (logged := [json.loads(line) for line in gateway.logs().splitlines()
+                          if request_id in line and "campusgraph.request" in line]) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the line is written as the response ends
+    assert [(line["request"]["outcome"], line["request"]["errors"]) for line in logged] == [
+        ("partial", ["VENDOR_UNAVAILABLE"])]
+    teacher = next(p for p in world().staff() if {"dartmouth", "hubmis"} <= p.vendors)
+    staff = gateway.query("query($h: Int) { staffMember(hubmisId: $h) { lastName sources { vendor } } }",
+                          {"h": teacher.hubmis_id})
+    assert staff["data"]["staffMember"] == {"lastName": teacher.last_name, "sources": [{"vendor": "HUBMIS"}]}
+    assert [(e["path"], e["extensions"]["vendor"]) for e in staff["errors"]] == [
+        (["staffMember", "sources"], "dartmouth")]
