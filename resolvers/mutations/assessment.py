@@ -58,7 +58,7 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
     if record.status == COMPLETE:
         try:
             enrollment = await lists.enrollment(info.context.port, key)
-        except VendorError:
-            enrollment = None  # the change is made; only reading it back failed
+        except VendorError as exc:  # the change is made; only reading it back failed: reported at its path
+            info.context.port.incomplete.append(([*info.path.as_list(), "enrollment"], exc))
     return CourseAssessmentPayload(success=True, task=task_from_record(record), enrollment=enrollment,
                                    user_errors=[])

@@ -135,3 +135,16 @@ def test_a_failed_task_carries_dartmouths_message(gateway: GatewayProcess, sandb
     assert (failed["status"], failed["message"], failed["vendorId"]) == ("FAILED", SEED_FAILURE, vendor_id)
     assert failed["subject"] == ENROLLMENT
     assert gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"] == {"courseAssessment": None}
+
+
+def test_a_failed_read_back_is_reported_not_silently_null(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """The change is made (success, COMPLETE); reading the enrollment back failed: `enrollment` is null and the
+    failure is reported at its path, so a client does not take null for "no such enrollment"."""
+    sandbox.faults("dartmouth", route="GET /api/academic/enrollments/{id}", outage=True)
+    result = gateway.post(SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z", "w": True}).json()
+    payload = result["data"]["setCourseAssessment"]
+    assert payload["success"] and payload["task"]["status"] == "COMPLETE" and payload["enrollment"] is None
+    assert [(e["path"], e["extensions"]["code"], e["extensions"]["vendor"]) for e in result["errors"]] == [
+        (["setCourseAssessment", "enrollment"], "VENDOR_UNAVAILABLE", "dartmouth")]
+    assert sandbox.records("dartmouth", "enrollments", ENROLLMENT)["course_assessment"]["submit_date"] == \
+        "2020-03-05T17:53:46Z"
