@@ -220,7 +220,7 @@ class CampusGraphQL(GraphQL[Context, None]):
             viewer = self.authenticator.authenticate({**{k.lower(): v for k, v in context.request.headers.items()},
                                                       **params})
         except AuthError:
-            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"}) from None
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "requestId": context.request_id}) from None
         current_viewer.set(viewer)
         context.viewer, context.port = viewer, Port(self.upstreams, self.crosswalk, self.batching, viewer)
         return PLAIN_ACK

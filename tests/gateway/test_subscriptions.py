@@ -102,3 +102,13 @@ def test_a_socket_authenticates_once_or_is_refused(gateway: GatewayProcess, sand
         refused = json.loads(ws.recv(timeout=5))
     errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "FORBIDDEN" and errors[0]["extensions"]["scope"] == "enrollments:write"
+
+
+def test_the_legacy_protocol_says_why_a_socket_is_refused(gateway: GatewayProcess) -> None:
+    """graphql-ws (the older protocol) carries a refusal's payload: coded, with a request id like every error."""
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+    with connect(url, subprotocols=["graphql-ws"]) as ws:  # type: ignore[list-item]
+        ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": "Bearer not-a-token"}}))
+        refused = json.loads(ws.recv(timeout=5))
+    assert refused["type"] == "connection_error" and refused["payload"]["code"] == "UNAUTHENTICATED"
+    assert refused["payload"]["requestId"]
