@@ -272,7 +272,7 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
     async def readyz(request: Request) -> JSONResponse:
         ready, body = await readiness(upstreams)
         body["hubmis_index"] = {"ready": crosswalk.hubmis_students.ready.is_set(),
-                                "students": len(crosswalk.hubmis_students)}
+                                "students": len(crosswalk.hubmis_students), "staff": len(crosswalk.hubmis_staff)}
         return JSONResponse(body, status_code=200 if ready else 503)
 
     async def serve_metrics(request: Request) -> Response:
