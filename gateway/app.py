@@ -233,7 +233,8 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
     crosswalk = Crosswalk.create(upstreams.hubmis, upstreams.stellic, upstreams.dartmouth,
                                  upstreams.dartmouth_for(private=False), rules,
                                  refill_s=settings.hubmis.rate_limit_refill_s,
-                                 refresh_s=settings.hubmis_index_refresh_s, share=settings.hubmis_index_share)
+                                 refresh_s=settings.hubmis_index_refresh_s, share=settings.hubmis_index_share,
+                                 redis=upstreams.redis)
     metrics = GatewayMetrics() if settings.metrics_enabled else None
     if metrics is not None:
         metrics.attach(upstreams.stats)

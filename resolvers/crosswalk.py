@@ -8,8 +8,9 @@ HUBmis has no lookup by ``external_id`` and allows one request per 5 s once its 
 spent, so its side is an index built from the paged student list at start-up and refreshed in the
 background at a pace that spends only a fixed share of the refill rate. A query never spends the
 budget on a lookup the index can answer; only before the first build completes does a lookup
-fall back to one ``search`` call. Stellic's side is its engagement export (one CSV listing every
-username), cached like any read.
+fall back to one ``search`` call. With Redis, replicas share the index (``resolvers.indexstore``): a
+build is stored there, one replica at a time rebuilds it, the others take it. Stellic's side is its
+engagement export (one CSV listing every username), cached like any read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import logging
 import time
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
+
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import DartmouthClient
 from gateway.vendors.errors import VendorError, VendorNotFound
@@ -27,6 +30,7 @@ from gateway.vendors.hubmis.client import HubmisClient
 from gateway.vendors.routes import Route
 from gateway.vendors.stellic import routes as stellic_routes
 from gateway.vendors.stellic.client import StellicClient
+from resolvers.indexstore import REDIS_DOWN, IndexStore, StoredIndex
 
 log = logging.getLogger("campusgraph.crosswalk")
 
@@ -54,14 +58,17 @@ class HubmisIndex:
 
     def __init__(self, client: HubmisClient, rules: IdentityRules, *, refill_s: float,
                  route: Route = hubmis_routes.LIST_STUDENTS, budget_share: float = 0.25,
-                 refresh_s: float = 900.0) -> None:
+                 refresh_s: float = 900.0, store: IndexStore | None = None, check_s: float | None = None) -> None:
         self.client, self.rules, self.refill_s, self.route = client, rules, refill_s, route
         self.budget_share, self.refresh_s = budget_share, refresh_s
+        self.store = store  # shared with the other replicas through Redis; None: this process's own
+        self.check_s = check_s if check_s is not None else min(30.0, refresh_s / 10)
         self._by_key: dict[str, int] = {}
         self._by_id: dict[int, str | None] = {}
         self.ready = asyncio.Event()
         self.built_at: float | None = None
         self.pages_fetched = 0
+        self._shared = True  # Redis answered last time (a warning when it stops, a note when it is back)
 
     def lookup(self, key: str) -> int | None:
         return self._by_key.get(self.rules.norm(key))
@@ -79,27 +86,40 @@ class HubmisIndex:
 
     async def build(self, paced: bool = False) -> None:
         """One pass over the list; ``paced`` spaces pages so the pass spends ``budget_share`` of the refill."""
-        by_key: dict[str, int] = {}
         by_id: dict[int, str | None] = {}
         pause = self.refill_s / self.budget_share if paced else 0.0
         async for page in self.client.pages(self.route, page_size=100, ttl=0):
             self.pages_fetched += 1
             for item in page:
                 external = item.get("external_id")
-                by_id[int(item["id"])] = external
-                if external:
-                    by_key[self.rules.norm(str(external))] = int(item["id"])
+                by_id[int(item["id"])] = None if external is None else str(external)
             if pause:
                 await asyncio.sleep(pause)
-        self._by_key, self._by_id = by_key, by_id
-        self.built_at = time.time()
-        self.ready.set()
+        self._install(by_id, time.time())
         log.info("hubmis index built: %s %d", self.route.path, len(by_id),
                  extra={"index": {"vendor": "hubmis", "route": self.route.key, "size": len(by_id)}})
 
+    def _install(self, by_id: dict[int, str | None], built_at: float) -> None:
+        self._by_key = {self.rules.norm(external): hubmis_id for hubmis_id, external in by_id.items() if external}
+        self._by_id, self.built_at = by_id, built_at
+        self.ready.set()
+
     async def run(self) -> None:
-        """Build now (using the burst), then refresh in the background at the paced rate, forever."""
-        await self._loop(paced=False)
+        """Build now (using the burst), then refresh in the background at the paced rate, forever; with a store,
+        take the replicas' shared index instead and rebuild it only when due and this replica holds the lock."""
+        if self.store is None:
+            await self._loop(paced=False)
+            return
+        while True:
+            try:
+                await self._sync(self.store)
+            except asyncio.CancelledError:
+                raise
+            except VendorError as exc:
+                log.warning("hubmis index refresh failed: %s", exc)
+                await asyncio.sleep(min(60.0, self.refresh_s))
+                continue
+            await asyncio.sleep(self.check_s if self.ready.is_set() else min(1.0, self.check_s))
 
     async def _loop(self, paced: bool) -> None:
         while True:
@@ -112,6 +132,56 @@ class HubmisIndex:
             except VendorError as exc:
                 log.warning("hubmis index refresh failed: %s", exc)
                 await asyncio.sleep(min(60.0, self.refresh_s))
+
+    def _due(self, built_at: float | None = None) -> bool:
+        built_at = self.built_at if built_at is None else built_at
+        return built_at is None or time.time() - built_at >= self.refresh_s
+
+    async def _sync(self, store: IndexStore) -> None:
+        """One look at the shared index: take a newer build, or rebuild and store it if due and the lock is ours.
+        Redis unreachable: this replica keeps its index fresh on its own until Redis answers again."""
+        try:
+            stored_at = await store.built_at()
+            newer = stored_at is not None and (self.built_at is None or stored_at > self.built_at)
+            # At start-up a stale build is not taken: rebuilding it is due, and the lock may be ours.
+            if newer and (self.ready.is_set() or not self._due(stored_at)):
+                await self._adopt(store)
+            if self._due():
+                async with store.rebuilding() as ours:
+                    if not ours:  # another replica is rebuilding; meanwhile serve what it serves
+                        if newer and not self.ready.is_set():
+                            await self._adopt(store)
+                    elif not await self._stored_since(store):
+                        await self.build(paced=self.ready.is_set())
+                        assert self.built_at is not None
+                        await store.save(StoredIndex(self.built_at, self.route.key, self._by_id))
+            if not self._shared:
+                self._shared = True
+                log.info("redis answers again: hubmis index %s shared again", self.route.key)
+        except REDIS_DOWN as exc:
+            if self._shared:
+                self._shared = False
+                log.warning("redis unreachable (%s): hubmis index %s kept by this process until it answers",
+                            type(exc).__name__, self.route.key)
+            if self._due():
+                await self.build(paced=self.ready.is_set())
+
+    async def _stored_since(self, store: IndexStore) -> bool:
+        """Whether another replica stored a fresh build between our look and taking the lock (then it is taken)."""
+        stored_at = await store.built_at()
+        if stored_at is None or self._due(stored_at) or (self.built_at is not None and stored_at <= self.built_at):
+            return False
+        return await self._adopt(store)
+
+    async def _adopt(self, store: IndexStore) -> bool:
+        stored = await store.load()
+        if stored is None:
+            return False
+        self._install(stored.by_id, stored.built_at)
+        log.info("hubmis index taken from redis: %s %d", self.route.path, len(stored.by_id),
+                 extra={"index": {"vendor": "hubmis", "route": self.route.key, "size": len(stored.by_id),
+                                  "built_at": stored.built_at}})
+        return True
 
     async def search(self, key: str) -> int | None:
         """Before the first build: one ``search`` call for this key (the only time a lookup spends budget)."""
@@ -210,9 +280,11 @@ class Crosswalk:
     @classmethod
     def create(cls, hubmis: HubmisClient, stellic: StellicClient, dartmouth: DartmouthClient,
                dartmouth_public: DartmouthClient, rules: IdentityRules, *, refill_s: float,
-               refresh_s: float = 900.0, share: float = 0.25) -> Crosswalk:
+               refresh_s: float = 900.0, share: float = 0.25, redis: Redis | None = None) -> Crosswalk:
         def hubmis_index(route: Route) -> HubmisIndex:
-            return HubmisIndex(hubmis, rules, route=route, refill_s=refill_s, refresh_s=refresh_s, budget_share=share)
+            store = IndexStore(redis, f"cg:index:hubmis:{hubmis.variant}:{route.name}") if redis is not None else None
+            return HubmisIndex(hubmis, rules, route=route, refill_s=refill_s, refresh_s=refresh_s, budget_share=share,
+                               store=store)
 
         return cls(rules=rules,
                    hubmis_students=hubmis_index(hubmis_routes.LIST_STUDENTS),

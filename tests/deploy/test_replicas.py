@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from gateway.sandbox.world import HUBMIS
-from tests.gateway.test_students import world
+from tests.gateway.test_students import linked_student, world
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.redisproc import RedisProcess
 from tests.sandboxproc import SandboxProcess
@@ -99,3 +99,60 @@ def test_sigterm_drains_a_request_in_flight(sandbox: SandboxProcess) -> None:
             httpx.get(f"{gateway.url}/healthz", timeout=1)
     finally:
         gateway.stop()
+
+
+HUBMIS_LISTS = {"students": "GET /api/v1/students", "staff": "GET /api/v1/staff"}
+
+
+def index_of(gateway: GatewayProcess, timeout: float = 30.0) -> dict[str, int]:
+    """The gateway's HUBmis index as ``/readyz`` shows it, once built (or taken from Redis)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        index: dict[str, int] = httpx.get(f"{gateway.url}/readyz", timeout=2).json()["hubmis_index"]
+        if index["ready"] and index["staff"]:  # staff follows students; both there, both built
+            return index
+        time.sleep(0.1)
+    raise AssertionError(f"hubmis index never ready:\n{gateway.logs()}")
+
+
+def list_calls(sandbox: SandboxProcess) -> dict[str, int]:
+    """HUBmis list calls by index: pages of a build, and searches (a lookup the index could not answer)."""
+    requests = sandbox.requests("hubmis")["requests"]
+    out: dict[str, int] = {}
+    for name, route in HUBMIS_LISTS.items():
+        listed = [r for r in requests if r["route"] == route]
+        out[name] = len([r for r in listed if "search=" not in r["query"]])
+        out[f"{name} searches"] = len(listed) - out[name]
+    return out
+
+
+def test_replicas_build_the_hubmis_index_once_between_them(sandbox: SandboxProcess) -> None:
+    redis = RedisProcess()
+    env = sandbox_env(sandbox, redis_url=redis.url)
+    a, b = GatewayProcess(env), GatewayProcess(env)
+    try:
+        with ThreadPoolExecutor(2) as pool:  # both start at once: both find no index, one builds it
+            list(pool.map(lambda g: g.start(timeout=60), (a, b)))
+        index_a, index_b = index_of(a), index_of(b)
+        assert index_a == index_b
+        # One build's pages (100 a page, the last one short): one pass over each list between the two replicas.
+        one_build = {"students": index_a["students"] // 100 + 1, "staff": index_a["staff"] // 100 + 1,
+                     "students searches": 0, "staff searches": 0}
+        assert list_calls(sandbox) == one_build, (a.logs(), b.logs())
+
+        third = GatewayProcess(env).start(timeout=60)
+        try:  # a replica starting later takes the stored index, fresh enough, and builds nothing
+            assert index_of(third) == index_a
+        finally:
+            third.stop()
+        assert list_calls(sandbox) == one_build
+
+        netid = linked_student()
+        query = "query($netid: String) { student(netid: $netid) { hubmisId } }"
+        for gateway in (a, b):  # each answers from the index it holds: no search of HUBmis
+            answer = gateway.query(query, {"netid": netid})
+            assert answer == {"data": {"student": {"hubmisId": world().people[netid].hubmis_id}}}
+        assert list_calls(sandbox) == one_build
+    finally:
+        a.stop(), b.stop()
+        redis.stop()
