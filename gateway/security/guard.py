@@ -23,6 +23,7 @@ from gateway.auth.authenticator import Authenticator
 from gateway.auth.tokens import AuthError
 from gateway.observability.requestlog import current_request
 from gateway.vendors.ratelimit import LocalBucket, RateBudget, RateWaitTooLong, RedisBucket
+from gateway.vendors.redislink import RedisLink
 
 
 async def refuse(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
@@ -39,15 +40,18 @@ async def refuse(send: Send, status: int, code: str, message: str, headers: dict
 class CallerLimiter:
     """A token bucket per caller (in Redis when configured, so replicas share it); never waits."""
 
-    def __init__(self, per_minute: int, burst: int, redis: Redis | None = None, keep: int = 10_000) -> None:
+    def __init__(self, per_minute: int, burst: int, redis: Redis | None = None, keep: int = 10_000, *,
+                 redis_link: RedisLink | None = None) -> None:
         self.refill_s, self.burst, self.redis = 60.0 / per_minute, burst, redis
+        self.redis_link = redis_link or RedisLink()  # one for all the callers' buckets: one warning, not one each
         self._local: OrderedDict[str, RateBudget] = OrderedDict()
         self._keep = keep
 
     def _bucket(self, caller: str) -> RateBudget:
         bucket = self._local.get(caller)
         if bucket is None:
-            bucket = (RedisBucket(self.redis, f"cg:caller:{caller}", self.burst, self.refill_s) if self.redis
+            bucket = (RedisBucket(self.redis, f"cg:caller:{caller}", self.burst, self.refill_s,
+                                  link=self.redis_link) if self.redis
                       else LocalBucket(self.burst, self.refill_s))
             self._local[caller] = bucket
             while len(self._local) > self._keep:

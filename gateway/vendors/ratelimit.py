@@ -9,17 +9,12 @@ the vendor's own headers: a lower ``X-RateLimit-Remaining`` or a 429's retry-aft
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
-log = logging.getLogger("campusgraph.ratelimit")
-
-# While Redis does not answer, a shared bucket is kept in this process and Redis is asked again after this long.
-REDIS_RETRY_S = 1.0
+from gateway.vendors.redislink import RedisLink, RedisUnavailable
 
 
 class RateWaitTooLong(Exception):
@@ -127,37 +122,34 @@ return {math.ceil(wait * 1000), tostring(tokens)}
 class RedisBucket:
     """The same bucket kept in Redis, shared by every gateway process using the same key.
 
-    While Redis does not answer, the bucket is kept in this process (a ``LocalBucket`` holding the tokens Redis
-    last reported), so requests go on, without the sharing, instead of failing: one warning when Redis is lost,
-    one line when it answers again (asked at most every ``REDIS_RETRY_S``), and the shared bucket is used again."""
+    While Redis does not answer (``link``, shared with the rest of the process: one warning when Redis is lost,
+    one line when it answers again, asked at most every ``redislink.RETRY_S``), the bucket is kept in this
+    process (a ``LocalBucket`` holding the tokens Redis last reported), so requests go on, without the sharing,
+    instead of failing; then the shared bucket is used again."""
 
-    def __init__(self, redis: Redis, key: str, capacity: int, refill_s: float) -> None:
+    def __init__(self, redis: Redis, key: str, capacity: int, refill_s: float, *,
+                 link: RedisLink | None = None) -> None:
         self.redis, self.key, self.capacity, self.refill_s = redis, key, capacity, _with_slack(refill_s)
+        self.link = link or RedisLink()
         self._script = redis.register_script(_BUCKET_LUA)
         self._lock = asyncio.Lock()
         self._fallback = LocalBucket(capacity, refill_s)
         self._last_tokens = float(capacity)
-        self._down_until: float | None = None  # monotonic; set while Redis is taken as unreachable
+        self._local = False  # the fallback stands in: Redis did not answer this bucket's last call
 
     async def _run(self, take: bool, remaining: int | None = None,
                    retry_at: float | None = None) -> tuple[float, float] | None:
         """The shared bucket's (wait, tokens); None when Redis cannot answer (the local bucket stands in)."""
-        if self._down_until is not None and time.monotonic() < self._down_until:
-            return None
         try:
-            wait_ms, tokens = await self._script(keys=[self.key], args=[
+            wait_ms, tokens = await self.link.run(lambda: self._script(keys=[self.key], args=[
                 self.capacity, self.refill_s, int(take), -1 if remaining is None else remaining,
-                -1 if retry_at is None else retry_at])
-        except (RedisError, OSError) as exc:
-            if self._down_until is None:
-                log.warning("redis unreachable (%s): rate budget %s kept in this process until it answers",
-                            type(exc).__name__, self.key)
+                -1 if retry_at is None else retry_at]))
+        except RedisUnavailable:
+            if not self._local:
+                self._local = True
                 self._fallback.hold_at_most(self._last_tokens)
-            self._down_until = time.monotonic() + REDIS_RETRY_S
             return None
-        if self._down_until is not None:
-            log.warning("redis answers again: rate budget %s shared again", self.key)
-            self._down_until = None
+        self._local = False
         self._last_tokens = float(tokens)
         return int(wait_ms) / 1000.0, float(tokens)
 

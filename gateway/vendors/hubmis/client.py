@@ -38,6 +38,7 @@ from gateway.vendors.hubmis.models import (
 from gateway.vendors.hubmis.params import Filters, Sort, When, by_kind, query, when, window, year_path
 from gateway.vendors.payload import envelope
 from gateway.vendors.ratelimit import LocalBucket, RateBudget, RedisBucket
+from gateway.vendors.redislink import RedisLink
 from gateway.vendors.reply import Reply
 from gateway.vendors.routes import Route
 from gateway.vendors.stats import UpstreamStats
@@ -55,11 +56,11 @@ class HubmisClient(VendorClient):
     routes = routes.ROUTES
 
     def __init__(self, config: HubmisConfig, *, cache: ResponseCache, stats: UpstreamStats | None = None,
-                 redis: Redis | None = None) -> None:
+                 redis: Redis | None = None, redis_link: RedisLink | None = None) -> None:
         rate: RateBudget
         if redis is not None:
             rate = RedisBucket(redis, f"cg:rate:hubmis:{config.realm}:{config.client_id}",
-                               config.rate_limit_bucket, config.rate_limit_refill_s)
+                               config.rate_limit_bucket, config.rate_limit_refill_s, link=redis_link)
         else:
             rate = LocalBucket(config.rate_limit_bucket, config.rate_limit_refill_s)
         super().__init__(config.base_url, config.http, cache=cache, stats=stats, rate=rate,
