@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -16,6 +16,7 @@ from gateway.vendors.cache import REDIS_POOL_SIZE, ResponseCache
 from gateway.vendors.dartmouth.client import DartmouthClient
 from gateway.vendors.errors import MissingScope, VendorAuthError, VendorError
 from gateway.vendors.hubmis.client import HubmisClient
+from gateway.vendors.redislink import RedisLink, connection_options
 from gateway.vendors.stats import UpstreamStats
 from gateway.vendors.stellic.client import StellicClient
 
@@ -32,22 +33,26 @@ class Upstreams:
     cache: ResponseCache
     stats: UpstreamStats
     redis: Redis | None = None
+    # Whether Redis answers, as every user of it in this process sees it (cache, buckets, idempotency, tasks).
+    redis_link: RedisLink = field(default_factory=RedisLink)
     # Dartmouth as a caller without ``people:private`` sees it: FERPA-protected people answer 404.
     dartmouth_public: DartmouthClient | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> Upstreams:
-        stats = UpstreamStats()
-        cache = ResponseCache.create(settings.redis_url, enabled=settings.cache_enabled)
-        # Blocking pool: a burst waits for a connection instead of failing (see gateway/vendors/cache.py).
+        stats, link = UpstreamStats(), RedisLink()
+        cache = ResponseCache.create(settings.redis_url, enabled=settings.cache_enabled, link=link)
+        # Blocking pool: a burst waits for a connection instead of failing (see gateway/vendors/cache.py); short
+        # socket timeouts, so a Redis that does not answer costs no request a long wait (see redislink).
         redis = Redis(connection_pool=BlockingConnectionPool.from_url(
-            settings.redis_url, max_connections=REDIS_POOL_SIZE, timeout=5)) if settings.redis_url else None
+            settings.redis_url, max_connections=REDIS_POOL_SIZE, timeout=5,
+            **connection_options())) if settings.redis_url else None
         dartmouth = DartmouthClient(settings.dartmouth, cache=cache, stats=stats)
         public_scopes = tuple(s for s in settings.dartmouth.scopes if s != PRIVATE_SCOPE)
         return cls(
             stellic=StellicClient(settings.stellic, cache=cache, stats=stats),
-            hubmis=HubmisClient(settings.hubmis, cache=cache, stats=stats, redis=redis),
-            dartmouth=dartmouth, cache=cache, stats=stats, redis=redis,
+            hubmis=HubmisClient(settings.hubmis, cache=cache, stats=stats, redis=redis, redis_link=link),
+            dartmouth=dartmouth, cache=cache, stats=stats, redis=redis, redis_link=link,
             dartmouth_public=DartmouthClient(replace(settings.dartmouth, scopes=public_scopes), cache=cache,
                                              stats=stats) if public_scopes != settings.dartmouth.scopes else dartmouth,
         )

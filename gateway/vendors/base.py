@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import aiohttp
@@ -148,8 +148,8 @@ class VendorClient:
         """Whether a fresh answer to this read is in the cache (asks the cache only, never the vendor)."""
         if not self.cache.enabled:
             return False
-        key = await self.cache.key(self.vendor, route.name, path, dict(params or {}), self.variant)
-        return bool(await self.cache.backend.exists(key))
+        return await self.cache.exists(await self.cache.key(self.vendor, route.name, path, dict(params or {}),
+                                                            self.variant))
 
     async def cached_not_found(self, route: Route, *, path: Mapping[str, Any] | None = None,
                                params: Params | None = None) -> bool:
@@ -171,8 +171,12 @@ class VendorClient:
     async def invalidate(self, route: Route, *, path: Mapping[str, Any] | None = None,
                          params: Params | None = None) -> None:
         """Forget the cached answer of one read, so the next one asks the vendor."""
-        await self.cache.invalidate(await self.cache.key(self.vendor, route.name, path, dict(params or {}),
-                                                         self.variant))
+        await self.invalidate_all([(route, path, params)])
+
+    async def invalidate_all(self, reads: Sequence[tuple[Route, Mapping[str, Any] | None, Params | None]]) -> None:
+        """Forget the cached answers of several reads (route, path, query parameters) at once."""
+        await self.cache.forget(self.vendor, [(route.name, path, dict(params or {})) for route, path, params in reads],
+                                self.variant)
 
     async def invalidate_route(self, route: Route) -> None:
         await self.cache.invalidate_route(self.vendor, route.name)

@@ -181,7 +181,7 @@ class StellicClient(VendorClient):
                           for f in AUDIT_PROGRAM_FILTERS]
         reads += [(R["get_student_planner"], {**who, "course_filter": f, "property": "future"})
                   for f in PLANNER_COURSE_FILTERS]
-        await asyncio.gather(*(self.invalidate(route, path=path) for route, path in reads))
+        await self.invalidate_all([(route, path, None) for route, path in reads])
 
     async def invalidate_students_export(self, prop: str = "engagement_score") -> None:
         """Forget the cached ``export_students_by_property`` CSV (the crosswalk's list of usernames)."""
