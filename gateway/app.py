@@ -140,9 +140,9 @@ class CampusGraphQL(GraphQL[Context, None]):
         self.upstreams, self.crosswalk = upstreams, crosswalk
         self._graphiql_headers = graphiql_headers
         self.call_budget, self.batching = settings.call_budget, settings.batching_enabled
-        self.tasks = TaskTracker(upstreams, TaskStore(upstreams.redis), wait_s=settings.task_wait_s,
-                                 poll_s=settings.task_poll_s)
-        self.idempotency = IdempotencyStore(upstreams.redis)
+        self.tasks = TaskTracker(upstreams, TaskStore(upstreams.redis, link=upstreams.redis_link),
+                                 wait_s=settings.task_wait_s, poll_s=settings.task_poll_s)
+        self.idempotency = IdempotencyStore(upstreams.redis, link=upstreams.redis_link)
         self.authenticator: Authenticator | None = None  # WebSocket callers authenticate in connection_init
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -247,7 +247,8 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
     access = settings.access
     guard = GuardPolicy(
         authenticator=Authenticator(access.tokens, access.api_keys), max_body_bytes=access.max_body_bytes,
-        limiter=CallerLimiter(access.caller_rate_per_min, access.caller_burst, upstreams.redis),
+        limiter=CallerLimiter(access.caller_rate_per_min, access.caller_burst, upstreams.redis,
+                              redis_link=upstreams.redis_link),
         max_batch=access.max_batch, max_tokens=access.limits.max_tokens, persisted=access.persisted)
     graphql.authenticator = guard.authenticator
 

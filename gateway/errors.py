@@ -40,6 +40,8 @@ ERROR_CODES: dict[str, str] = {
                       "the list's source cannot apply or a status it does not know, or a variable of the wrong type)",
     "IDEMPOTENCY_KEY_REUSED": "the Idempotency-Key was first used with another operation or other variables",
     "IDEMPOTENCY_KEY_IN_PROGRESS": "the first request with this Idempotency-Key is still running; ask again later",
+    "IDEMPOTENCY_UNAVAILABLE": "Idempotency-Keys cannot be checked just now (Redis does not answer): the mutation "
+                               "was not run, nothing was sent; try again shortly",
     "UNAUTHENTICATED": "no valid bearer token or API key came with the request (HTTP 401)",
     "FORBIDDEN": "the caller lacks the scope the field or mutation needs (`extensions.scope` names it)",
     "QUERY_TOO_DEEP": "the operation nests deeper than allowed (counted through fragments)",

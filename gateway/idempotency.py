@@ -11,13 +11,20 @@ What is kept is the whole GraphQL result. A result that says the write was never
 not be reached, its circuit was open, a rate limit or the call budget was spent) is not kept, so the same
 key may be tried again, unless another write of the same operation was applied; a ``WRITE_OUTCOME_UNKNOWN``
 is kept, since sending again could apply it twice.
+
+While Redis (when configured) does not answer, a mutation with a key is refused, nothing sent, with
+``IDEMPOTENCY_UNAVAILABLE``: keeping the key in this process alone would let a retry that reaches another
+replica write twice, the very thing the key is sent to prevent. Mutations without a key run as usual. A result
+Redis is lost before it can be kept is still answered (its key is freed when its pending record expires).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -29,6 +36,10 @@ from graphql.language import SourceLocation
 from redis.asyncio import Redis
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
+
+from gateway.vendors.redislink import RedisLink, RedisUnavailable
+
+log = logging.getLogger("campusgraph.idempotency")
 
 KEEP_S = 86400  # how long a result answers for its key
 PENDING_S = 120  # a key held by a request still running; freed by then if its process died mid-write
@@ -43,8 +54,8 @@ NOT_SENT = frozenset({"VENDOR_UNAVAILABLE", "VENDOR_CIRCUIT_OPEN", "VENDOR_RATE_
 @dataclass(frozen=True)
 class Claim:
     """What to do with a request that carries a key: ``run`` it (the key is now ours), ``replay`` the stored
-    ``result``, or refuse it because the key belongs to another operation (``mismatch``) or is still held
-    by a request that did not finish in time (``busy``)."""
+    ``result``, or refuse it because the key belongs to another operation (``mismatch``), is still held
+    by a request that did not finish in time (``busy``) or cannot be checked (``unavailable``: Redis)."""
 
     outcome: str
     result: dict[str, Any] | None = None
@@ -54,8 +65,8 @@ class IdempotencyStore:
     """Records by key: ``{"fp": fingerprint, "state": "pending" | "done", "result": {...}}``."""
 
     def __init__(self, redis: Redis | None = None, *, namespace: str = "cg:idem", keep_s: int = KEEP_S,
-                 pending_s: int = PENDING_S, wait_s: float = WAIT_S) -> None:
-        self.redis, self.namespace = redis, namespace
+                 pending_s: int = PENDING_S, wait_s: float = WAIT_S, link: RedisLink | None = None) -> None:
+        self.redis, self.namespace, self.link = redis, namespace, link or RedisLink()
         self.keep_s, self.pending_s, self.wait_s = keep_s, pending_s, wait_s
         self._memory: dict[str, tuple[float, str]] = {}  # key -> (expires at, record), without Redis
 
@@ -63,7 +74,8 @@ class IdempotencyStore:
         return f"{self.namespace}:{hashlib.sha256(key.encode()).hexdigest()}"
 
     async def claim(self, key: str, fingerprint: str) -> Claim:
-        """Take the key for this operation, or say why not; waits while another request holds it."""
+        """Take the key for this operation, or say why not; waits while another request holds it.
+        RedisUnavailable when Redis does not answer."""
         name = self._key(key)
         pending = json.dumps({"fp": fingerprint, "state": "pending"})
         deadline = time.monotonic() + self.wait_s
@@ -86,7 +98,8 @@ class IdempotencyStore:
         record = json.dumps({"fp": fingerprint, "state": "done", "result": result}, default=str)
         name = self._key(key)
         if self.redis is not None:
-            await self.redis.set(name, record, ex=self.keep_s)
+            redis = self.redis
+            await self.link.run(lambda: redis.set(name, record, ex=self.keep_s))
         else:
             self._memory[name] = (time.monotonic() + self.keep_s, record)
 
@@ -94,13 +107,15 @@ class IdempotencyStore:
         """Free a key whose request wrote nothing, so it can be sent again."""
         name = self._key(key)
         if self.redis is not None:
-            await self.redis.delete(name)
+            redis = self.redis
+            await self.link.run(lambda: redis.delete(name))
         else:
             self._memory.pop(name, None)
 
     async def _set_if_absent(self, name: str, value: str, ttl_s: int) -> bool:
         if self.redis is not None:
-            return bool(await self.redis.set(name, value, nx=True, ex=ttl_s))
+            redis = self.redis
+            return bool(await self.link.run(lambda: redis.set(name, value, nx=True, ex=ttl_s)))
         if await self._get(name) is not None:
             return False
         self._memory[name] = (time.monotonic() + ttl_s, value)  # no await since the check: atomic in this loop
@@ -108,7 +123,8 @@ class IdempotencyStore:
 
     async def _get(self, name: str) -> str | None:
         if self.redis is not None:
-            raw = await self.redis.get(name)
+            redis = self.redis
+            raw = await self.link.run(lambda: redis.get(name))
             return raw.decode() if isinstance(raw, bytes) else raw
         found = self._memory.get(name)
         if found is None:
@@ -171,7 +187,10 @@ class Idempotency(SchemaExtension):
         key = f"{viewer}\n{header}"
         assert ec.graphql_document is not None
         fp = fingerprint(print_ast(ec.graphql_document), ec.operation_name, ec.variables)
-        claim = await store.claim(key, fp)
+        try:
+            claim = await store.claim(key, fp)
+        except RedisUnavailable:
+            claim = Claim("unavailable")
         if claim.outcome == "run":
             self._held = (store, key, fp)
         elif claim.outcome == "replay":
@@ -180,9 +199,12 @@ class Idempotency(SchemaExtension):
         elif claim.outcome == "mismatch":
             ec.result = _refusal("this Idempotency-Key was first used with another operation or other variables; "
                                  "use a new key for a new request", "IDEMPOTENCY_KEY_REUSED")
-        else:
+        elif claim.outcome == "busy":
             ec.result = _refusal("the first request with this Idempotency-Key is still running; ask again when it "
                                  "has answered", "IDEMPOTENCY_KEY_IN_PROGRESS")
+        else:
+            ec.result = _refusal("Idempotency-Keys cannot be checked just now (their store does not answer): the "
+                                 "mutation was not run; try again shortly", "IDEMPOTENCY_UNAVAILABLE")
         yield
 
     async def on_operation(self) -> AsyncIterator[None]:
@@ -196,9 +218,15 @@ class Idempotency(SchemaExtension):
             elif self._held is not None and isinstance(result, GraphQLExecutionResult) and storable(
                     result, getattr(getattr(self.execution_context.context, "budget", None), "writes_applied", 0)):
                 store, key, fp = self._held
-                await store.complete(key, fp, {"data": result.data,
-                                               "errors": [e.formatted for e in result.errors or []] or None})
-                kept = True
+                kept = True  # answered either way: a result Redis lost is not worth an error over a write applied
+                try:
+                    await store.complete(key, fp, {"data": result.data,
+                                                   "errors": [e.formatted for e in result.errors or []] or None})
+                except RedisUnavailable:
+                    log.warning("redis unreachable: a mutation's result was not kept under its Idempotency-Key; a "
+                                "retry with the key may run it again once its pending record expires (%d s)",
+                                store.pending_s)
         finally:
             if self._held is not None and not kept:
-                await self._held[0].release(self._held[1])
+                with contextlib.suppress(RedisUnavailable):  # then the key is freed when its pending record expires
+                    await self._held[0].release(self._held[1])

@@ -1,13 +1,22 @@
-"""A small record per task, kept in Redis when configured (every replica sees the same) or in memory."""
+"""A small record per task, kept in Redis when configured (every replica sees the same) or in memory.
+
+The vendor is the authority on a task; the record adds what the gateway knows of it (when it started, whether
+the reads it changed were forgotten) and spares a finished task's readers a vendor call. So while Redis does not
+answer, records are kept in this process instead and a task this process has no record of is asked of its
+vendor (``TaskTracker.get``): a poll still answers, with the vendor's status.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+
+from gateway.vendors.redislink import RedisLink, RedisUnavailable
 
 COURSE_ASSESSMENT, EXPORT = "course_assessment", "export"  # schema.enums.TaskKind values
 PENDING, RUNNING, COMPLETE, FAILED = "pending", "running", "complete", "failed"  # schema.enums.TaskStatus values
@@ -44,19 +53,22 @@ class TaskRecord:
 
 
 class TaskStore:
-    def __init__(self, redis: Redis | None = None, *, namespace: str = "cg:task", keep_s: int = KEEP_S) -> None:
-        self.redis, self.namespace, self.keep_s = redis, namespace, keep_s
-        self._memory: dict[str, tuple[float, str]] = {}
+    def __init__(self, redis: Redis | None = None, *, namespace: str = "cg:task", keep_s: int = KEEP_S,
+                 link: RedisLink | None = None) -> None:
+        self.redis, self.namespace, self.keep_s, self.link = redis, namespace, keep_s, link or RedisLink()
+        self._memory: dict[str, tuple[float, str]] = {}  # without Redis, or written while it did not answer
 
     def _key(self, kind: str, vendor_id: str) -> str:
         return f"{self.namespace}:{kind}:{vendor_id}"
 
     async def get(self, kind: str, vendor_id: str) -> TaskRecord | None:
         key = self._key(kind, vendor_id)
-        raw: Any
+        raw: Any = None
         if self.redis is not None:
-            raw = await self.redis.get(key)
-        else:
+            redis = self.redis
+            with contextlib.suppress(RedisUnavailable):
+                raw = await self.link.run(lambda: redis.get(key))
+        if raw is None:
             found = self._memory.get(key)
             raw = found[1] if found and found[0] > time.monotonic() else None
         return None if raw is None else TaskRecord(**json.loads(raw))
@@ -64,6 +76,10 @@ class TaskStore:
     async def put(self, record: TaskRecord) -> None:
         key, raw = self._key(record.kind, record.vendor_id), json.dumps(asdict(record))
         if self.redis is not None:
-            await self.redis.set(key, raw, ex=self.keep_s)
-        else:
-            self._memory[key] = (time.monotonic() + self.keep_s, raw)
+            redis = self.redis
+            try:
+                await self.link.run(lambda: redis.set(key, raw, ex=self.keep_s))
+                return
+            except RedisUnavailable:
+                pass
+        self._memory[key] = (time.monotonic() + self.keep_s, raw)
