@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -13,11 +14,15 @@ from tests.sandboxproc import free_port
 
 class RedisProcess:
     def __init__(self) -> None:
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="cg-redis-")
+        self.start()
+
+    def start(self) -> None:
+        """Start it (again, after ``stop``: on the same port, empty)."""
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed; `make test` installs it")
-        self.port = free_port()
-        self.dir = tempfile.mkdtemp(prefix="cg-redis-")
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", self.dir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -35,7 +40,16 @@ class RedisProcess:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def freeze(self) -> None:
+        """SIGSTOP: connections are still accepted, but nothing is answered (a hung server, or a lost network)."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT: it answers again, with what it held (and runs what was sent to it meanwhile)."""
+        self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.proc.poll() is None:
+            self.thaw()  # a frozen process would not act on SIGTERM
             self.proc.terminate()
             self.proc.wait(timeout=10)

@@ -1,9 +1,9 @@
 """Prometheus collectors for ``GET /metrics``: GraphQL operations, upstream calls, cache, retries, 429s,
-breaker state, rate budget and tasks.
+breaker state, rate budget, Redis and tasks.
 
 Every label value comes from a bounded set: operation names are capped (``other`` past the cap), routes
 are route-table templates, statuses are HTTP codes. No id, argument or query text ever becomes a label.
-Upstream figures arrive as ``UpstreamStats`` events; breaker state and rate budget are read at scrape time.
+Upstream figures arrive as ``UpstreamStats`` events; breaker state, rate budget and Redis are read at scrape time.
 
 With ``PROMETHEUS_MULTIPROC_DIR`` set (``campusgraph serve --workers N`` sets it for its workers), counters
 and histograms are kept in that directory by every worker and a scrape answered by any of them adds them all
@@ -27,6 +27,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric, StateSetMetricFamily
 
+from gateway.observability.health import redis_status
 from gateway.upstreams import Upstreams
 from gateway.vendors.breaker import BreakerState
 from gateway.vendors.stats import UpstreamStats
@@ -72,6 +73,7 @@ class ScrapeTimeState:
 
     def __init__(self) -> None:
         self.statuses: list[dict[str, Any]] = []
+        self.redis: dict[str, Any] | None = None  # health.redis_status: None when Redis is not configured
 
     def collect(self) -> Iterator[Metric]:
         breaker = StateSetMetricFamily("campusgraph_upstream_breaker", "Circuit breaker state per vendor",
@@ -84,6 +86,9 @@ class ScrapeTimeState:
                 remaining.add_metric([status["vendor"]], status["rate_remaining"])
         yield breaker
         yield remaining
+        if self.redis is not None:
+            yield GaugeMetricFamily("campusgraph_redis_up", "Whether Redis answered a ping at this scrape (1) or not "
+                                    "(0: the gateway serves without it, degraded)", value=int(self.redis["ok"]))
 
 
 class GatewayMetrics:
@@ -153,6 +158,7 @@ class GatewayMetrics:
     async def render(self, upstreams: Upstreams) -> bytes:
         """The exposition text, with breaker state and rate budget read now."""
         self.scrape_time.statuses = await upstreams.status()
+        self.scrape_time.redis = await redis_status(upstreams)
         return generate_latest(self.exposition)
 
 
