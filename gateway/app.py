@@ -234,7 +234,7 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
                                  upstreams.dartmouth_for(private=False), rules,
                                  refill_s=settings.hubmis.rate_limit_refill_s,
                                  refresh_s=settings.hubmis_index_refresh_s, share=settings.hubmis_index_share,
-                                 redis=upstreams.redis)
+                                 redis=upstreams.redis, redis_link=upstreams.redis_link)
     metrics = GatewayMetrics() if settings.metrics_enabled else None
     if metrics is not None:
         metrics.attach(upstreams.stats)

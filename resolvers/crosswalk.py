@@ -27,10 +27,11 @@ from gateway.vendors.dartmouth.client import DartmouthClient
 from gateway.vendors.errors import VendorError, VendorNotFound
 from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import HubmisClient
+from gateway.vendors.redislink import RedisLink, RedisUnavailable
 from gateway.vendors.routes import Route
 from gateway.vendors.stellic import routes as stellic_routes
 from gateway.vendors.stellic.client import StellicClient
-from resolvers.indexstore import REDIS_DOWN, IndexStore, StoredIndex
+from resolvers.indexstore import IndexStore, StoredIndex
 
 log = logging.getLogger("campusgraph.crosswalk")
 
@@ -157,12 +158,11 @@ class HubmisIndex:
                         await store.save(StoredIndex(self.built_at, self.route.key, self._by_id))
             if not self._shared:
                 self._shared = True
-                log.info("redis answers again: hubmis index %s shared again", self.route.key)
-        except REDIS_DOWN as exc:
+                log.info("hubmis index %s shared through redis again", self.route.key)
+        except RedisUnavailable:  # the process's RedisLink has said so (once for the process)
             if self._shared:
                 self._shared = False
-                log.warning("redis unreachable (%s): hubmis index %s kept by this process until it answers",
-                            type(exc).__name__, self.route.key)
+                log.info("hubmis index %s kept by this process until redis answers", self.route.key)
             if self._due():
                 await self.build(paced=self.ready.is_set())
 
@@ -280,9 +280,11 @@ class Crosswalk:
     @classmethod
     def create(cls, hubmis: HubmisClient, stellic: StellicClient, dartmouth: DartmouthClient,
                dartmouth_public: DartmouthClient, rules: IdentityRules, *, refill_s: float,
-               refresh_s: float = 900.0, share: float = 0.25, redis: Redis | None = None) -> Crosswalk:
+               refresh_s: float = 900.0, share: float = 0.25, redis: Redis | None = None,
+               redis_link: RedisLink | None = None) -> Crosswalk:
         def hubmis_index(route: Route) -> HubmisIndex:
-            store = IndexStore(redis, f"cg:index:hubmis:{hubmis.variant}:{route.name}") if redis is not None else None
+            store = IndexStore(redis, f"cg:index:hubmis:{hubmis.variant}:{route.name}",
+                               link=redis_link) if redis is not None else None
             return HubmisIndex(hubmis, rules, route=route, refill_s=refill_s, refresh_s=refresh_s, budget_share=share,
                                store=store)
 

@@ -6,7 +6,8 @@ the index is). A replica reads ``built_at`` alone to see whether another stored 
 the whole hash only when it did. Rebuilding is one replica's job at a time: whoever holds the index's lock
 (SET NX with a TTL, renewed while the build runs, so a replica that dies mid-build frees it) builds and stores.
 
-Redis being unreachable is the caller's to handle: these methods raise ``REDIS_DOWN``.
+Redis being unreachable is the caller's to handle: these methods raise ``RedisUnavailable``, through the process's
+``RedisLink`` (which logs Redis lost and back once for the whole process, and asks it at most once a second).
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from gateway.vendors.redislink import RedisLink
 
 log = logging.getLogger("campusgraph.crosswalk")
 
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 LOCK_TTL_S = 60.0  # renewed every third of it while the build runs
 KEEP_S = 86_400  # a stored index nobody refreshed for this long is dropped
 
@@ -45,19 +45,21 @@ class StoredIndex:
 class IndexStore:
     """One shared HUBmis index in Redis: its latest build and the lock on rebuilding it."""
 
-    def __init__(self, redis: Redis, key: str, *, keep_s: float = KEEP_S, lock_ttl_s: float = LOCK_TTL_S) -> None:
+    def __init__(self, redis: Redis, key: str, *, keep_s: float = KEEP_S, lock_ttl_s: float = LOCK_TTL_S,
+                 link: RedisLink | None = None) -> None:
         self.redis, self.key, self.keep_s, self.lock_ttl_s = redis, key, keep_s, lock_ttl_s
+        self.link = link or RedisLink()
 
     async def built_at(self) -> float | None:
         """When the stored index was built; None when none is stored."""
-        raw = await self.redis.hget(self.key, "built_at")
+        raw = await self.link.run(lambda: self.redis.hget(self.key, "built_at"))
         try:
             return float(raw) if raw is not None else None
         except ValueError:
             return None
 
     async def load(self) -> StoredIndex | None:
-        built_at, route, ids = await self.redis.hmget(self.key, ["built_at", "route", "ids"])
+        built_at, route, ids = await self.link.run(lambda: self.redis.hmget(self.key, ["built_at", "route", "ids"]))
         if built_at is None or ids is None:
             return None
         try:
@@ -69,6 +71,9 @@ class IndexStore:
             return None
 
     async def save(self, index: StoredIndex) -> None:
+        await self.link.run(lambda: self._save(index))
+
+    async def _save(self, index: StoredIndex) -> None:
         ids = json.dumps([[hubmis_id, external] for hubmis_id, external in index.by_id.items()],
                          separators=(",", ":"))
         async with self.redis.pipeline(transaction=True) as pipe:  # a reader sees the old build or the new one
@@ -81,7 +86,7 @@ class IndexStore:
     async def rebuilding(self) -> AsyncIterator[bool]:
         """Take the rebuild lock if free: yields whether this replica holds it (and so should rebuild)."""
         lock = self.redis.lock(f"{self.key}:lock", timeout=self.lock_ttl_s, blocking=False, thread_local=False)
-        if not await lock.acquire():
+        if not await self.link.run(lock.acquire):
             yield False
             return
         renew = asyncio.create_task(self._renew(lock), name="index-lock-renew")

@@ -86,12 +86,14 @@ class RedisLink:
 
     def lost(self, exc: BaseException) -> None:
         if self._down_until is None:
-            log.warning("redis unreachable (%s): until it answers, the response cache and the rate limits work "
-                        "in this process only, cache invalidations reach this process only, mutations with an "
-                        "Idempotency-Key are refused; asked again every %.0f s", type(exc).__name__, self.retry_s)
+            log.warning("redis unreachable (%s): until it answers, the response cache, the rate limits and the "
+                        "HUBmis indexes work in this process only, cache invalidations reach this process only, "
+                        "mutations with an Idempotency-Key are refused; asked again every %.0f s",
+                        type(exc).__name__, self.retry_s)
         self._down_until = time.monotonic() + self.retry_s
 
     def answered(self) -> None:
         if self._down_until is not None:
             self._down_until = None
-            log.warning("redis answers again: the response cache, rate limits and idempotency keys are shared again")
+            log.warning("redis answers again: the response cache, rate limits, HUBmis indexes and idempotency keys "
+                        "are shared again")
