@@ -79,7 +79,8 @@ class Student(Node):
     def last_name(self, info: Info[Any, Any]) -> str | None:
         return port(info).student_field(self, "last_name")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Preferred name. Order: HUBmis (preferred_name), Dartmouth people.")
+    @strawberry.field(description="Preferred name. Order: HUBmis (preferred_name), Dartmouth people (the given "
+                                  "name its display `name` shows, when not the first name).")
     def preferred_name(self, info: Info[Any, Any]) -> str | None:
         return port(info).student_field(self, "preferred_name")  # type: ignore[no-any-return]
 

@@ -71,6 +71,33 @@ def person_value(person: Any, name: str) -> Any:
     return None
 
 
+def student_person_value(person: Any, name: str) -> Any:
+    """A unified Student field from a Dartmouth person: as ``person_value``, and the preferred name, which the
+    people API gives only inside ``name``, its display name."""
+    return preferred_from_display_name(person) if name == "preferred_name" else person_value(person, name)
+
+
+def preferred_from_display_name(person: Any) -> str | None:
+    """The given name a Dartmouth person goes by, when it is not their ``first_name``.
+
+    ``name`` is the directory's display name: the preferred (else first) name, the middle initial, the last
+    name ("Javier J. Kim" for first_name Arjun, middle_name Javier). None when it shows the first name, or
+    does not end with the last name (nothing to tell it by)."""
+    words, last = (person.name or "").split(), (person.last_name or "").split()
+    if person.prefix and words[:1] == [person.prefix]:
+        words = words[1:]
+    if person.suffix and words[-1:] == [person.suffix]:
+        words = words[:-1]
+    if not last or len(words) <= len(last) or words[-len(last):] != last:
+        return None
+    words = words[:-len(last)]
+    middle = person.middle_name
+    if middle and len(words) > 1 and words[-1] in (f"{middle[0]}.", middle[0], middle):
+        words = words[:-1]
+    given = " ".join(words)
+    return None if given == (person.first_name or "").strip() else given
+
+
 def dartmouth_student_value(record: Any, name: str) -> Any:
     if name == "status":
         return status_from_dartmouth(record.student_status_id, record.is_future_status)

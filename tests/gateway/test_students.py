@@ -53,6 +53,19 @@ def test_a_person_known_to_one_vendor_only_still_resolves(gateway: GatewayProces
     assert mabbott["sources"] == [{"vendor": "STELLIC", "id": "mabbott"}] and mabbott["netid"] is None
 
 
+def test_preferred_name_falls_back_to_the_given_name_dartmouths_display_name_shows(gateway: GatewayProcess) -> None:
+    """README order for preferredName: HUBmis, then Dartmouth people. The people API has no preferred_name
+    field: its display ``name`` starts with the name a person goes by ("Imani Jones" for first_name Nia)."""
+    students = [p for p in world().students() if HUBMIS not in p.vendors and DARTMOUTH in p.vendors and not p.ferpa]
+    goes_by = next(p for p in students if p.preferred_name and p.middle_name)  # "Mohammed A. Jones": initial dropped
+    plain = next(p for p in students if not p.preferred_name and p.middle_name)
+    query = "query($n: String) { student(netid: $n) { firstName preferredName } }"
+    for person, expected in ((goes_by, goes_by.preferred_name), (plain, None)):
+        result = gateway.query(query, {"n": person.key})
+        assert "errors" not in result, result.get("errors")
+        assert result["data"]["student"] == {"firstName": person.first_name, "preferredName": expected}
+
+
 def test_an_unknown_person_is_null_without_error(gateway: GatewayProcess) -> None:
     result = gateway.query(PERSON, {"netid": "nobody9"})
     assert result["data"]["student"] is None and "errors" not in result
