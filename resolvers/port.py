@@ -198,6 +198,9 @@ class Port(AcademicPort):
         if side is not None:
             return student.known.get(side, MISSING)
         if name == "external_id":
+            indexed = self._indexed_external_id(student.known.get(HUBMIS))
+            if indexed is not None:
+                return indexed
             record = self._hubmis_record_now(student)
             return record if record is MISSING or record is None else record.external_id
         for source in people.STUDENT_FIELD_ORDER[name]:
@@ -246,6 +249,9 @@ class Port(AcademicPort):
         if side is not None:
             return await self._side(student, side)
         if name == "external_id":
+            indexed = self._indexed_external_id(await self._side(student, HUBMIS))
+            if indexed is not None:
+                return indexed
             record = await self._hubmis_record(student)
             return None if record is None else record.external_id
         for source in people.STUDENT_FIELD_ORDER[name]:
@@ -253,6 +259,14 @@ class Port(AcademicPort):
             if value is not None:
                 return value
         return None
+
+    def _indexed_external_id(self, hubmis_id: Any) -> str | None:
+        """The external_id the crosswalk's HUBmis index holds for this record, read from the same list that
+        linked the person to it: no HUBmis call (README: a query never spends HUBmis budget on what the
+        index can answer). None when the index has none for it (not built yet, or not listed then)."""
+        if hubmis_id is None or hubmis_id is MISSING:
+            return None
+        return self.hubmis_index.external_id(int(hubmis_id))
 
     def _may_be_in_dartmouth(self, student: Student) -> bool:
         return student.known.get(DARTMOUTH, student.key) is not None and not student.key.startswith(HUBMIS_KEY)
