@@ -26,7 +26,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,8 +98,7 @@ class IdempotencyStore:
         record = json.dumps({"fp": fingerprint, "state": "done", "result": result}, default=str)
         name = self._key(key)
         if self.redis is not None:
-            redis = self.redis
-            await self.link.run(lambda: redis.set(name, record, ex=self.keep_s))
+            await self._on_redis(lambda redis: redis.set(name, record, ex=self.keep_s))
         else:
             self._memory[name] = (time.monotonic() + self.keep_s, record)
 
@@ -107,15 +106,19 @@ class IdempotencyStore:
         """Free a key whose request wrote nothing, so it can be sent again."""
         name = self._key(key)
         if self.redis is not None:
-            redis = self.redis
-            await self.link.run(lambda: redis.delete(name))
+            await self._on_redis(lambda redis: redis.delete(name))
         else:
             self._memory.pop(name, None)
 
+    async def _on_redis(self, call: Callable[[Redis], Awaitable[Any]]) -> Any:
+        """``call(redis)`` through the process's RedisLink: RedisUnavailable when Redis does not answer."""
+        redis = self.redis
+        assert redis is not None
+        return await self.link.run(lambda: call(redis))
+
     async def _set_if_absent(self, name: str, value: str, ttl_s: int) -> bool:
         if self.redis is not None:
-            redis = self.redis
-            return bool(await self.link.run(lambda: redis.set(name, value, nx=True, ex=ttl_s)))
+            return bool(await self._on_redis(lambda redis: redis.set(name, value, nx=True, ex=ttl_s)))
         if await self._get(name) is not None:
             return False
         self._memory[name] = (time.monotonic() + ttl_s, value)  # no await since the check: atomic in this loop
@@ -123,8 +126,7 @@ class IdempotencyStore:
 
     async def _get(self, name: str) -> str | None:
         if self.redis is not None:
-            redis = self.redis
-            raw = await self.link.run(lambda: redis.get(name))
+            raw = await self._on_redis(lambda redis: redis.get(name))
             return raw.decode() if isinstance(raw, bytes) else raw
         found = self._memory.get(name)
         if found is None:

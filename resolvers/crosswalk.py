@@ -108,31 +108,18 @@ class HubmisIndex:
     async def run(self) -> None:
         """Build now (using the burst), then refresh in the background at the paced rate, forever; with a store,
         take the replicas' shared index instead and rebuild it only when due and this replica holds the lock."""
-        if self.store is None:
-            await self._loop(paced=False)
-            return
         while True:
             try:
-                await self._sync(self.store)
-            except asyncio.CancelledError:
-                raise
+                if self.store is None:
+                    await self.build(paced=self.ready.is_set())
+                    pause = self.refresh_s
+                else:
+                    await self._sync(self.store)
+                    pause = self.check_s if self.ready.is_set() else min(1.0, self.check_s)
             except VendorError as exc:
                 log.warning("hubmis index refresh failed: %s", exc)
-                await asyncio.sleep(min(60.0, self.refresh_s))
-                continue
-            await asyncio.sleep(self.check_s if self.ready.is_set() else min(1.0, self.check_s))
-
-    async def _loop(self, paced: bool) -> None:
-        while True:
-            try:
-                await self.build(paced=paced)
-                paced = True
-                await asyncio.sleep(self.refresh_s)
-            except asyncio.CancelledError:
-                raise
-            except VendorError as exc:
-                log.warning("hubmis index refresh failed: %s", exc)
-                await asyncio.sleep(min(60.0, self.refresh_s))
+                pause = min(60.0, self.refresh_s)
+            await asyncio.sleep(pause)
 
     def _due(self, built_at: float | None = None) -> bool:
         built_at = self.built_at if built_at is None else built_at

@@ -14,7 +14,7 @@ from resolvers.ids import OtherTypesId, key_of
 from resolvers.mapping import academic
 from resolvers.port import Port
 from resolvers.tasks import TaskTracker, parse_task_id, require_scope, task_from_record
-from schema.arguments import AFTER, TASK_ID
+from schema.arguments import AFTER, TASK_ID, arg
 from schema.detail import asked
 from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
@@ -34,34 +34,29 @@ from schema.types import (
     VendorStatus,
 )
 
-
-def _arg(description: str) -> Any:
-    return strawberry.argument(description=description)
-
-
 # What each root argument is, and whose key or filter it is (GraphiQL shows these beside the fields').
-NODE_ID = _arg("A global ID this gateway issued: any record's `id` (the gateway).")
-STUDENT_ID = _arg("The student's global ID, `Student.id`, issued by the gateway (a bare netid is also taken).")
-NETID = _arg("Dartmouth netid, the crosswalk's shared key (HUBmis `external_id`).")
-STELLIC_USERNAME = _arg("Stellic username (the crosswalk's `CAMPUSGRAPH_CROSSWALK_STELLIC_USERNAME` of the netid).")
-HUBMIS_STUDENT_ID = _arg("HUBmis student `id`.")
-SOURCE = _arg("Whose list to page: DARTMOUTH (Dartmouth students, the default), HUBMIS (HUBmis students) or STELLIC "
+NODE_ID = arg("A global ID this gateway issued: any record's `id` (the gateway).")
+STUDENT_ID = arg("The student's global ID, `Student.id`, issued by the gateway (a bare netid is also taken).")
+NETID = arg("Dartmouth netid, the crosswalk's shared key (HUBmis `external_id`).")
+STELLIC_USERNAME = arg("Stellic username (the crosswalk's `CAMPUSGRAPH_CROSSWALK_STELLIC_USERNAME` of the netid).")
+HUBMIS_STUDENT_ID = arg("HUBmis student `id`.")
+SOURCE = arg("Whose list to page: DARTMOUTH (Dartmouth students, the default), HUBMIS (HUBmis students) or STELLIC "
               "(Stellic's engagement export).")
-STUDENT_FILTER = _arg("Filters the source's vendor applies: `classYear`, `schoolId` Dartmouth; `search`, "
+STUDENT_FILTER = arg("Filters the source's vendor applies: `classYear`, `schoolId` Dartmouth; `search`, "
                       "`yearGroup`, `form` HUBmis; `statusCode` either. One the source cannot apply is refused.")
-STUDENTS_FIRST = _arg("Page size, 0-1000 (HUBMIS source: 0-100); null or left out: 25. The gateway pages over the "
+STUDENTS_FIRST = arg("Page size, 0-1000 (HUBMIS source: 0-100); null or left out: 25. The gateway pages over the "
                       "vendor's own paging.")
-STAFF_ID = _arg("The staff member's global ID, `Staff.id`, issued by the gateway.")
-STAFF_NETID = _arg("Dartmouth netid, or the HUBmis staff `external_id` (crosswalk).")
-HUBMIS_STAFF_ID = _arg("HUBmis staff `id`.")
-STAFF_FILTER = _arg("HUBmis staff filters.")
-STAFF_FIRST = _arg("Page size, 0-100 (HUBmis' largest page); null or left out: 25. The gateway pages over HUBmis'.")
-SECTION_ID = _arg("Global ID (`Section.id`, the gateway's) or Dartmouth section id, e.g. COSC.010.01-202609-U-10275.")
-TERM = _arg("Dartmouth term code, e.g. 202609 (see `terms`).")
-SECTION_FILTER = _arg("Dartmouth section attribute filters.")
-SECTIONS_FIRST = _arg("Page size, 0-1000; null or left out: 25. The gateway pages over Dartmouth's.")
-ENROLLMENT_ID = _arg("Global ID (`Enrollment.id`, the gateway's) or Dartmouth enrollment id.")
-TERM_OFFSET = _arg("Dartmouth `current_term_offset`: 0 the current term, -1 the one before, 1 the next; null: every "
+STAFF_ID = arg("The staff member's global ID, `Staff.id`, issued by the gateway.")
+STAFF_NETID = arg("Dartmouth netid, or the HUBmis staff `external_id` (crosswalk).")
+HUBMIS_STAFF_ID = arg("HUBmis staff `id`.")
+STAFF_FILTER = arg("HUBmis staff filters.")
+STAFF_FIRST = arg("Page size, 0-100 (HUBmis' largest page); null or left out: 25. The gateway pages over HUBmis'.")
+SECTION_ID = arg("Global ID (`Section.id`, the gateway's) or Dartmouth section id, e.g. COSC.010.01-202609-U-10275.")
+TERM = arg("Dartmouth term code, e.g. 202609 (see `terms`).")
+SECTION_FILTER = arg("Dartmouth section attribute filters.")
+SECTIONS_FIRST = arg("Page size, 0-1000; null or left out: 25. The gateway pages over Dartmouth's.")
+ENROLLMENT_ID = arg("Global ID (`Enrollment.id`, the gateway's) or Dartmouth enrollment id.")
+TERM_OFFSET = arg("Dartmouth `current_term_offset`: 0 the current term, -1 the one before, 1 the next; null: every "
                    "term.")
 
 

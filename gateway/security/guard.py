@@ -194,21 +194,29 @@ def _too_many_tokens(query: str, limit: int) -> bool:
     return True
 
 
+def _allowed_text(operation: dict[str, Any], allowed: dict[str, str]) -> str | None:
+    """The operation's text if it is allow-listed (sent as text, or by ``persistedQuery.sha256Hash`` alone)."""
+    query = operation.get("query")
+    if query is not None:
+        return str(query) if operation_hash(str(query)) in allowed else None
+    extensions = operation.get("extensions")
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    sha = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    return allowed.get(sha) if isinstance(sha, str) else None
+
+
 def _allow_listed_get(query_string: bytes, allowed: dict[str, str]) -> bytes | None:
     """A GET's query string to run (a hash-only request gets its text filled in), or None when not allow-listed."""
     params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     operation: dict[str, Any] = {k: v for k, v in params if k == "query"}
     try:
-        extensions = json.loads(dict(params).get("extensions") or "{}")
+        operation["extensions"] = json.loads(dict(params).get("extensions") or "{}")
     except ValueError:
         return None
-    operation["extensions"] = extensions if isinstance(extensions, dict) else {}
-    if _allow_listed(json.dumps(operation).encode(), allowed) is None:
+    text = _allowed_text(operation, allowed)
+    if text is None:
         return None
-    if "query" in operation:
-        return query_string
-    sha = operation["extensions"]["persistedQuery"]["sha256Hash"]
-    return urlencode([*params, ("query", allowed[sha])]).encode("latin-1")
+    return query_string if "query" in operation else urlencode([*params, ("query", text)]).encode("latin-1")
 
 
 def _allow_listed(body: bytes, allowed: dict[str, str]) -> bytes | None:
@@ -217,17 +225,9 @@ def _allow_listed(body: bytes, allowed: dict[str, str]) -> bytes | None:
         payload: Any = json.loads(body) if body else {}
     except ValueError:
         return None
-    operations = payload if isinstance(payload, list) else [payload]
-    for operation in operations:
-        if not isinstance(operation, dict):
+    for operation in payload if isinstance(payload, list) else [payload]:
+        text = _allowed_text(operation, allowed) if isinstance(operation, dict) else None
+        if text is None:
             return None
-        query = operation.get("query")
-        sha = ((operation.get("extensions") or {}).get("persistedQuery") or {}).get("sha256Hash")
-        if query is not None:
-            if operation_hash(str(query)) not in allowed:
-                return None
-        elif sha in allowed:
-            operation["query"] = allowed[sha]
-        else:
-            return None
+        operation["query"] = text
     return json.dumps(payload).encode()

@@ -260,8 +260,8 @@ class ResponseCache:
         try:
             await self._redis(lambda: self.backend.client.delete(*keys))
         except RedisUnavailable:
-            for key in keys:
-                if self._outage is not None:
+            if self._outage is not None:
+                for key in keys:
                     await self._outage.delete(key)
             self._missed({self._route_version_key(vendor, route) for route, _, _ in calls}, vendor, len(keys))
 
