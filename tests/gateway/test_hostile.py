@@ -212,6 +212,10 @@ def test_production_accepts_only_persisted_operations(production_gateway: Gatewa
     by_hash = httpx.post(f"{production_gateway.url}/graphql", headers=production_gateway.bearer(), timeout=30,
                          json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}})
     assert by_hash.status_code == 200 and by_hash.json()["data"]["terms"]
+    for extensions in ("not an object", {"persistedQuery": "not an object"}, {"persistedQuery": {"sha256Hash": 1}}):
+        odd = httpx.post(f"{production_gateway.url}/graphql", headers=production_gateway.bearer(), timeout=30,
+                         json={"extensions": extensions})
+        assert odd.status_code == 400 and odd.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED"
 
 
 def test_production_accepts_persisted_operations_over_get(production_gateway: GatewayProcess) -> None:
