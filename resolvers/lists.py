@@ -83,8 +83,20 @@ def check_student_filter(source: Vendor, f: StudentFilter) -> None:
         check_one_of("filter.statusCode", f.status_code, HUBMIS_ENROLMENT_STATUSES, where=" for HUBMIS")
 
 
+async def check_dartmouth_student_filter(port: Port, f: StudentFilter) -> None:
+    """BAD_USER_INPUT for a status or school id Dartmouth's value lists (``/api/student_statuses``,
+    ``/api/schools``, cached a day) do not hold: Dartmouth would answer an empty page, which reads as "no such
+    students" rather than "no such status"."""
+    for name, value, read in (("statusCode", f.status_code, port.dartmouth.list_student_statuses),
+                              ("schoolId", f.school_id, port.dartmouth.list_schools)):
+        if value is not None:
+            check_one_of(f"filter.{name}", value, tuple(known.id for known in await read()), where=" for DARTMOUTH")
+
+
 async def students(port: Port, source: Vendor, f: StudentFilter, first: int, after: str | None) -> StudentConnection:
     check_student_filter(source, f)
+    if source is Vendor.DARTMOUTH:
+        await check_dartmouth_student_filter(port, f)
     if source is Vendor.HUBMIS:
         listed = await _hubmis_page(port, hubmis_routes.LIST_STUDENTS, _clean({
             "search": f.search, "filter[yearGroup]": f.year_group, "filter[form]": f.form,

@@ -256,6 +256,26 @@ def test_a_filter_the_source_cannot_apply_is_refused(gateway: GatewayProcess, sa
     assert "errors" not in both, both
 
 
+def test_a_dartmouth_status_or_school_outside_its_value_lists_is_refused(gateway: GatewayProcess,
+                                                                        sandbox: SandboxProcess) -> None:
+    """Dartmouth answers an unknown student_status_id with an empty page: "no such status" must not read as
+    "no such students". Its value lists say which ids exist; read once, then cached."""
+    for name, value in (("statusCode", "ZZ"), ("schoolId", "NOPE")):
+        result = gateway.query("query($f: StudentFilter) { students(filter: $f, first: 2) { totalCount } }",
+                               {"f": {name: value}})
+        (error,) = result["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and error["extensions"]["argument"] == "filter", result
+        assert f"filter.{name}" in error["message"] and "for DARTMOUTH must be one of" in error["message"], error
+    assert "AS" in gateway.query('{ students(filter: {statusCode: "ZZ"}) { totalCount } }')["errors"][0]["message"]
+    sandbox.reset("dartmouth")
+    known = gateway.query('{ students(filter: {statusCode: "AS", schoolId: "UG"}, first: 2) { totalCount '
+                          "edges { node { statusCode schoolId } } } }")
+    assert "errors" not in known and known["data"]["students"]["totalCount"] > 0, known
+    assert all(e["node"] == {"statusCode": "AS", "schoolId": "UG"} for e in known["data"]["students"]["edges"])
+    routes = sandbox.requests("dartmouth")["by_route"]
+    assert "GET /api/student_statuses" not in routes and "GET /api/schools" not in routes, routes  # cached
+
+
 def test_the_students_description_names_every_source_it_accepts(gateway: GatewayProcess) -> None:
     """students(source: STELLIC) lists Stellic's engagement export: the description GraphiQL shows must say so."""
     listed = gateway.query("{ students(source: STELLIC, first: 1) { totalCount } }")
