@@ -19,9 +19,10 @@ from resolvers.paging import Page, dartmouth_page
 from resolvers.permissions import FIELD_SCOPES
 from resolvers.staffport import StaffPort
 from resolvers.valuelists import ValueList
+from schema.connections import EnrollmentConnection, EnrollmentEdge
 from schema.node import PageInfo
 from schema.ports import MaybeAwaitable
-from schema.types import Enrollment, EnrollmentConnection, EnrollmentEdge, HoldType, Section, Staff
+from schema.types import Enrollment, HoldType, Section, Staff
 
 
 class AcademicPort(StaffPort):

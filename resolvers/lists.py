@@ -22,12 +22,7 @@ from resolvers.mapping import academic
 from resolvers.paging import Page, dartmouth_page, list_tag, paged
 from resolvers.port import Port
 from resolvers.portbase import DARTMOUTH, HUBMIS, HUBMIS_KEY
-from schema.enums import Vendor
-from schema.inputs import SectionFilter, StaffFilter, StudentFilter
-from schema.node import PageInfo
-from schema.types import (
-    Enrollment,
-    Hold,
+from schema.connections import (
     SectionConnection,
     SectionEdge,
     StaffConnection,
@@ -35,6 +30,10 @@ from schema.types import (
     StudentConnection,
     StudentEdge,
 )
+from schema.enums import Vendor
+from schema.inputs import SectionFilter, StaffFilter, StudentFilter
+from schema.node import PageInfo
+from schema.types import Enrollment, Hold
 
 T = TypeVar("T")
 

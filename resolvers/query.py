@@ -15,24 +15,13 @@ from resolvers.mapping import academic
 from resolvers.port import Port
 from resolvers.tasks import TaskTracker, parse_task_id, require_scope, task_from_record
 from schema.arguments import AFTER, TASK_ID, arg
+from schema.connections import SectionConnection, StaffConnection, StudentConnection
 from schema.detail import asked
 from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
 from schema.node import Node, decode_id
 from schema.tasks import Task
-from schema.types import (
-    SECTION_ENROLLMENTS_FIRST,
-    Enrollment,
-    HoldType,
-    Section,
-    SectionConnection,
-    Staff,
-    StaffConnection,
-    Student,
-    StudentConnection,
-    Term,
-    VendorStatus,
-)
+from schema.types import SECTION_ENROLLMENTS_FIRST, Enrollment, HoldType, Section, Staff, Student, Term, VendorStatus
 
 # What each root argument is, and whose key or filter it is (GraphiQL shows these beside the fields').
 NODE_ID = arg("A global ID this gateway issued: any record's `id` (the gateway).")

@@ -14,6 +14,7 @@ T = TypeVar("T")
 MaybeAwaitable: TypeAlias = T | Awaitable[T]  # the value now, or an awaitable of it
 
 if TYPE_CHECKING:
+    from schema.connections import EnrollmentConnection
     from schema.detail import (
         AttendanceMark,
         DartmouthStudentRecord,
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from schema.types import (
         Advisor,
         Enrollment,
-        EnrollmentConnection,
         Hold,
         HoldType,
         Section,

@@ -8,7 +8,7 @@ a query pays only for the fields it asks for, and fields that reach another vend
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -16,7 +16,10 @@ from strawberry.types import Info
 from schema.arguments import ACTIVE_ONLY, AFTER, ENROLLMENTS_TERM, SECTION_ENROLLMENTS_FIRST_ARG
 from schema.detail import DartmouthStudentRecord, HubmisStudentRecord, StellicStudentRecord, asked, port, then
 from schema.enums import StudentStatus, Vendor
-from schema.node import Node, PageInfo, entity
+from schema.node import Node, entity
+
+if TYPE_CHECKING:
+    from schema.connections import EnrollmentConnection
 
 
 @strawberry.type(description="A record of this entity in one vendor system.")
@@ -281,7 +284,8 @@ class Section(Node):
     @strawberry.field(description="Students and instructors enrolled, paged. Source: Dartmouth enrollments.")
     async def enrollments(self, info: Info[Any, Any],
                           first: Annotated[int | None, SECTION_ENROLLMENTS_FIRST_ARG] = SECTION_ENROLLMENTS_FIRST,
-                          after: Annotated[str | None, AFTER] = None) -> EnrollmentConnection | None:
+                          after: Annotated[str | None, AFTER] = None,
+                          ) -> Annotated[EnrollmentConnection, strawberry.lazy("schema.connections")] | None:
         return await port(info).section_enrollments(
             self, SECTION_ENROLLMENTS_FIRST if first is None else first, after)  # null: the default
 
@@ -356,65 +360,6 @@ class Hold(Node):
                                   "the crosswalk.")
     def student(self, info: Info[Any, Any]) -> Student | None:
         return port(info).student_by_netid(self.netid)  # type: ignore[return-value]
-
-
-@strawberry.type
-class StudentEdge:
-    cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
-    node: Student = strawberry.field(description="The student. Source: gateway.")
-
-
-@strawberry.type(description="A page of students.")
-class StudentConnection:
-    edges: list[StudentEdge] = strawberry.field(
-        description="This page's students. Source: gateway (over the vendor's paging).")
-    page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
-    total_count: int | None = strawberry.field(description="Where the vendor reports it: Dartmouth (X-Total-Count) and "
-                                                         "Stellic (its export's rows); null for HUBmis. Like the "
-                                                         "edges, it leaves out whom the caller may not see (FERPA).")
-
-
-@strawberry.type
-class StaffEdge:
-    cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
-    node: Staff = strawberry.field(description="The staff member. Source: gateway.")
-
-
-@strawberry.type(description="A page of staff.")
-class StaffConnection:
-    edges: list[StaffEdge] = strawberry.field(description="This page's staff. Source: gateway (over HUBmis' paging).")
-    page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
-    total_count: int | None = strawberry.field(description="Null: HUBmis does not report it. Source: HUBmis.")
-
-
-@strawberry.type
-class SectionEdge:
-    cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
-    node: Section = strawberry.field(description="The section. Source: gateway.")
-
-
-@strawberry.type(description="A page of sections.")
-class SectionConnection:
-    edges: list[SectionEdge] = strawberry.field(
-        description="This page's sections. Source: gateway (over Dartmouth's paging).")
-    page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
-    total_count: int | None = strawberry.field(
-        description="Sections in the found set. Source: Dartmouth (X-Total-Count).")
-
-
-@strawberry.type
-class EnrollmentEdge:
-    cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
-    node: Enrollment = strawberry.field(description="The enrollment. Source: gateway.")
-
-
-@strawberry.type(description="A page of enrollments.")
-class EnrollmentConnection:
-    edges: list[EnrollmentEdge] = strawberry.field(
-        description="This page's enrollments. Source: gateway (over Dartmouth's paging).")
-    page_info: PageInfo = strawberry.field(description="Paging state. Source: gateway.")
-    total_count: int | None = strawberry.field(
-        description="Enrollments in the found set. Source: Dartmouth (X-Total-Count).")
 
 
 @strawberry.type(description="An upstream vendor as this gateway sees it.")
