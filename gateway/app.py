@@ -199,9 +199,10 @@ class CampusGraphQL(GraphQL[Context, None]):
         record = current_request.get()  # set by the RequestLog middleware, which also sends X-Request-ID
         request_id = record.id if record is not None else new_request_id(request.headers.get("x-request-id"))
         # Set by the GraphQLGuard; only the GraphiQL page itself is served without one.
-        viewer: Viewer = request.scope.get("state", {}).get("viewer") or ANONYMOUS
+        state = request.scope.get("state", {})
+        viewer: Viewer = state.get("viewer") or ANONYMOUS
         current_viewer.set(viewer)
-        budget = CallBudget(self.call_budget)
+        budget = CallBudget(self.call_budget, client_left=state.get("client_left"))
         current_budget.set(budget)  # this request's task: every upstream call below is counted against it
         if record is not None:
             record.budget = budget

@@ -93,6 +93,8 @@ class RequestLog:
             await self.app(scope, receive, send_with_id)
         finally:
             ms = (time.perf_counter() - started) * 1000
+            if record.budget is not None and record.budget.abandoned:
+                status = 499  # the client hung up before the answer (as nginx logs it); nothing reached it
             client = scope.get("client")
             line = record.line(status, ms, _caller(scope), client[0] if client else None)
             level = logging.DEBUG if scope["path"] in QUIET_PATHS else logging.INFO

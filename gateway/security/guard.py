@@ -3,6 +3,7 @@ only allow-listed operations. Every refusal is a GraphQL error with a code; none
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections import OrderedDict
@@ -135,8 +136,37 @@ class GraphQLGuard:
                              "only persisted (allow-listed) operations are accepted")
                 return
             body = allowed
+            operations = _operations(body, scope)  # the allow-listed texts a hash stood for
         scope.setdefault("state", {})["viewer"] = viewer
-        await self.app(scope, _replay(body), send)
+        if operations and all(_read_only(q) for q in operations):
+            await _watching_the_client(self.app, scope, body, receive, send)
+        else:  # a write goes on when its client hangs up: stopping half-way could lose what it started
+            await self.app(scope, _replay(body), send)
+
+
+async def _watching_the_client(app: ASGIApp, scope: Scope, body: bytes, receive: Receive, send: Send) -> None:
+    """Runs a read-only request while listening for its client hanging up before the answer: then its call
+    budget refuses every vendor call not yet sent (calls in flight finish, and their answers are cached)."""
+    left = scope["state"]["client_left"] = asyncio.Event()
+    answered = False
+
+    async def send_watched(message: Message) -> None:
+        nonlocal answered
+        answered = answered or message["type"] == "http.response.start"
+        await send(message)
+
+    async def watch() -> None:
+        # The body is read: the server answers again only once the client is gone or the response is complete.
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        if not answered:
+            left.set()
+
+    watcher = asyncio.ensure_future(watch())
+    try:
+        await app(scope, _replay(body), send_watched)
+    finally:
+        watcher.cancel()
 
 
 async def _read(receive: Receive, limit: int) -> bytes | None:
@@ -179,6 +209,24 @@ def _operations(body: bytes, scope: Scope) -> list[str]:
     items = payload if isinstance(payload, list) else [payload]
     return [str(i.get("query") or "") for i in items if isinstance(i, dict)] + [""] * sum(
         1 for i in items if not isinstance(i, dict))
+
+
+@lru_cache(maxsize=512)
+def _read_only(query: str) -> bool:
+    """Whether no operation of the document is a mutation or subscription (the keyword opening a top-level
+    definition); a text that does not lex is left to the parser, and treated as not read-only."""
+    lexer, depth = Lexer(Source(query)), 0
+    try:
+        while (token := lexer.advance()).kind != TokenKind.EOF:
+            if token.kind in (TokenKind.BRACE_L, TokenKind.PAREN_L, TokenKind.BRACKET_L):
+                depth += 1
+            elif token.kind in (TokenKind.BRACE_R, TokenKind.PAREN_R, TokenKind.BRACKET_R):
+                depth -= 1
+            elif depth == 0 and token.kind == TokenKind.NAME and token.value in ("mutation", "subscription"):
+                return False
+    except GraphQLError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=512)  # as the parse cache: a client sends the same few texts again and again

@@ -209,6 +209,8 @@ class VendorClient:
                 if budget is not None:
                     budget.spend(self.vendor, route.key)
                 role = await self._admit(route, role, observed)
+                if budget is not None:
+                    budget.check_client(self.vendor, route.key)  # it may have hung up while this waited
             except BaseException:
                 self.breaker.release(role)  # a lead retry that never went out tells its followers nothing
                 raise

@@ -108,3 +108,10 @@ class CallBudgetExceeded(VendorError):
     """Raised before calling when the current GraphQL request has spent its upstream call budget."""
 
     code = "UPSTREAM_BUDGET_EXCEEDED"
+
+
+class ClientClosedRequest(VendorError):
+    """Raised before calling when the client of the current (read-only) request has hung up: no one would read
+    the answer. Logged only; the client is gone."""
+
+    code = "CLIENT_CLOSED_REQUEST"
