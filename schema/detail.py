@@ -150,8 +150,10 @@ class DartmouthStudentRecord:
     dplans: list[Dplan] = strawberry.field(description="D-plan by term. Source: Dartmouth.")
     other_attributes: list[StudentAttribute] = strawberry.field(
         description="School-specific attributes. Source: Dartmouth.")
-    gpa: GpaHistory | None = strawberry.field(description="Requires the highly-sensitive student scope. Source: "
-                                                               "Dartmouth (gpa_history).")
+    gpa: GpaHistory | None = strawberry.field(description="Requires the highly-sensitive student scope. Empty "
+                                                          "lists for a student with no GPA yet (an admitted student); "
+                                                          "null when Dartmouth sent none. Source: Dartmouth "
+                                                          "(gpa_history).")
     cache_date: datetime | None = strawberry.field(description="When Dartmouth last refreshed this record.")
 
 

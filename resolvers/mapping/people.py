@@ -156,7 +156,7 @@ def dartmouth_record_from(r: Any) -> DartmouthStudentRecord:
                       source=d.dplan_source_description) for d in r.dplans],
         other_attributes=[StudentAttribute(code=a.code, description=a.description,
                                            term_code_effective=a.term_code_effective) for a in r.other_attributes],
-        gpa=None if gpa is None or not (gpa.cumulative_gpa or gpa.term_gpa) else GpaHistory(
+        gpa=None if gpa is None else GpaHistory(  # empty lists: Dartmouth holds no GPA for them yet
             cumulative=[_gpa(g) for g in gpa.cumulative_gpa], terms=[_gpa(g) for g in gpa.term_gpa]),
         cache_date=r.cache_date,
     )

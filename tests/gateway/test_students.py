@@ -91,6 +91,17 @@ def test_vendor_detail_from_each_vendor(gateway: GatewayProcess) -> None:
     assert student["advisors"][0]["staff"] == {"netid": advisor.key, "lastName": advisor.last_name}
 
 
+def test_a_student_without_a_gpa_yet_has_an_empty_gpa_history_not_null(gateway: GatewayProcess) -> None:
+    """Null would read as "not allowed" or "Dartmouth did not say"; an admitted student simply has none yet."""
+    query = "query($n: String) { student(netid: $n) { dartmouth { gpa { cumulative { value } terms { term } } } } }"
+    admitted = next(p.key for p in world().students() if p.gpa is None and DARTMOUTH in p.vendors and not p.ferpa)
+    result = gateway.query(query, {"n": admitted})
+    assert "errors" not in result, result["errors"]
+    assert result["data"]["student"]["dartmouth"]["gpa"] == {"cumulative": [], "terms": []}
+    graded = gateway.query(query, {"n": linked_student()})["data"]["student"]["dartmouth"]["gpa"]
+    assert graded["cumulative"]
+
+
 def test_students_page_through_dartmouth_with_cursors(gateway: GatewayProcess) -> None:
     page = """query($after: String) { students(first: 7, after: $after) {
         edges { cursor node { netid } } pageInfo { hasNextPage endCursor } totalCount } }"""
