@@ -36,6 +36,7 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -165,6 +166,14 @@ def _is_list(type_: GraphQLOutputType) -> bool:
     return isinstance(type_, GraphQLList)
 
 
+def _operation_variables(node: OperationDefinitionNode) -> dict[str, Any]:
+    """The variables the operation runs with: those the request gave, over the defaults the operation declares
+    (``query($n: Int = 1000)`` sent without ``n`` pages 1000, and is costed so)."""
+    defaults = {d.variable.name.value: value_from_ast_untyped(d.default_value)
+                for d in node.variable_definitions or () if d.default_value is not None}
+    return {**defaults, **current_variables.get()}
+
+
 def _size_argument(node: FieldNode, field: Any, variables: dict[str, Any]) -> int | None:
     """The list size a field is asked for: its ``first`` (or ``last``), given or through a variable; when it is
     left out or null, the field's own default (a connection's page of 25), which is what the field returns."""
@@ -186,6 +195,7 @@ def cost_rule(limit: int) -> type[OperationRule]:
     class CostLimit(OperationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             root = self.context.schema.get_root_type(node.operation)
+            self.variables: dict[str, Any] = _operation_variables(node)
             cost = self._cost(node.selection_set, root, _fragments(self.context), 1, None, frozenset())
             if cost > limit:
                 _refuse(self.context, "QUERY_TOO_COMPLEX",
@@ -196,7 +206,7 @@ def cost_rule(limit: int) -> type[OperationRule]:
                   seen: frozenset[str]) -> int:
             """Scalars weigh 1 and objects 2, times every list size above them. A connection's ``first``
             is carried down to the list beneath it (its ``edges``)."""
-            variables = current_variables.get()
+            variables = self.variables
             total = 0
             for node, path_seen in _walk_selections(selection_set, fragments, seen):
                 if not isinstance(node, FieldNode):

@@ -121,6 +121,20 @@ def test_a_connection_without_first_is_costed_at_its_default_page(gateway: Gatew
     assert "errors" not in small and len(small["data"]["students"]["edges"]) == 5
 
 
+def test_a_variables_declared_default_is_costed_as_the_list_size(gateway: GatewayProcess,
+                                                                 sandbox: SandboxProcess) -> None:
+    """`query($n: Int = 1000)` sent without `n` pages 1000 students: it is costed at 1000, not at the field's own
+    default page of 25 (which let it run, some 30,000 over the limit)."""
+    text = "query($n: Int = 1000) { students(first: $n) { edges { node { netid enrollments { section { code } } } } } }"
+    refused(gateway, sandbox, text, "QUERY_TOO_COMPLEX")
+    roster = """query($n: Int = 1000) { section(id: "COSC.010.01-202609-U-10275") { enrollments(first: $n) {
+        edges { node { student { netid enrollments { section { code } } } } } } } }"""
+    refused(gateway, sandbox, roster, "QUERY_TOO_COMPLEX")
+    # The request's own value still wins over the declared default.
+    small = gateway.query(text, {"n": 2})
+    assert "errors" not in small and len(small["data"]["students"]["edges"]) == 2
+
+
 def test_a_text_validated_before_is_still_costed_with_its_new_variables(gateway: GatewayProcess,
                                                                          sandbox: SandboxProcess) -> None:
     """The standard rules' verdict is kept per text; the limits depend on the variables and run every time."""
