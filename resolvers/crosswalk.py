@@ -186,8 +186,9 @@ class StellicIndex:
         self.client, self.rules = client, rules
 
     async def usernames(self) -> dict[str, str]:
-        """Normalised username -> Stellic ID, from the engagement export (a cached read)."""
-        return {self.rules.norm(row.username): row.id for row in await self.client.export_students_by_property()
+        """Normalised username -> the username as Stellic spells it (JSmith for jsmith: its reads take only
+        that spelling), from the engagement export (a cached read)."""
+        return {self.rules.norm(row.username): row.username for row in await self.client.export_students_by_property()
                 if row.username and row.id is not None}
 
     async def cached(self) -> dict[str, str] | None:

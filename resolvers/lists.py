@@ -125,10 +125,12 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     is at hand, so the page knows where the list ends, and a caller who may not see FERPA-protected people
     gets the list without them once the index names them: full pages, and a totalCount of whom it lists, as
     Dartmouth's own list answers such a caller."""
-    def key_of(username: str) -> str:
-        return port.rules.norm(port.rules.key_for_username(username))
+    spelled = await port.stellic_index.usernames()  # normalised -> as Stellic spells it
 
-    usernames = sorted(await port.stellic_index.usernames())
+    def key_of(username: str) -> str:
+        return port.rules.norm(port.rules.key_for_username(spelled[username]))
+
+    usernames = sorted(spelled)
     filtered = not port.private and port.ferpa.ready.is_set()
     if filtered:
         usernames = [u for u in usernames if not await port.hidden(key_of(u))]
@@ -143,7 +145,7 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     for i, username in enumerate(page.records):
         key = key_of(username)
         if filtered or not await port.hidden(key):
-            edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, stellic=username)))
+            edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, stellic=spelled[username])))
     return StudentConnection(edges=edges, page_info=_page_info(page), total_count=len(usernames))
 
 

@@ -66,28 +66,34 @@ class Port(AcademicPort):
     async def _hubmis_id(self, key: str) -> int | None:
         return await self._indexed(self.hubmis_index, key)
 
-    async def _side(self, student: Student, vendor: str) -> str | int | None:
-        """The person's id in one vendor (None when absent), looked up once and remembered on the object."""
+    async def _side(self, student: Student, vendor: str, spelling: str | None = None) -> str | int | None:
+        """The person's id in one vendor (None when absent), looked up once and remembered on the object;
+        ``spelling``: the Stellic username as the caller gave it."""
         if vendor in student.known:
             return student.known[vendor]
         if vendor == DARTMOUTH:
             value: str | int | None = student.key if await self.loaders.dartmouth_student_by_netid.load(
                 student.key) is not None else None
         elif vendor == STELLIC:
-            value = await self._stellic_username(student.key)
+            value = await self._stellic_username(student.key, spelling)
         else:
             value = await self._hubmis_id(student.key)
         student.known[vendor] = value
         return value
 
-    async def _stellic_username(self, key: str) -> str | None:
-        """From the cached export when it is there (lists); otherwise the student's own engagement read, which
-        the stellic fields need anyway (404: not in Stellic)."""
+    async def _stellic_username(self, key: str, spelling: str | None = None) -> str | None:
+        """The username as Stellic spells it. From the cached export when it is there (lists), which spells every
+        username as Stellic does (keys compare ignoring case, Stellic's reads do not: JSmith is not jsmith);
+        otherwise the student's own engagement read, which the stellic fields need anyway (404: not in Stellic),
+        then, if Stellic has no such username, with the spelling the caller gave (``student(stellicUsername:)``)."""
         username = self.rules.username_for(key)
         known = await self.stellic_index.cached()
         if known is not None:
-            return username if self.rules.norm(username) in known else None
-        return username if await self.loaders.stellic_engagement_by_username.load(username) is not None else None
+            return known.get(self.rules.norm(username))
+        for candidate in dict.fromkeys((username, spelling or username)):
+            if await self.loaders.stellic_engagement_by_username.load(candidate) is not None:
+                return candidate
+        return None
 
     def enrollment_student(self, enrollment: Enrollment) -> MaybeAwaitable[Student | None]:
         return settle(self._enrollment_student(enrollment))
@@ -153,7 +159,8 @@ class Port(AcademicPort):
         # so a slow or failing vendor does not hold back a person the others know.
         # A check still running when we answer goes on (its result is remembered on the student); a failure is
         # reported by the field that needs that vendor.
-        checks = [self._read_ahead(self._side(student, v)) for v in (DARTMOUTH, HUBMIS, STELLIC)]
+        checks = [self._read_ahead(self._side(student, v, username if v == STELLIC else None))
+                  for v in (DARTMOUTH, HUBMIS, STELLIC)]
         failures: list[BaseException] = []
         for check in asyncio.as_completed(checks):
             try:

@@ -60,7 +60,8 @@ async def create_student_profile(info: Info[Any, Any], username: Annotated[str, 
         await stellic.invalidate_students_export()  # the crosswalk learns Stellic's usernames from it
         await stellic.invalidate_student_reads(username)
         port: Port = info.context.port
-        student = port.student(port.rules.key_for_username(username), stellic=username)
+        # One person, one key: the global id a lookup or a list gives them (keys compare ignoring case).
+        student = port.student(port.rules.norm(port.rules.key_for_username(username)), stellic=username)
     return StudentProfilePayload(success=result is not None and result.ok, username=username,
                                  state=None if result is None else as_json(result.state), student=student,
                                  user_errors=errors + not_applied(result, root=["input"], renames=USERNAME))

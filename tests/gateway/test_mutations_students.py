@@ -33,6 +33,29 @@ def test_a_new_profile_is_created_and_the_crosswalk_finds_it(gateway: GatewayPro
     assert after["data"]["student"]["sources"] == [{"vendor": "STELLIC", "id": "qada1"}]
 
 
+def test_a_username_stellic_spells_in_capitals_is_one_person_under_every_key(gateway: GatewayProcess) -> None:
+    """Keys compare ignoring case (the README's crosswalk), Stellic's reads do not: a profile created as QAda4 has
+    one global id (the payload's, a lookup's, the Stellic list's) and is read under Stellic's own spelling."""
+    payload = mutate(gateway, PROFILE.replace("student {", "student { id"), {"u": "QAda4", "input": NEW_PROFILE})
+    assert payload["success"], payload
+    query = """query($u: String) { student(stellicUsername: $u) { id stellicUsername sources { vendor id }
+        stellic { engagementScore } } }"""
+    expected = {"id": payload["student"]["id"], "stellicUsername": "QAda4",
+                "sources": [{"vendor": "STELLIC", "id": "QAda4"}], "stellic": {"engagementScore": 0.0}}
+    found = gateway.query(query, {"u": "QAda4"})
+    assert "errors" not in found and found["data"]["student"] == expected, found
+    listed = gateway.query("{ students(source: STELLIC, first: 500) { edges { node { id stellicUsername } } } }")
+    rows = [e["node"] for e in listed["data"]["students"]["edges"] if e["node"]["id"] == expected["id"]]
+    assert rows == [{"id": expected["id"], "stellicUsername": "QAda4"}]
+    # With Stellic's usernames at hand (the list's export, cached), any spelling of the key finds the same record.
+    for spelling in ("qada4", "QADA4"):
+        again = gateway.query(query, {"u": spelling})
+        assert "errors" not in again and again["data"]["student"] == expected, (spelling, again)
+    node = gateway.query("query($id: ID!) { node(id: $id) { ... on Student { stellicUsername } } }",
+                         {"id": expected["id"]})
+    assert node["data"]["node"] == {"stellicUsername": "QAda4"}, node
+
+
 def test_profile_input_errors_are_caught_before_any_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     bad = {**NEW_PROFILE, "firstName": " ", "email": "not-an-address", "cgpa": -1.0}
     payload = mutate(gateway, PROFILE, {"u": "", "input": bad})
