@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from gateway.eager import settle
@@ -195,10 +196,11 @@ class Port(AcademicPort):
         return out
 
     # ---- unified fields ----------------------------------------------------------------------------
-    def student_field(self, student: Student, name: str) -> Any:
-        """The value, or an awaitable of it when a vendor still has to be asked."""
+    def student_field(self, student: Student, name: str, at: Any = None) -> Any:
+        """The value, or an awaitable of it when a vendor still has to be asked; ``at``: the field's path, where
+        a vendor passed over in the field's order is reported."""
         now = self._student_field_now(student, name)
-        return self._student_field(student, name) if now is MISSING else now
+        return self._student_field(student, name, at) if now is MISSING else now
 
     def _student_field_now(self, student: Student, name: str) -> Any:
         side = _SIDE_FIELDS.get(name)
@@ -251,7 +253,7 @@ class Port(AcademicPort):
             return hubmis_id
         return peek(self.loaders.hubmis_student_by_id, int(hubmis_id))
 
-    async def _student_field(self, student: Student, name: str) -> Any:
+    async def _student_field(self, student: Student, name: str, at: Any = None) -> Any:
         side = _SIDE_FIELDS.get(name)
         if side is not None:
             return await self._side(student, side)
@@ -261,11 +263,8 @@ class Port(AcademicPort):
                 return indexed
             record = await self._hubmis_record(student)
             return None if record is None else record.external_id
-        for source in people.STUDENT_FIELD_ORDER[name]:
-            value = await self._student_value(student, source, name)
-            if value is not None:
-                return value
-        return None
+        return await self._in_order((partial(self._student_value, student, source, name)
+                                     for source in people.STUDENT_FIELD_ORDER[name]), at)
 
     def _indexed_external_id(self, hubmis_id: Any) -> str | None:
         """The external_id the crosswalk's HUBmis index holds for this record, read from the same list that

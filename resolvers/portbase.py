@@ -4,7 +4,7 @@ this request's loaders, and the reads it starts ahead of the fields that join th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from gateway.auth.viewer import Viewer
@@ -52,6 +52,26 @@ class PortBase:
         if found is not None or index.ready.is_set():
             return found
         return await index.search(key)
+
+    async def _in_order(self, reads: Iterable[Callable[[], Awaitable[Any]]], at: Any) -> Any:
+        """The first value (not None) of ``reads``, a field's vendors in its documented order. A vendor that fails
+        is passed over: the next one's value is answered, and the failure reported at the field's path ``at``
+        (a GraphQL path), so the value is known to come from further down the order. None answering: the first
+        failure is raised."""
+        failure: VendorError | None = None
+        for read in reads:
+            try:
+                value = await read()
+            except VendorError as exc:
+                failure = failure or exc
+                continue
+            if value is not None:
+                if failure is not None and at is not None:
+                    self.incomplete.append((at.as_list(), failure))
+                return value
+        if failure is not None:
+            raise failure
+        return None
 
     def _read_ahead(self, read: Awaitable[Any]) -> asyncio.Future[Any]:
         """Start a read now that may outlive its caller: one a field joins in flight later (the vendor cache

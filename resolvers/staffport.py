@@ -85,26 +85,29 @@ class StaffPort(PortBase):
             out.append(SourceRecord(vendor=Vendor.HUBMIS, id=str(staff.hubmis_id)))
         return out
 
-    def staff_field(self, staff: Staff, name: str) -> Any:
-        """The value, or an awaitable of it when a vendor still has to be asked."""
+    def staff_field(self, staff: Staff, name: str, at: Any = None) -> Any:
+        """The value, or an awaitable of it when a vendor still has to be asked (``at``: as ``student_field``)."""
         value = MISSING
         if staff.hubmis_id is not None:
             record = peek(self.loaders.hubmis_staff_by_id, staff.hubmis_id)
             value = record if record is MISSING or record is None else people.hubmis_staff_value(record, name)
         if value is MISSING or (value is None and staff.netid):
-            return self._staff_field(staff, name)
+            return self._staff_field(staff, name, at)
         return value
 
-    async def _staff_field(self, staff: Staff, name: str) -> Any:
-        if staff.hubmis_id is not None:
-            record = await self.loaders.hubmis_staff_by_id.load(staff.hubmis_id)
-            value = None if record is None else people.hubmis_staff_value(record, name)
-            if value is not None:
-                return value
-        if staff.netid:
-            person = await self.loaders.dartmouth_person_by_netid.load(staff.netid)
+    async def _staff_field(self, staff: Staff, name: str, at: Any) -> Any:
+        """Order: HUBmis staff, then Dartmouth people."""
+        hubmis_id, netid = staff.hubmis_id, staff.netid
+
+        async def from_hubmis() -> Any:
+            record = None if hubmis_id is None else await self.loaders.hubmis_staff_by_id.load(hubmis_id)
+            return None if record is None else people.hubmis_staff_value(record, name)
+
+        async def from_dartmouth() -> Any:
+            person = await self.loaders.dartmouth_person_by_netid.load(netid) if netid else None
             return None if person is None else people.person_value(person, name)
-        return None
+
+        return await self._in_order((from_hubmis, from_dartmouth), at)
 
     async def staff_sections(self, staff: Staff) -> list[Section] | None:
         if not staff.netid or await self._known_not_in_dartmouth(staff):

@@ -76,32 +76,32 @@ class Student(Node):
 
     @strawberry.field(description="First name. Order: Dartmouth people, HUBmis.")
     def first_name(self, info: Info[Any, Any]) -> str | None:
-        return port(info).student_field(self, "first_name")  # type: ignore[no-any-return]
+        return port(info).student_field(self, "first_name", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Last name. Order: Dartmouth people, HUBmis.")
     def last_name(self, info: Info[Any, Any]) -> str | None:
-        return port(info).student_field(self, "last_name")  # type: ignore[no-any-return]
+        return port(info).student_field(self, "last_name", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Preferred name. Order: HUBmis (preferred_name), Dartmouth people (the given "
                                   "name its display `name` shows, when not the first name).")
     def preferred_name(self, info: Info[Any, Any]) -> str | None:
-        return port(info).student_field(self, "preferred_name")  # type: ignore[no-any-return]
+        return port(info).student_field(self, "preferred_name", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Email. Order: Dartmouth people, HUBmis (primary_email).")
     def email(self, info: Info[Any, Any]) -> str | None:
-        return port(info).student_field(self, "email")  # type: ignore[no-any-return]
+        return port(info).student_field(self, "email", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Normalised status. Order: Dartmouth student status, HUBmis enrolment status; "
-                                  "UNKNOWN when no vendor says. Null (with the vendor's error) when a vendor it "
-                                  "needs cannot answer, so the student's other fields still arrive.")
+                                  "UNKNOWN when no vendor says. A vendor that cannot answer is passed over for "
+                                  "the next, its error reported here; null (with the error) when none is left.")
     def status(self, info: Info[Any, Any]) -> StudentStatus | None:
-        return then(port(info).student_field(self, "status"),  # type: ignore[no-any-return]
+        return then(port(info).student_field(self, "status", info.path),  # type: ignore[no-any-return]
                     lambda v: v or StudentStatus.UNKNOWN)
 
     @strawberry.field(description="The vendor's own status code behind `status` (Dartmouth student_status_id, "
                                   "or HUBmis enrolment_status).")
     def status_code(self, info: Info[Any, Any]) -> str | None:
-        return port(info).student_field(self, "status_code")  # type: ignore[no-any-return]
+        return port(info).student_field(self, "status_code", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Two-digit class year. Source: Dartmouth.")
     def class_year(self, info: Info[Any, Any]) -> str | None:
@@ -158,33 +158,33 @@ class Staff(Node):
 
     @strawberry.field(description="First name. Order: HUBmis staff, Dartmouth people.")
     def first_name(self, info: Info[Any, Any]) -> str | None:
-        return port(info).staff_field(self, "first_name")  # type: ignore[no-any-return]
+        return port(info).staff_field(self, "first_name", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Last name. Order: HUBmis staff, Dartmouth people.")
     def last_name(self, info: Info[Any, Any]) -> str | None:
-        return port(info).staff_field(self, "last_name")  # type: ignore[no-any-return]
+        return port(info).staff_field(self, "last_name", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Preferred name. Source: HUBmis.")
     def preferred_name(self, info: Info[Any, Any]) -> str | None:
-        return port(info).staff_field(self, "preferred_name")  # type: ignore[no-any-return]
+        return port(info).staff_field(self, "preferred_name", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Email. Order: HUBmis staff, Dartmouth people.")
     def email(self, info: Info[Any, Any]) -> str | None:
-        return port(info).staff_field(self, "email")  # type: ignore[no-any-return]
+        return port(info).staff_field(self, "email", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Job title. Order: HUBmis staff (job_title), Dartmouth people (title).")
     def job_title(self, info: Info[Any, Any]) -> str | None:
-        return port(info).staff_field(self, "job_title")  # type: ignore[no-any-return]
+        return port(info).staff_field(self, "job_title", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="HUBmis staff status (current, past).")
     def status(self, info: Info[Any, Any]) -> str | None:
-        return port(info).staff_field(self, "status")  # type: ignore[no-any-return]
+        return port(info).staff_field(self, "status", info.path)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Departments. Order: HUBmis staff, Dartmouth people (department_class of an "
                                   "employee). Null (with the vendor's error) when neither can answer, so the staff "
                                   "member's other fields still arrive.")
     def departments(self, info: Info[Any, Any]) -> list[str] | None:
-        return then(port(info).staff_field(self, "departments"), lambda v: v or [])  # type: ignore[no-any-return]
+        return then(port(info).staff_field(self, "departments", info.path), lambda v: v or [])  # type: ignore[no-any-return]
 
     @strawberry.field(description="Sections this person teaches or is set to teach: their active instructor "
                                   "enrollments, in the current term and upcoming ones (each section's `term` says "

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from gateway.sandbox.world import DARTMOUTH, STELLIC
 from tests.gateway.test_students import linked_student, world
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess
@@ -158,8 +159,10 @@ def test_after_the_reset_time_parallel_calls_wait_for_the_probe_and_succeed(
     assert student["netid"] == netid and student["dartmouth"]["gradTerm"] and student["holds"] is not None
 
 
-def test_a_failing_dartmouth_nulls_the_status_not_the_student(gateway: GatewayProcess,
-                                                              sandbox: SandboxProcess) -> None:
+def test_a_failing_dartmouth_passes_the_status_to_hubmis_and_says_so(gateway: GatewayProcess,
+                                                                     sandbox: SandboxProcess) -> None:
+    """The status' order is Dartmouth, then HUBmis: with Dartmouth failing, HUBmis' answers, and Dartmouth's failure
+    is reported at the field, so the client knows the value came from further down the order."""
     netid = linked_student()
     query = """query($n: String) { student(netid: $n) { netid status statusCode
         hubmis { enrolmentStatus } stellic { engagementScore } } }"""
@@ -167,11 +170,17 @@ def test_a_failing_dartmouth_nulls_the_status_not_the_student(gateway: GatewayPr
     sandbox.faults("dartmouth", route="GET /api/students/{netid}", outage=True)
     result = gateway.query(query, {"n": netid})
     student = result["data"]["student"]
-    assert student is not None and student["status"] is None
+    assert (student["status"], student["statusCode"]) == ("ACTIVE", "current"), student
     assert student["hubmis"]["enrolmentStatus"] == "current" and student["stellic"]["engagementScore"] is not None
-    failed = [e for e in result["errors"] if e["path"] == ["student", "status"]]
-    assert [(e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"]["status"]) for e in failed] == [
-        ("VENDOR_UNAVAILABLE", "dartmouth", 503)]
+    assert sorted((e["path"][-1], e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"]["status"])
+                  for e in result["errors"] if e["path"][-1] != "netid") == [  # netid: Dartmouth's own word
+        ("status", "VENDOR_UNAVAILABLE", "dartmouth", 503), ("statusCode", "VENDOR_UNAVAILABLE", "dartmouth", 503)]
+    # Someone HUBmis does not know has no next vendor: the status is null, with Dartmouth's error.
+    alone = next(p.key for p in world().students() if p.vendors == {DARTMOUTH, STELLIC} and not p.ferpa)
+    only = gateway.query(query, {"n": alone})
+    assert only["data"]["student"]["status"] is None
+    assert [(e["path"], e["extensions"]["vendor"]) for e in only["errors"] if e["path"][-1] == "status"] == [
+        (["student", "status"], "dartmouth")]
 
 
 def test_a_failing_vendor_nulls_its_root_field_not_the_others(gateway: GatewayProcess,
@@ -195,13 +204,14 @@ def test_a_failing_hubmis_does_not_hide_a_staff_member_dartmouth_knows(gateway: 
     result = gateway.query(query, {"n": teacher.key})
     staff = result["data"]["staffMember"]
     assert staff is not None and staff["netid"] == teacher.key and staff["hubmisId"] == teacher.hubmis_id
-    assert staff["sections"] and staff["firstName"] is None and staff["departments"] is None
+    # Their name and departments come from Dartmouth, next in the order, with HUBmis' failure reported at each.
+    assert staff["sections"] and staff["firstName"] == teacher.first_name and staff["departments"]
     assert {s["vendor"] for s in staff["sources"]} == {"DARTMOUTH", "HUBMIS"}
     assert sorted((e["path"][-1], e["extensions"]["code"], e["extensions"]["vendor"]) for e in result["errors"]) == [
         ("departments", "VENDOR_UNAVAILABLE", "hubmis"), ("firstName", "VENDOR_UNAVAILABLE", "hubmis")]
     by_id = gateway.query("query($id: Int) { staffMember(hubmisId: $id) { netid firstName } }",
                           {"id": teacher.hubmis_id})  # the staff index names them: Dartmouth vouches
-    assert by_id["data"]["staffMember"] == {"netid": teacher.key, "firstName": None}
+    assert by_id["data"]["staffMember"] == {"netid": teacher.key, "firstName": teacher.first_name}
     # With Dartmouth failing too, nobody vouches for the person: the error is HUBmis', which failed first.
     other = next(p for p in world().staff() if {"dartmouth", "hubmis"} <= p.vendors and p.key != teacher.key)
     sandbox.faults("dartmouth", route="GET /api/people/{netid}", outage=True)
