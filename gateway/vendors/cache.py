@@ -19,6 +19,7 @@ import asyncio
 import functools
 import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -34,6 +35,7 @@ log = logging.getLogger("campusgraph.cache")
 
 T = TypeVar("T")
 REDIS_POOL_SIZE = 50
+HANDOVER_S = 5.0  # how long a just-stored answer waits for lookups sent before it landed (see ResponseCache.lookup)
 Call = tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]  # route, path parameters, query parameters
 
 
@@ -79,6 +81,9 @@ class ResponseCache:
         self.backend, self.enabled, self.namespace = backend, enabled, namespace
         self.link = link or RedisLink()
         self._inflight: dict[str, asyncio.Future[Any]] = {}
+        # Answers this process just stored in Redis, by key, with when they were stored: for a lookup sent before
+        # the store landed, whose miss would otherwise fetch the answer again (see ``lookup``).
+        self._just_stored: dict[str, tuple[float, Any]] = {}
         # Route versions: shared through Redis (another replica may bump one), but a memory cache is this
         # process's alone, so its versions live in a plain dict (one backend round trip less per call).
         self._local_versions: dict[str, int] | None = {} if isinstance(backend, SimpleMemoryCache) else None
@@ -206,6 +211,7 @@ class ResponseCache:
         version_key = self._route_version_key(vendor, route)
         around = self._around_version(vendor, route, path, params, variant)
         script = self._lookup_script
+        asked = time.monotonic()
         try:
             raw_key, raw = await self._redis(lambda: script(keys=[version_key], args=list(around)))
         except RedisUnavailable:  # a miss, unless this process fetched it since Redis stopped answering
@@ -213,7 +219,10 @@ class ResponseCache:
             return key, self._kept(key)
         key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
         if raw is None:
-            return key, None
+            # Redis answered before a fetch of this key in this process stored it, and that fetch has ended since:
+            # too late to join it in flight, so its answer is handed over here instead of fetched a second time.
+            stored = self._just_stored.get(key)
+            return key, stored[1] if stored is not None and stored[0] >= asked else None
         return key, self.backend.serializer.loads(raw.decode() if isinstance(raw, bytes) else raw)
 
     async def fetch_missing(self, key: str, ttl: float, fetch: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
@@ -227,6 +236,8 @@ class ResponseCache:
         try:
             value = await fetch()
             await self._store(key, value, max(1, round(ttl)))
+            if self._shared:
+                self._hand_over(key, value)
             future.set_result(value)
             return value, False
         except BaseException as exc:
@@ -235,6 +246,16 @@ class ResponseCache:
             raise
         finally:
             self._inflight.pop(key, None)
+
+    def _hand_over(self, key: str, value: Any) -> None:
+        """Keep a just-stored answer ``HANDOVER_S`` for lookups that were on their way to Redis meanwhile."""
+        entry = (time.monotonic(), value)
+        self._just_stored[key] = entry
+
+        def drop() -> None:
+            if self._just_stored.get(key) is entry:
+                del self._just_stored[key]
+        asyncio.get_running_loop().call_later(HANDOVER_S, drop)
 
     async def _store(self, key: str, value: Any, ttl: int) -> None:
         try:
@@ -253,6 +274,8 @@ class ResponseCache:
     async def forget(self, vendor: str, calls: Sequence[Call], variant: str = "") -> None:
         """Forget the cached answers of these calls of one vendor, so the next read asks the vendor."""
         keys = await asyncio.gather(*(self.key(vendor, route, path, params, variant) for route, path, params in calls))
+        for key in keys:
+            self._just_stored.pop(key, None)
         if not self._shared:
             for key in keys:
                 await self.backend.delete(key)
