@@ -94,15 +94,19 @@ class Validation(SchemaExtension):
             errors = validate_document(schema, document, tuple(context.validation_rules))
             if not errors and text is not None:
                 self.accepted.add(text)
-        context.pre_execution_errors = [*errors, *self._own_errors(schema, document)]
+        context.pre_execution_errors = [*errors, *self._own_errors(schema, document, context.operation_name)]
         yield
 
-    def _own_errors(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
-        """The gateway's rules: whole-operation rules called on each operation, the rest by graphql-core's walk."""
+    def _own_errors(self, schema: GraphQLSchema, document: DocumentNode,
+                    operation_name: str | None) -> list[GraphQLError]:
+        """The gateway's rules: whole-operation rules called on the operation the request runs (each operation
+        when it names none), the rest by graphql-core's walk. An operation left unrun costs nothing: GraphiQL
+        sends the whole editor, and one big query kept in it must not refuse the small one asked for."""
         errors = validate(schema, document, self.walked) if self.walked else []
         if self.whole:
             context = ValidationContext(schema, document, TypeInfo(schema), errors.append)
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                          and (operation_name is None or (d.name is not None and d.name.value == operation_name))]
             for rule in self.whole:
                 judge = rule(context)
                 for operation in operations:

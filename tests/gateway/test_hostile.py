@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -145,6 +146,27 @@ def test_a_text_validated_before_is_still_costed_with_its_new_variables(gateway:
     assert result.get("data") is None and result["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert vendor_calls(sandbox) == before
     assert len(gateway.query(text, {"n": 2})["data"]["students"]["edges"]) == 2
+
+
+def test_only_the_operation_a_request_runs_is_costed(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """GraphiQL sends every operation in its editor with the name of the one to run: a big query kept there
+    does not refuse a small one (it did, as QUERY_TOO_COMPLEX), and is refused when it is the one run."""
+    document = """query Big { students(first: 1000) { edges { node { netid enrollments { section { code } } } } } }
+        query Small { students(first: 2) { edges { node { netid } } } }"""
+
+    def run(name: str) -> dict[str, Any]:
+        response = httpx.post(f"{gateway.url}/graphql", json={"query": document, "operationName": name},
+                              headers=gateway.bearer(), timeout=60)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    big = run("Big")
+    assert big.get("data") is None and [e["extensions"]["code"] for e in big["errors"]] == ["QUERY_TOO_COMPLEX"]
+    assert vendor_calls(sandbox) == 0
+    small = run("Small")
+    assert "errors" not in small, small["errors"]
+    assert len(small["data"]["students"]["edges"]) == 2
 
 
 def test_batches_are_capped(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
