@@ -180,6 +180,22 @@ class CampusGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, f"unsupported content type ({sent}): send the request as JSON, with "
                                      "Content-Type: application/json") from None
 
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        """As Strawberry's, but GET's ``variables`` and ``extensions`` that are not a JSON object are refused
+        naming the parameter (Strawberry's reason spoke of a request body a GET does not have)."""
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            if not parsed.get(name):
+                continue
+            try:
+                value = self.decode_json(parsed[name])
+            except ValueError:
+                raise HTTPException(400, f"the {name} parameter is not valid JSON") from None
+            if not isinstance(value, dict):
+                raise HTTPException(400, f"the {name} parameter must be a JSON object")
+            parsed[name] = value
+        return parsed
+
     def parse_json(self, data: str | bytes) -> object:
         """A request body (like GET's ``variables`` and ``extensions``) is a JSON object, or for a batch an array
         of them: Strawberry reads any other JSON body with ``.get`` and fails with a 500, so it is refused here

@@ -70,7 +70,7 @@ def require_scope(info: Info[Any, Any], kind: str) -> None:
     viewer = getattr(info.context, "viewer", None)
     scope = SCOPE_OF_KIND[kind]
     if viewer is not None and not viewer.has(scope):
-        raise GatewayError(f"following a {kind} task requires the {scope} scope", "FORBIDDEN", scope=scope)
+        raise GatewayError(f"following this {kind} task requires the {scope} scope", "FORBIDDEN", scope=scope)
 
 
 def task_from_record(record: TaskRecord) -> Task:

@@ -89,6 +89,24 @@ def test_a_body_that_is_not_json_and_a_mutation_sent_with_get_are_bad_requests(g
     assert vendor_calls(sandbox) == 0
 
 
+@pytest.mark.parametrize(("name", "raw", "reason"), [
+    ("variables", "{not json", "the variables parameter is not valid JSON"),
+    ("variables", "[1, 2]", "the variables parameter must be a JSON object"),
+    ("extensions", '"text"', "the extensions parameter must be a JSON object"),
+])
+def test_get_parameters_that_are_not_json_objects_are_named(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                            name: str, raw: str, reason: str) -> None:
+    """A GET has no body: its refusal names the query parameter at fault."""
+    error = send(gateway, {"query": "{ vendors { vendor } }", name: raw}, 400, method="GET")["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST" and error["message"] == reason, error
+
+
+def test_get_variables_are_used(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    response = httpx.get(f"{gateway.url}/graphql", headers=gateway.bearer(), timeout=30, params={
+        "query": "query($n: String!) { student(netid: $n) { netid } }", "variables": '{"n": "d59951y"}'})
+    assert response.json() == {"data": {"student": {"netid": "d59951y"}}}
+
+
 def test_a_subscription_sent_over_http_is_a_bad_request(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     """Subscriptions are served over the WebSocket only: over plain HTTP one is refused, not run as a query
     whose stream cannot be returned (an INTERNAL_ERROR)."""
