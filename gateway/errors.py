@@ -34,6 +34,8 @@ ERROR_CODES: dict[str, str] = {
     "VENDOR_PROTOCOL_ERROR": "the vendor answered outside its contract (malformed body, unexpected status)",
     "NOT_FOUND": "no such record",
     "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost: it may or may not have been applied",
+    "WRITE_ANSWER_UNREADABLE": "the vendor accepted a write (2xx) but its answer does not fit its contract: the write "
+                               "is most likely applied; read the record back rather than sending it again",
     "UPSTREAM_BUDGET_EXCEEDED": "the request needed more upstream calls than its budget allows",
     "BAD_USER_INPUT": "an argument is malformed (e.g. an ID or `after` cursor this gateway did not issue, another "
                       "type's ID, a cursor of another list or arguments, an empty or whitespace-only filter, a filter "

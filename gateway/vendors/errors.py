@@ -104,6 +104,26 @@ class VendorProtocolError(VendorError):
     code = "VENDOR_PROTOCOL_ERROR"
 
 
+class WriteAnswerUnreadable(VendorProtocolError):
+    """Raised for a write the vendor accepted (2xx) whose answer does not fit its contract: it is most likely
+    applied, so it must not be taken for a failure and sent again."""
+
+    code = "WRITE_ANSWER_UNREADABLE"
+
+    @classmethod
+    def after(cls, exc: VendorProtocolError) -> WriteAnswerUnreadable:
+        accepted = f" (HTTP {exc.status})" if exc.status is not None else ""
+        return cls(exc.vendor, f"the write was accepted{accepted} but its answer does not fit the vendor's contract "
+                               f"({exc.message}): it is most likely applied; read the record back rather than "
+                               "sending the write again", status=exc.status, route=exc.route)
+
+
+def accepted_write(exc: VendorProtocolError) -> bool:
+    """Whether a write that failed so was accepted: its answer was a 2xx (a status None: a model could not read
+    what a 2xx answer held), not a status outside the contract."""
+    return exc.status is None or 200 <= exc.status < 300
+
+
 class CallBudgetExceeded(VendorError):
     """Raised before calling when the current GraphQL request has spent its upstream call budget."""
 

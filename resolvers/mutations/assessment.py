@@ -13,7 +13,14 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from gateway.vendors.errors import VendorBadRequest, VendorError, VendorNotFound
+from gateway.vendors.errors import (
+    VendorBadRequest,
+    VendorError,
+    VendorNotFound,
+    VendorProtocolError,
+    WriteAnswerUnreadable,
+    accepted_write,
+)
 from resolvers import lists
 from resolvers.ids import OtherTypesId, key_of
 from resolvers.mutations.arguments import ENROLLMENT_ID, OPT_OUT_DATE, SUBMIT_DATE, WAIT
@@ -50,6 +57,10 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
         return _refused([error(["enrollmentId"], "Dartmouth has no such enrollment", "NOT_FOUND")])
     except VendorBadRequest as exc:
         return _refused([error(None, exc.message, "REFUSED")])
+    except VendorProtocolError as exc:  # e.g. a 202 naming no task: the change was accepted, and cannot be followed
+        if not accepted_write(exc):
+            raise
+        raise WriteAnswerUnreadable.after(exc) from exc
     tracker: TaskTracker = info.context.tasks
     record = await tracker.accepted(COURSE_ASSESSMENT, task_id, subject=key)
     if wait:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import Enum
@@ -20,7 +20,14 @@ from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
 from gateway.upstreams import Upstreams
-from gateway.vendors.errors import VendorBadRequest, VendorNotFound
+from gateway.vendors.errors import (
+    VendorBadRequest,
+    VendorNotFound,
+    VendorProtocolError,
+    WriteAnswerUnreadable,
+    WriteOutcomeUnknown,
+    accepted_write,
+)
 from gateway.vendors.stellic.models import (
     StellicDeleteResult,
     StellicItemError,
@@ -165,12 +172,26 @@ def fallback_message(code: str) -> str:
 
 
 async def attempt(call: Awaitable[T], *, root: Path = (), items: Path | None = None,
-                  renames: Mapping[str, Path] | None = None) -> tuple[T | None, list[UserError]]:
-    """The vendor's answer, or its refusal (400/404) as userErrors; outages and lost answers propagate."""
+                  renames: Mapping[str, Path] | None = None, write: bool = True,
+                  forget: Callable[[], Awaitable[None]] | None = None) -> tuple[T | None, list[UserError]]:
+    """The vendor's answer, or its refusal (400/404) as userErrors; outages propagate. So does a ``write`` the
+    vendor may have applied though its answer was lost (WRITE_OUTCOME_UNKNOWN) or does not fit its contract
+    (WRITE_ANSWER_UNREADABLE), once ``forget`` has made the cache invalidations its success would: reading the
+    record back then shows what the vendor holds, not what this gateway cached before."""
     try:
         return await call, []
     except (VendorBadRequest, VendorNotFound) as exc:
         return None, refusal(exc, root=root, items=items, renames=renames)
+    except WriteOutcomeUnknown:
+        if forget is not None:
+            await forget()
+        raise
+    except VendorProtocolError as exc:
+        if not write or not accepted_write(exc):
+            raise
+        if forget is not None:
+            await forget()
+        raise WriteAnswerUnreadable.after(exc) from exc
 
 
 def batch(count: int, results: StellicItemResults | None, refused: list[UserError], *, root: Path = (),

@@ -71,7 +71,8 @@ async def replace_course_enrollments(info: Info[Any, Any], username: Annotated[s
     if not checks.ok:
         return batch(len(enrollments), None, checks.errors)
     results, refused = await attempt(upstreams(info).stellic.replace_course_enrollments(username, term_id, body),
-                                     items=["enrollments"], renames=PATH_PARAMS)
+                                     items=["enrollments"], renames=PATH_PARAMS,
+                                     forget=lambda: _forget(info, [username]))
     if results is not None:
         await _forget(info, [username])
     return batch(len(enrollments), results, refused, items=["enrollments"], renames=PATH_PARAMS)
@@ -87,10 +88,11 @@ def _section_checks(checks: Checks, id: str, item: CourseEnrollmentFields, argum
 async def _section_write(info: Info[Any, Any], method: str, id: str, item: CourseEnrollmentFields,
                          argument: str) -> StellicBatchPayload:
     body = [body_of(item)]
+    given = getattr(item, "student_username", None)
     results, refused = await attempt(getattr(upstreams(info).stellic, method)(id, body), root=[argument],
-                                     renames={"id": ["id"]})
+                                     renames={"id": ["id"]}, forget=lambda: _forget(info, _usernames(None, given)))
     if results is not None and results.success:
-        await _forget(info, _usernames(results, getattr(item, "student_username", None)))
+        await _forget(info, _usernames(results, given))
     return batch(1, results, refused, root=[argument], renames={"id": ["id"]})
 
 
@@ -136,7 +138,8 @@ async def delete_section_enrollment(info: Info[Any, Any],
     checks.text(["id"], id)
     if not checks.ok:
         return StellicWritePayload(success=False, status=None, state=None, user_errors=checks.errors)
-    result, errors = await attempt(upstreams(info).stellic.delete_section_enrollment(id), renames={"id": ["id"]})
+    result, errors = await attempt(upstreams(info).stellic.delete_section_enrollment(id), renames={"id": ["id"]},
+                                   forget=lambda: _forget(info, [None]))
     if result is not None and result.success:
         await _forget(info, [None])  # Stellic's answer does not say whose enrollment it was
     return StellicWritePayload(success=result is not None and result.success, status=None, state=None,

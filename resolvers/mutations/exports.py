@@ -71,7 +71,8 @@ async def start_export(info: Info[Any, Any], data_type: Annotated[str, EXPORT_DA
     try:
         # A parameter keeps Stellic's own name in the path: it is a key of `params`, not a field of ours.
         answer, errors = await attempt(stellic.export_data(data_type, query, async_=async_), root=["params"],
-                                       renames={"data_type": ["dataType"], **{k: ["params", k] for k in query}})
+                                       renames={"data_type": ["dataType"], **{k: ["params", k] for k in query}},
+                                       write=False)  # an export changes no record: asking again only makes another file
     except WriteOutcomeUnknown:
         if async_:
             raise  # an export may have started at Stellic

@@ -37,7 +37,12 @@ def _payload(result: StellicStatusResult | None, errors: list[UserError]) -> Ste
 
 async def _changed(info: Info[Any, Any], username: str, result: StellicStatusResult | None) -> None:
     if result is not None and result.ok:
-        await upstreams(info).stellic.invalidate_student_reads(username)
+        await _forgetting(info, username)()
+
+
+def _forgetting(info: Info[Any, Any], username: str) -> Callable[[], Awaitable[None]]:
+    """The invalidation a write to ``username``'s profile makes, for ``attempt`` to run when its outcome is unsure."""
+    return lambda: upstreams(info).stellic.invalidate_student_reads(username)
 
 
 async def create_student_profile(info: Info[Any, Any], username: Annotated[str, STUDENT_USERNAME],
@@ -53,12 +58,16 @@ async def create_student_profile(info: Info[Any, Any], username: Annotated[str, 
         return StudentProfilePayload(success=False, username=username, state=None, student=None,
                                      user_errors=checks.errors)
     stellic = upstreams(info).stellic
-    result, errors = await attempt(stellic.create_student_profile(username, body_of(input)), root=["input"],
-                                   renames=USERNAME)
-    student = None
-    if result is not None and result.ok:
+
+    async def forget() -> None:
         await stellic.invalidate_students_export()  # the crosswalk learns Stellic's usernames from it
         await stellic.invalidate_student_reads(username)
+
+    result, errors = await attempt(stellic.create_student_profile(username, body_of(input)), root=["input"],
+                                   renames=USERNAME, forget=forget)
+    student = None
+    if result is not None and result.ok:
+        await forget()
         port: Port = info.context.port
         # One person, one key: the global id a lookup or a list gives them (keys compare ignoring case).
         student = port.student(port.rules.norm(port.rules.key_for_username(username)), stellic=username)
@@ -81,7 +90,7 @@ async def create_program_enrollment(info: Info[Any, Any], username: Annotated[st
     if not checks.ok:
         return _payload(None, checks.errors)
     result, errors = await attempt(upstreams(info).stellic.create_program_enrollment(
-        username, program_id, body_of(input)), root=["input"], renames=USERNAME)
+        username, program_id, body_of(input)), root=["input"], renames=USERNAME, forget=_forgetting(info, username))
     await _changed(info, username, result)
     return _payload(result, errors)
 
@@ -95,7 +104,8 @@ async def _membership(info: Info[Any, Any], method: str, username: str, argument
     if not checks.ok:
         return _payload(None, checks.errors)
     call: Callable[[str, str], Awaitable[StellicStatusResult]] = getattr(upstreams(info).stellic, method)
-    result, errors = await attempt(call(username, value), renames={**USERNAME, vendor_param: [argument]})
+    result, errors = await attempt(call(username, value), renames={**USERNAME, vendor_param: [argument]},
+                                   forget=_forgetting(info, username))
     await _changed(info, username, result)
     return _payload(result, errors)
 

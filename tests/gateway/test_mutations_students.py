@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.gateway.writes import USER_ERRORS, calls, codes, mutate, writes
 from tests.gatewayproc import GatewayProcess
 from tests.sandboxproc import SandboxProcess
@@ -128,6 +130,35 @@ def test_a_program_enrollment_changes_the_audit_read_at_once(gateway: GatewayPro
     assert "COSC-MAJ" in sandbox.records("stellic", "students", "mabbott")["programs"]
     after = gateway.query(audit)["data"]["student"]["stellic"]["audit"]
     assert "COSC-MAJ" in [p["program"] for p in after["counts_for"]]  # the cached answer was forgotten
+
+
+PROGRAM_ROUTE = "POST /partnerapi/v1/students/{username}/programs/{program_id}"
+
+
+@pytest.mark.parametrize(("fault", "code"), [({"malformed": True}, "WRITE_ANSWER_UNREADABLE"),
+                                             ({"lose_answer_next": 1}, "WRITE_OUTCOME_UNKNOWN")])
+def test_a_write_stellic_may_have_applied_says_so_and_its_cached_reads_are_forgotten(
+        gateway: GatewayProcess, sandbox: SandboxProcess, fault: dict[str, Any], code: str) -> None:
+    """A write answered 201 with a body that is not JSON was applied: it is not reported as a plain protocol error
+    (a failure to send again). Whether its answer is unreadable or lost, the reads it changes are forgotten as after
+    a success, so reading the record back, as the error advises, shows what Stellic holds."""
+    audit = """{ student(stellicUsername: "mabbott") { stellic {
+        audit(courseFilter: "registered", property: "progress") } } }"""
+    before = gateway.query(audit)["data"]["student"]["stellic"]["audit"]  # cached from here on
+    assert "COSC-MAJ" not in [p["program"] for p in before["counts_for"]]
+    sandbox.faults("stellic", route=PROGRAM_ROUTE, **fault)
+    result = gateway.query("""mutation { createProgramEnrollment(username: "mabbott", programId: "COSC-MAJ",
+        input: {concentrationIds: [], certificationStatus: false, certificationDate: "2027-06-01", order: 2,
+               catalogTerm: "20263"}) { success } }""")
+    assert result["data"] is None
+    (error,) = result["errors"]
+    assert error["extensions"]["code"] == code and error["extensions"]["vendor"] == "stellic", error
+    if code == "WRITE_ANSWER_UNREADABLE":
+        assert error["extensions"]["status"] == 201 and "most likely applied" in error["message"], error
+    assert "COSC-MAJ" in sandbox.records("stellic", "students", "mabbott")["programs"]  # applied
+    after = gateway.query(audit)["data"]["student"]["stellic"]["audit"]
+    assert "COSC-MAJ" in [p["program"] for p in after["counts_for"]]
+    assert [r["route"] for r in sandbox.requests("stellic")["requests"]].count(PROGRAM_ROUTE) == 1  # sent once
 
 
 def test_a_program_enrollment_with_an_unknown_concentration(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
