@@ -29,13 +29,21 @@ from aiocache.base import BaseCache
 from aiocache.serializers import JsonSerializer, NullSerializer
 from redis.asyncio import BlockingConnectionPool
 
-from gateway.vendors.redislink import CONNECT_TIMEOUT_S, RedisLink, RedisUnavailable, connection_options
+from gateway.vendors.redislink import (
+    CONNECT_TIMEOUT_S,
+    SOCKET_TIMEOUT_S,
+    RedisLink,
+    RedisUnavailable,
+    connection_options,
+)
 
 log = logging.getLogger("campusgraph.cache")
 
 T = TypeVar("T")
 REDIS_POOL_SIZE = 50
-HANDOVER_S = 5.0  # how long a just-stored answer waits for lookups sent before it landed (see ResponseCache.lookup)
+# How long a just-stored answer waits for lookups Redis answered before it landed (see ResponseCache.lookup): their
+# answers come within Redis' socket timeout, the rest is for a busy event loop to read them.
+HANDOVER_S = 2 * SOCKET_TIMEOUT_S
 Call = tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]  # route, path parameters, query parameters
 
 
