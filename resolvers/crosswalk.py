@@ -31,6 +31,7 @@ from gateway.vendors.redislink import RedisLink, RedisUnavailable
 from gateway.vendors.routes import Route
 from gateway.vendors.stellic import routes as stellic_routes
 from gateway.vendors.stellic.client import StellicClient
+from gateway.vendors.stellic.models import StellicEngagementScore
 from resolvers.indexstore import IndexStore, StoredIndex
 
 log = logging.getLogger("campusgraph.crosswalk")
@@ -185,11 +186,15 @@ class StellicIndex:
     def __init__(self, client: StellicClient, rules: IdentityRules) -> None:
         self.client, self.rules = client, rules
 
-    async def usernames(self) -> dict[str, str]:
-        """Normalised username -> the username as Stellic spells it (JSmith for jsmith: its reads take only
-        that spelling), from the engagement export (a cached read)."""
-        return {self.rules.norm(row.username): row.username for row in await self.client.export_students_by_property()
+    async def rows(self) -> dict[str, StellicEngagementScore]:
+        """Normalised username -> its row of the engagement export (a cached read): the username as Stellic
+        spells it (JSmith for jsmith: its reads take only that spelling), its Stellic ID and its score."""
+        return {self.rules.norm(row.username): row for row in await self.client.export_students_by_property()
                 if row.username and row.id is not None}
+
+    async def usernames(self) -> dict[str, str]:
+        """Normalised username -> the username as Stellic spells it, from the engagement export."""
+        return {key: row.username for key, row in (await self.rows()).items() if row.username}
 
     async def cached(self) -> dict[str, str] | None:
         """The usernames if the export is in the cache now; None without asking Stellic."""

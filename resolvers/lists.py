@@ -124,8 +124,10 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     """Stellic lists students only through its engagement export: one cached CSV, paged here. The whole list
     is at hand, so the page knows where the list ends, and a caller who may not see FERPA-protected people
     gets the list without them once the index names them: full pages, and a totalCount of whom it lists, as
-    Dartmouth's own list answers such a caller."""
-    spelled = await port.stellic_index.usernames()  # normalised -> as Stellic spells it
+    Dartmouth's own list answers such a caller. Each row carries the student's engagement score, so a listed
+    student's ``stellic { engagementScore }`` (and whether Stellic knows them) costs no call of its own."""
+    rows = await port.stellic_index.rows()  # normalised username -> export row
+    spelled = {key: row.username for key, row in rows.items() if row.username}  # as Stellic spells it
 
     def key_of(username: str) -> str:
         return port.rules.norm(port.rules.key_for_username(spelled[username]))
@@ -145,6 +147,7 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     for i, username in enumerate(page.records):
         key = key_of(username)
         if filtered or not await port.hidden(key):
+            port.loaders.stellic_engagement_by_username.prime(spelled[username], rows[username])
             edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, stellic=spelled[username])))
     return StudentConnection(edges=edges, page_info=_page_info(page), total_count=len(usernames))
 

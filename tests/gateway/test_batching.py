@@ -121,6 +121,25 @@ def test_fields_waiting_on_one_read_in_flight_all_get_it(gateway: GatewayProcess
                                                                        "GET /api/people/{netid}") == len(distinct)
 
 
+def test_a_stellic_list_carries_each_students_engagement_score(gateway: GatewayProcess,
+                                                               sandbox: SandboxProcess) -> None:
+    """Stellic lists students through its engagement export, whose rows hold each score: a listed student's
+    score, and whether Stellic knows them (``sources``), cost no per-student Stellic read."""
+    result = gateway.query("""{ students(source: STELLIC, first: 30) { edges { node {
+        stellicUsername sources { vendor } stellic { engagementScore } } } } }""")
+    assert "errors" not in result, result.get("errors", [])[:2]
+    nodes = [e["node"] for e in result["data"]["students"]["edges"]]
+    assert len(nodes) == 30 and all({"vendor": "STELLIC"} in n["sources"] for n in nodes)
+    assert calls(sandbox, "stellic") == 1  # the export alone
+    assert calls(sandbox, "stellic", "GET /partnerapi/v1/students/{student_username}/{property}") == 0
+    # The score each row carried is the one the student's own read gives.
+    for node in nodes[:3]:
+        alone = gateway.query("query($u: String) { student(stellicUsername: $u) { stellic { engagementScore } } }",
+                              {"u": node["stellicUsername"]})
+        assert alone["data"]["student"]["stellic"] == node["stellic"]
+    assert any(n["stellic"]["engagementScore"] for n in nodes)
+
+
 def test_no_loader_state_is_shared_between_requests(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     query = '{ student(netid: "d59951y") { dartmouth { gradTerm } } }'
     sandbox.faults("dartmouth", route="GET /api/students/{netid}", outage=True)
