@@ -86,7 +86,8 @@ class Port(AcademicPort):
         """The username as Stellic spells it. From the cached export when it is there (lists), which spells every
         username as Stellic does (keys compare ignoring case, Stellic's reads do not: JSmith is not jsmith);
         otherwise the student's own engagement read, which the stellic fields need anyway (404: not in Stellic),
-        then, if Stellic has no such username, with the spelling the caller gave (``student(stellicUsername:)``)."""
+        then, if Stellic has no such username, with the spelling the caller gave (``student(stellicUsername:)``),
+        and last, where keys ignore case, the export itself (read and cached): Stellic may spell it JSmith."""
         username = self.rules.username_for(key)
         known = await self.stellic_index.cached()
         if known is not None:
@@ -94,7 +95,9 @@ class Port(AcademicPort):
         for candidate in dict.fromkeys((username, spelling or username)):
             if await self.loaders.stellic_engagement_by_username.load(candidate) is not None:
                 return candidate
-        return None
+        if not self.rules.case_insensitive:
+            return None
+        return (await self.stellic_index.usernames()).get(self.rules.norm(username))
 
     def enrollment_student(self, enrollment: Enrollment) -> MaybeAwaitable[Student | None]:
         return settle(self._enrollment_student(enrollment))

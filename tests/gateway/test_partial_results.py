@@ -74,7 +74,9 @@ def test_each_vendor_down_in_turn(gateway: GatewayProcess, sandbox: SandboxProce
     student = result["data"]["student"]
     assert student is not None and student["netid"] in (netid, None)
     failing = {e["path"][-1] for e in result["errors"]}
-    assert field in failing
+    # Stellic's record may be known from its cached export (the warm-up's unknown netid read it): then the score
+    # fails, not the record.
+    assert field in failing or (down == "stellic" and failing == {"engagementScore"}), failing
     assert {e["extensions"]["vendor"] for e in result["errors"]} == {down}
     assert all(e["extensions"]["code"] in ("VENDOR_UNAVAILABLE", "VENDOR_CIRCUIT_OPEN") for e in result["errors"])
     others = {"hubmis": student["hubmis"], "dartmouth": student["dartmouth"],
