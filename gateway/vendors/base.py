@@ -39,12 +39,21 @@ from gateway.vendors.stats import Exchange, UpstreamStats
 log = logging.getLogger("campusgraph.upstream")
 T = TypeVar("T")
 
+# How long a record's 404 is cached at most: an absence is cheap to check again and is what changes first (a record
+# created elsewhere), and a vendor wrongly answering 404 for a while is not remembered past it.
+NOT_FOUND_TTL_S = 60.0
+
+
+def _ttl_of(answer: dict[str, Any], ttl: float) -> float:
+    return min(ttl, NOT_FOUND_TTL_S) if answer.get("status") == 404 else ttl
+
+
 class _Transport(Exception):
     """Internal: the exchange failed below HTTP; ``sent`` says whether the request may have reached the vendor."""
 
-    def __init__(self, message: str, sent: bool) -> None:
+    def __init__(self, message: str, sent: bool, timed_out: bool = False) -> None:
         super().__init__(message)
-        self.sent = sent
+        self.sent, self.timed_out = sent, timed_out
 
 
 class VendorClient:
@@ -124,7 +133,8 @@ class VendorClient:
         key, cached = found if found is not None else await self._look_up_shared(route, path, query)
         hit = cached is not None
         if not hit:
-            cached, hit = await self.cache.fetch_missing(key, ttl, lambda: self._as_dict(route, path, params))
+            cached, hit = await self.cache.fetch_missing(key, ttl, lambda: self._as_dict(route, path, params),
+                                                         ttl_of=lambda answer: _ttl_of(answer, ttl))
         self.stats.emit("cache", vendor=self.vendor, route=route.key, hit=hit)
         if hit:
             budget = current_budget.get()
@@ -182,8 +192,8 @@ class VendorClient:
         await self.cache.invalidate_route(self.vendor, route.name)
 
     async def _as_dict(self, route: Route, path: Mapping[str, Any] | None, params: Params | None) -> dict[str, Any]:
-        """The answer to cache. A 404 is cached too, for the same time: asking again for a record that is not
-        there would spend a call on every request that mentions it."""
+        """The answer to cache. A record's 404 is cached too (``NOT_FOUND_TTL_S`` at most): asking again for a
+        record that is not there would spend a call on every request that mentions it."""
         try:
             return (await self._call(route, path, params)).as_dict()
         except VendorNotFound as exc:
@@ -383,7 +393,7 @@ class VendorClient:
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             raise _Transport(f"could not connect ({type(exc).__name__})", sent=False) from None
         except (TimeoutError, aiohttp.ServerTimeoutError):
-            raise _Transport("timed out waiting for the answer", sent=True) from None
+            raise _Transport("timed out waiting for the answer", sent=True, timed_out=True) from None
         except aiohttp.ClientError as exc:
             raise _Transport(f"connection failed ({type(exc).__name__})", sent=True) from None
         return Reply(status, kept, parse_body(self.vendor, raw, kept.get("content-type", ""), status))

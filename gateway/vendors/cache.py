@@ -233,9 +233,10 @@ class ResponseCache:
             return key, stored[1] if stored is not None and stored[0] >= asked else None
         return key, self.backend.serializer.loads(raw.decode() if isinstance(raw, bytes) else raw)
 
-    async def fetch_missing(self, key: str, ttl: float, fetch: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
-        """For a key found empty: the fetched value (stored for ``ttl`` seconds) and False, or, when another
-        task is already fetching it, that task's value and True."""
+    async def fetch_missing(self, key: str, ttl: float, fetch: Callable[[], Awaitable[T]],
+                            ttl_of: Callable[[T], float] | None = None) -> tuple[T, bool]:
+        """For a key found empty: the fetched value (stored for ``ttl`` seconds, or what ``ttl_of`` says for that
+        value) and False, or, when another task is already fetching it, that task's value and True."""
         pending = self._inflight.get(key)
         if pending is not None:
             return await asyncio.shield(pending), True
@@ -243,7 +244,7 @@ class ResponseCache:
         self._inflight[key] = future
         try:
             value = await fetch()
-            await self._store(key, value, max(1, round(ttl)))
+            await self._store(key, value, max(1, round(ttl if ttl_of is None else ttl_of(value))))
             if self._shared:
                 self._hand_over(key, value)
             future.set_result(value)

@@ -115,8 +115,11 @@ def client_error(vendor: str, route: Route, reply: Reply) -> VendorError:
         return VendorAuthError(vendor, "the vendor refused the gateway's credentials", **kw)  # type: ignore[arg-type]
     if status == 403:
         return VendorForbidden(vendor, "the gateway's credential lacks the privilege", **kw)  # type: ignore[arg-type]
-    if status == 404:
+    if status == 404 and route.record:
         return VendorNotFound(vendor, "no such record", detail=reply.body, **kw)
+    if status == 404:  # a list or an export is always there: the vendor is failing, nothing is "not found"
+        return VendorProtocolError(vendor, "the vendor answered 404 for a list or export it always has",
+                                   **kw)  # type: ignore[arg-type]
     if status in (400, 409, 413, 422):
         return VendorBadRequest(vendor, vendor_message(reply.body), detail=reply.body, **kw)
     return VendorProtocolError(vendor, f"unexpected HTTP {status}", **kw)  # type: ignore[arg-type]

@@ -41,11 +41,17 @@ class Route:
     provenance: Provenance
     note: str = ""
     repeatable: bool = True  # False for a GET that starts work (a Stellic export): never repeated automatically
+    # Whether a 404 means "no such record" (a read's is cached like an answer): by default where the path names one,
+    # and for a write (a record it names in its body). A list, an export or a filter read always exists, so its
+    # 404 is the vendor failing, never an absence.
+    record: bool | None = None
     params: tuple[str, ...] = field(init=False)
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", tuple(_PARAM.findall(self.path)))
+        if self.record is None:
+            object.__setattr__(self, "record", bool(self.params) or self.method != "GET")
         regex = "^" + _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(self.path).replace(
             r"\{", "{").replace(r"\}", "}")) + "$"
         object.__setattr__(self, "pattern", re.compile(regex))

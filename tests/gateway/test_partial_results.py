@@ -50,7 +50,7 @@ def impatient_gateway(sandbox_process: SandboxProcess) -> Iterator[GatewayProces
 
 def test_a_slow_vendor_times_out_into_an_error_not_a_hang(impatient_gateway: GatewayProcess,
                                                           sandbox: SandboxProcess) -> None:
-    sandbox.faults("stellic", latency_ms=3000)
+    sandbox.faults("stellic", latency_ms=1500)
     started = time.monotonic()
     result = impatient_gateway.query('{ student(netid: "d59951y") { netid stellic { engagementScore } } }')
     assert time.monotonic() - started < 2.5
@@ -264,3 +264,23 @@ def test_sources_lists_the_vendors_that_answered_and_reports_the_one_that_failed
     assert staff["data"]["staffMember"] == {"lastName": teacher.last_name, "sources": [{"vendor": "HUBMIS"}]}
     assert [(e["path"], e["extensions"]["vendor"]) for e in staff["errors"]] == [
         (["staffMember", "sources"], "dartmouth")]
+
+
+@pytest.mark.parametrize(("vendor", "route", "query", "field"), [
+    ("dartmouth", "GET /api/students", "{ students(first: 5) { totalCount edges { node { netid } } } }", "students"),
+    ("stellic", "GET /partnerapi/v1/students/export/{property}",
+     "{ students(source: STELLIC, first: 5) { edges { node { stellicUsername } } } }", "students"),
+])
+def test_a_404_for_a_list_is_the_vendor_failing_and_is_not_remembered(
+        gateway: GatewayProcess, sandbox: SandboxProcess, vendor: str, route: str, query: str, field: str) -> None:
+    """A list or an export always exists: its 404 is not "no such record" (cached like an answer, it outlived the
+    fault by 5 minutes), but the vendor failing, and the same query after the fault answers in full."""
+    sandbox.faults(vendor, route=route, error_rate=1.0, error_status=404)
+    failed = gateway.query(query)
+    assert failed["data"] is None or failed["data"][field] is None, failed
+    assert [(e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"].get("status"))
+            for e in failed["errors"]] == [("VENDOR_PROTOCOL_ERROR", vendor, 404)]
+    sandbox.reset(vendor)
+    again = gateway.query(query)
+    assert "errors" not in again and len(again["data"][field]["edges"]) == 5, again
+

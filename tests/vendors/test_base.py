@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from gateway.eager import start
+from gateway.vendors import base
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.errors import (
     CircuitOpen,
@@ -195,6 +196,23 @@ async def test_a_404_is_not_found_and_not_retried(sandbox: SandboxProcess, make_
         await client.get_student("nobody1")
     assert caught.value.status == 404
     assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 1
+
+
+async def test_a_404_is_remembered_for_less_time_than_a_record(sandbox: SandboxProcess, make_client: MakeClient,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An absence is cached for ``NOT_FOUND_TTL_S`` at most (here 1 s), a record for its read's TTL."""
+    monkeypatch.setattr(base, "NOT_FOUND_TTL_S", 1.0)
+    client = await make_client("dartmouth")
+    for _ in range(2):
+        with pytest.raises(VendorNotFound):
+            await client.get_student("nobody1")
+        await client.get_student("d59951y")
+        assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 2  # the second round: both from the cache
+    await asyncio.sleep(1.2)
+    with pytest.raises(VendorNotFound):
+        await client.get_student("nobody1")
+    await client.get_student("d59951y")
+    assert count(sandbox, "dartmouth", DARTMOUTH_STUDENT) == 3  # the 404 asked again, the record still cached
 
 
 async def test_concurrent_misses_share_one_upstream_call(sandbox: SandboxProcess, make_client: MakeClient) -> None:

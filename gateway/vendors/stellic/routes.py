@@ -32,7 +32,7 @@ _PARTNER_API = [
           "#25 Delete a student department enrollment"),
     # Student reads
     Route("export_students_by_property", "GET", API + "/students/export/{property}", INFERRED,
-          "#14 Export bulk students by property (text/csv)"),
+          "#14 Export bulk students by property (text/csv)", record=False),  # {property}: engagement_score
     Route("get_student_property", "GET", STUDENT + "/{property}", INFERRED, "#15 Get a property of one student"),
     Route("get_student_audit", "GET", STUDENT + "/audit/{course_filter}/{property}", INFERRED,
           "#16 Get the audit output of a student"),
@@ -79,7 +79,8 @@ _PARTNER_API = [
 _EXPORTS = [
     Route("export_data", "GET", "/exports/export_data/{data_type}", SEED,
           "E1/E3/E4 Run an export: sync CSV (http_file) or async (s3); the method is inferred", repeatable=False),
-    Route("get_export_url", "GET", "/exports/get_export_url/", SEED, "E2 Poll an async export for its download URL"),
+    Route("get_export_url", "GET", "/exports/get_export_url/", SEED, "E2 Poll an async export for its download URL",
+          record=True),  # ?file_name=: a 404 says there is no such export file
     Route("download_export_file", "GET", "/_files/{file_name}", INFERRED,
           "The pre-signed URL get_export_url hands out (S3 on the real vendor); fetched without the PAT"),
 ]
