@@ -239,8 +239,11 @@ class VendorClient:
                 else:
                     observed = VendorUnavailable(self.vendor, str(exc), route=route.key)
                 # A write is sent again only where repeating it cannot change the outcome (PUT or DELETE of a
-                # named record); any other write whose answer was lost may or may not have been applied.
-                next_role = await self._may_retry(route, attempt, retryable or route.idempotent, failed=True)
+                # named record); any other write whose answer was lost may or may not have been applied. A read
+                # that timed out is not sent again: its caller has waited the whole timeout already, and the other
+                # vendors' fields wait with it (three attempts of a vendor answering in 15 s took 32 s).
+                again = (retryable and not exc.timed_out) or (not retryable and route.idempotent)
+                next_role = await self._may_retry(route, attempt, again, failed=True)
                 if next_role is None:
                     raise observed from None
                 role = next_role

@@ -284,3 +284,27 @@ def test_a_404_for_a_list_is_the_vendor_failing_and_is_not_remembered(
     again = gateway.query(query)
     assert "errors" not in again and len(again["data"][field]["edges"]) == 5, again
 
+
+@pytest.fixture(scope="module")
+def timing_out_gateway(sandbox_process: SandboxProcess) -> Iterator[GatewayProcess]:
+    """Retries as by default (2), a short timeout."""
+    proc = GatewayProcess(sandbox_env(sandbox_process, stellic_timeout_s=0.5)).start()
+    yield proc
+    proc.stop()
+
+
+def test_a_read_that_timed_out_is_not_sent_again(timing_out_gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Each attempt waits the whole timeout, and the other vendors' fields wait with it: one attempt, not three."""
+    timing_out_gateway.query('{ student(netid: "warm-up-tokens") { netid } }')
+    sandbox.reset()
+    sandbox.faults("stellic", latency_ms=1500)
+    started = time.monotonic()
+    result = timing_out_gateway.query('{ student(netid: "d59951y") { netid dartmouth { gradTerm } '
+                                      'stellic { engagementScore } } }')
+    took = time.monotonic() - started
+    assert result["data"]["student"]["dartmouth"]["gradTerm"]
+    assert {(e["extensions"]["vendor"], e["extensions"]["code"]) for e in result["errors"]} == {
+        ("stellic", "VENDOR_UNAVAILABLE")}
+    assert took < 1.2, took
+    time.sleep(1.6)  # the sandbox logs a request once it has answered it
+    assert sandbox.requests("stellic")["by_route"] == {"GET /partnerapi/v1/students/{student_username}/{property}": 1}
