@@ -150,9 +150,7 @@ class TaskTracker:
             record.subject = record.subject or subject
             record.updated_at = time.time()
         if kind == COURSE_ASSESSMENT and status == COMPLETE and not record.invalidated and record.subject:
-            # Before anyone hears it completed; under every Dartmouth credential the reads were cached with.
-            for client in {id(c): c for c in (self.up.dartmouth, self.up.dartmouth_public) if c}.values():
-                await client.invalidate_enrollment(record.subject)
+            await self.forget_enrollment(record.subject)  # before anyone hears it completed
             record.invalidated, changed = True, True
         if changed:
             await self.store.put(record)
@@ -160,6 +158,12 @@ class TaskTracker:
             if follow is not None:
                 await follow.publish(record)
         return record
+
+    async def forget_enrollment(self, enrollment_id: str) -> None:
+        """Forget the cached reads a course assessment changes, under every Dartmouth credential they were cached
+        with: when its task completes, or at once when the PATCH's answer was lost or unreadable (no task to follow)."""
+        for client in {id(c): c for c in (self.up.dartmouth, self.up.dartmouth_public) if c}.values():
+            await client.invalidate_enrollment(enrollment_id)
 
     async def _vendor_state(self, kind: str, vendor_id: str) -> tuple[str, str | None, str | None, str | None]:
         """(status, message, result URL, subject) as the vendor reports them now."""

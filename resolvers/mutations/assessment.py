@@ -2,7 +2,8 @@
 
 Seed 004's rule is checked before sending: both dates may be null (that clears the assessment), at most one
 may be set. Dartmouth answers 202 and a task in ``Location``; the gateway follows the task, and when it
-completes the enrollment's cached reads are forgotten, so the next read shows the new assessment.
+completes the enrollment's cached reads are forgotten, so the next read shows the new assessment. When the
+PATCH's answer is lost or names no task, there is nothing to follow: they are forgotten at once.
 """
 
 from __future__ import annotations
@@ -13,18 +14,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from gateway.vendors.errors import (
-    VendorBadRequest,
-    VendorError,
-    VendorNotFound,
-    VendorProtocolError,
-    WriteAnswerUnreadable,
-    accepted_write,
-)
+from gateway.vendors.errors import VendorBadRequest, VendorError, VendorNotFound
 from resolvers import lists
 from resolvers.ids import OtherTypesId, key_of
 from resolvers.mutations.arguments import ENROLLMENT_ID, OPT_OUT_DATE, SUBMIT_DATE, WAIT
-from resolvers.mutations.common import Checks, error, upstreams
+from resolvers.mutations.common import Checks, attempt, error, upstreams
 from resolvers.tasks import TaskTracker, task_from_record
 from resolvers.taskstore import COMPLETE, COURSE_ASSESSMENT
 from schema.mutations import CourseAssessmentPayload, UserError
@@ -33,6 +27,13 @@ from schema.types import Enrollment
 
 def _refused(errors: list[UserError]) -> CourseAssessmentPayload:
     return CourseAssessmentPayload(success=False, task=None, enrollment=None, user_errors=errors)
+
+
+def _refusal(exc: VendorBadRequest | VendorNotFound) -> list[UserError]:
+    """Dartmouth's 404 is about the one record the PATCH names; its 400 about the body as a whole."""
+    if isinstance(exc, VendorNotFound):
+        return [error(["enrollmentId"], "Dartmouth has no such enrollment", "NOT_FOUND")]
+    return [error(None, exc.message, "REFUSED")]
 
 
 async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[strawberry.ID, ENROLLMENT_ID],
@@ -51,17 +52,13 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
         checks.add(["optOutDate"], "give submitDate or optOutDate, not both (both null clears the assessment)")
     if not checks.ok:
         return _refused(checks.errors)
-    try:
-        task_id = await upstreams(info).dartmouth.patch_enrollment(key, submit_date, opt_out_date)
-    except VendorNotFound:
-        return _refused([error(["enrollmentId"], "Dartmouth has no such enrollment", "NOT_FOUND")])
-    except VendorBadRequest as exc:
-        return _refused([error(None, exc.message, "REFUSED")])
-    except VendorProtocolError as exc:  # e.g. a 202 naming no task: the change was accepted, and cannot be followed
-        if not accepted_write(exc):
-            raise
-        raise WriteAnswerUnreadable.after(exc) from exc
     tracker: TaskTracker = info.context.tasks
+    # A lost answer or a 202 naming no task leaves no task to follow, though Dartmouth may carry the change out:
+    # the enrollment's cached reads are forgotten at once, as its completion would.
+    task_id, refused = await attempt(upstreams(info).dartmouth.patch_enrollment(key, submit_date, opt_out_date),
+                                     forget=lambda: tracker.forget_enrollment(key), refused=_refusal)
+    if task_id is None:
+        return _refused(refused)
     record = await tracker.accepted(COURSE_ASSESSMENT, task_id, subject=key)
     if wait:
         record = await tracker.wait(COURSE_ASSESSMENT, task_id) or record

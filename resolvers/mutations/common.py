@@ -173,14 +173,19 @@ def fallback_message(code: str) -> str:
 
 async def attempt(call: Awaitable[T], *, root: Path = (), items: Path | None = None,
                   renames: Mapping[str, Path] | None = None, write: bool = True,
-                  forget: Callable[[], Awaitable[None]] | None = None) -> tuple[T | None, list[UserError]]:
-    """The vendor's answer, or its refusal (400/404) as userErrors; outages propagate. So does a ``write`` the
-    vendor may have applied though its answer was lost (WRITE_OUTCOME_UNKNOWN) or does not fit its contract
-    (WRITE_ANSWER_UNREADABLE), once ``forget`` has made the cache invalidations its success would: reading the
-    record back then shows what the vendor holds, not what this gateway cached before."""
+                  forget: Callable[[], Awaitable[None]] | None = None,
+                  refused: Callable[[VendorBadRequest | VendorNotFound], list[UserError]] | None = None,
+                  ) -> tuple[T | None, list[UserError]]:
+    """The vendor's answer, or its refusal (400/404) as userErrors (Stellic's, unless ``refused`` reads it);
+    outages propagate. So does a ``write`` the vendor may have applied though its answer was lost
+    (WRITE_OUTCOME_UNKNOWN) or does not fit its contract (WRITE_ANSWER_UNREADABLE), once ``forget`` has made the
+    cache invalidations its success would: reading the record back then shows what the vendor holds, not what
+    this gateway cached before."""
     try:
         return await call, []
     except (VendorBadRequest, VendorNotFound) as exc:
+        if refused is not None:
+            return None, refused(exc)
         return None, refusal(exc, root=root, items=items, renames=renames)
     except WriteOutcomeUnknown:
         if forget is not None:

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 
 from gateway.sandbox import credentials as creds
 from schema.node import encode_id
@@ -21,6 +22,7 @@ SET = f"""mutation($e: ID!, $s: DateTime, $o: DateTime, $w: Boolean) {{
     success task {{ {TASK} }} enrollment {{ courseAssessment {{ submitDate optOutDate }} }} {USER_ERRORS} }} }}"""
 READ_TASK = f"query($id: ID!) {{ task(id: $id) {{ {TASK} }} }}"
 READ_ENROLLMENT = "query($e: ID!) { enrollment(id: $e) { courseAssessment { submitDate optOutDate } } }"
+PATCH_ROUTE = "PATCH /api/academic/enrollments/{id}"
 SEED_FAILURE = "['Payload is invalid, contains values for both submit_date and opt_out_date.']"
 
 
@@ -89,6 +91,29 @@ def test_the_enrollment_read_changes_when_the_task_completes_even_if_nobody_asks
             return
         time.sleep(0.2)
     raise AssertionError("the cached enrollment was never forgotten")
+
+
+@pytest.mark.parametrize(("fault", "code"), [({"malformed": True}, "WRITE_ANSWER_UNREADABLE"),
+                                             ({"lose_answer_next": 1}, "WRITE_OUTCOME_UNKNOWN")])
+def test_a_patch_dartmouth_may_have_applied_says_so_and_the_cached_enrollment_is_forgotten(
+        gateway: GatewayProcess, sandbox: SandboxProcess, fault: dict[str, Any], code: str) -> None:
+    """A PATCH whose answer is lost or names no task cannot be followed, yet Dartmouth's task applies it: the
+    enrollment read before the write is forgotten as after a success, so reading it back, as the error advises,
+    shows what Dartmouth holds rather than the gateway's copy for 30 minutes."""
+    before = gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"]  # now cached for 30 min
+    assert before == {"courseAssessment": None}
+    sandbox.faults("dartmouth", route=PATCH_ROUTE, **fault)
+    result = gateway.post(SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"}).json()
+    assert result["data"] is None
+    (failure,) = result["errors"]
+    assert (failure["extensions"]["code"], failure["extensions"]["vendor"]) == (code, "dartmouth"), failure
+    deadline = time.monotonic() + 5
+    while sandbox.records("dartmouth", "enrollments", ENROLLMENT)["course_assessment"] is None:  # the task's delay
+        assert time.monotonic() < deadline, "Dartmouth's task never applied the PATCH"
+        time.sleep(0.1)
+    after = gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"]
+    assert after == {"courseAssessment": {"submitDate": "2020-03-05T17:53:46+00:00", "optOutDate": None}}
+    assert len(calls(sandbox, "dartmouth", "PATCH")) == 1  # sent once
 
 
 def test_both_dates_are_refused_before_any_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
