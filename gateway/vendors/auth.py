@@ -1,7 +1,8 @@
 """Credentials that look after themselves: a static PAT, OAuth client credentials, and API key -> JWT.
 
 Tokens are fetched on first use (or at start-up), renewed before they expire, fetched by one
-caller at a time however many wait (single flight), and renewed once more after a 401.
+caller at a time however many wait (single flight), and renewed once more after a 401. A static
+token cannot be renewed, so its 401 is final.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ class Auth(Protocol):
     async def renew(self, stale: dict[str, str]) -> None: ...
 
     @property
+    def renewable(self) -> bool:
+        """Whether ``renew`` can obtain another credential, so that a call refused with 401 is worth sending again."""
+        ...
+
+    @property
     def ready(self) -> bool: ...
 
 
@@ -46,6 +52,10 @@ class StaticBearer:
         return None  # nothing to renew: a 401 on a PAT is final
 
     @property
+    def renewable(self) -> bool:
+        return False
+
+    @property
     def ready(self) -> bool:
         return bool(self._token)
 
@@ -60,6 +70,10 @@ class _RenewingToken:
         self._token: str | None = None
         self._renew_at = 0.0  # monotonic
         self._lock = asyncio.Lock()
+
+    @property
+    def renewable(self) -> bool:
+        return True
 
     @property
     def ready(self) -> bool:

@@ -261,7 +261,8 @@ class VendorClient:
                     budget.writes_applied += 1
                 await self._observe_rate(reply.headers)
                 return reply
-            if reply.status == 401 and not renewed:
+            # Sent again once with a renewed credential; a static one would be refused again (and a write doubled).
+            if reply.status == 401 and not renewed and self.auth.renewable:
                 self.breaker.record_success()
                 role, renewed = Role.CALL, True
                 attempt -= 1  # a renewal is not a retry

@@ -56,7 +56,8 @@ class VendorRateLimited(VendorError):
 
 
 class VendorAuthError(VendorError):
-    """Raised when the vendor rejects the gateway's credentials (401 after one renewal, or a failed exchange)."""
+    """Raised when the vendor rejects the gateway's credentials: a 401 after one renewal, a 401 on a credential
+    that cannot be renewed (Stellic's token; nothing is sent again), or a failed exchange."""
 
     code = "VENDOR_AUTH_FAILED"
 

@@ -33,6 +33,20 @@ def test_a_hold_is_placed_updated_and_released(gateway: GatewayProcess, sandbox:
     assert not gone["success"] and codes(gone) == [(None, "NOT_FOUND")]
 
 
+def test_a_hold_stellic_refuses_our_token_for_is_sent_once(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Stellic's token is a static personal access token: after its 401 there is nothing to renew, so the write is
+    not sent again with the same token; the auth failure is reported at once."""
+    sandbox.faults("stellic", route="POST /partnerapi/v1/holds", fail_next=1, error_status=401)
+    result = gateway.query(f"""mutation {{ placeHold(input: {{sisId: "H-401", studentId: "mabbott", holdCode: "AR"}})
+        {{ {HOLD} }} }}""")
+    assert result["data"] is None
+    (failure,) = result["errors"]
+    assert failure["extensions"] == {**failure["extensions"], "code": "VENDOR_AUTH_FAILED", "vendor": "stellic",
+                                     "status": 401}
+    assert [(r["method"], r["status"]) for r in calls(sandbox, "stellic")] == [("POST", 401)]
+    assert "H-401" not in sandbox.records("stellic", "holds")["ids"]
+
+
 def test_hold_refusals_and_input_errors(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     unknown = mutate(gateway, f"""mutation {{ placeHold(input: {{sisId: "H-2", studentId: "mabbott", holdCode: "ZZ"}})
         {{ {HOLD} }} }}""")

@@ -16,6 +16,7 @@ from gateway.vendors import base
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.errors import (
     CircuitOpen,
+    VendorAuthError,
     VendorNotFound,
     VendorProtocolError,
     VendorRateLimited,
@@ -23,10 +24,13 @@ from gateway.vendors.errors import (
     WriteOutcomeUnknown,
 )
 from gateway.vendors.hubmis import routes as hubmis_routes
+from gateway.vendors.stellic import routes as stellic_routes
 from tests.sandboxproc import SandboxProcess
 
 HUBMIS_STUDENT = "GET /api/v1/students/{id}"
 DARTMOUTH_STUDENT = "GET /api/students/{netid}"
+STELLIC_PROPERTY = stellic_routes.ROUTES["get_student_property"].key
+STELLIC_TAG = stellic_routes.ROUTES["add_student_tag"].key
 MakeClient = Callable[..., Any]
 
 
@@ -65,6 +69,24 @@ async def test_a_401_is_retried_once_with_a_new_token(sandbox: SandboxProcess, m
     assert (await client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0))["id"] == 56
     statuses = [(r["route"], r["status"]) for r in sandbox.requests("hubmis")["requests"]]
     assert statuses == [(HUBMIS_STUDENT, 401), ("POST /api/v1/token", 200), (HUBMIS_STUDENT, 200)]
+
+
+async def test_a_401_on_a_static_token_fails_at_once_read_or_write(sandbox: SandboxProcess,
+                                                                   make_client: MakeClient) -> None:
+    """Stellic's personal access token cannot be renewed: sending the same token again cannot help, and a write
+    sent twice breaks "sent once". A 401 is the auth failure, after one request."""
+    client = await make_client("stellic")
+    tags = sandbox.records("stellic", "students", "mabbott")["tags"]
+    sandbox.faults("stellic", route=STELLIC_PROPERTY, fail_next=1, error_status=401)
+    with pytest.raises(VendorAuthError) as read:
+        await client.get_student_property("mabbott")
+    sandbox.faults("stellic", route=STELLIC_TAG, fail_next=1, error_status=401)
+    with pytest.raises(VendorAuthError) as write:
+        await client.add_student_tag("mabbott", "transfer" if "transfer" not in tags else "athlete")
+    assert (read.value.code, read.value.status, write.value.status) == ("VENDOR_AUTH_FAILED", 401, 401)
+    statuses = [(r["route"], r["status"]) for r in sandbox.requests("stellic")["requests"]]
+    assert statuses == [(STELLIC_PROPERTY, 401), (STELLIC_TAG, 401)]
+    assert sandbox.records("stellic", "students", "mabbott")["tags"] == tags
 
 
 async def test_a_burst_beyond_the_bucket_waits_instead_of_causing_429s(
