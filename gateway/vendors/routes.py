@@ -52,8 +52,8 @@ class Route:
         object.__setattr__(self, "params", tuple(_PARAM.findall(self.path)))
         if self.record is None:
             object.__setattr__(self, "record", bool(self.params) or self.method != "GET")
-        regex = "^" + _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(self.path).replace(
-            r"\{", "{").replace(r"\}", "}")) + "$"
+        regex = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(self.path).replace(
+            r"\{", "{").replace(r"\}", "}"))
         object.__setattr__(self, "pattern", re.compile(regex))
 
     @property
@@ -78,7 +78,7 @@ class Route:
 
     def match(self, path: str) -> dict[str, str] | None:
         """The path parameters if ``path`` fits this template, else None."""
-        found = self.pattern.match(path)
+        found = self.pattern.fullmatch(path)  # not match with `$`, which lets a trailing newline by
         return None if found is None else found.groupdict()
 
     def specificity(self) -> tuple[int, ...]:

@@ -22,7 +22,7 @@ from resolvers.taskstore import EXPORT, PENDING, RUNNING
 from schema.mutations import ExportPayload, UserError
 from schema.scalars import JSON
 
-DATA_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
+DATA_TYPE = re.compile(r"[a-z][a-z0-9_]*")  # the whole text: fullmatch, as `$` lets a trailing newline by
 RESERVED = ("output_format", "delivery_channel")  # the gateway sets these
 SCALARS = (str, int, float, bool)
 
@@ -62,7 +62,7 @@ async def start_export(info: Info[Any, Any], data_type: Annotated[str, EXPORT_DA
     null is the default, true."""
     async_ = async_ is not False
     checks = Checks()
-    if not DATA_TYPE.match(data_type):
+    if not DATA_TYPE.fullmatch(data_type):
         checks.add(["dataType"], "must be a Stellic data type such as plan_courses (lower case and underscores)")
     query = _check_params(checks, params)
     if not checks.ok:

@@ -58,6 +58,8 @@ def test_export_input_errors_are_caught_before_any_call(gateway: GatewayProcess,
                                              (["params", "tags"], "INVALID")])
     not_object = mutate(gateway, EXPORT, {"t": "plan_courses", "p": [1, 2]})
     assert codes(not_object) == [(["params"], "INVALID")]
+    trailing_newline = mutate(gateway, EXPORT, {"t": "plan_courses\n"})  # not sent as plan_courses%0A
+    assert not trailing_newline["success"] and codes(trailing_newline) == [(["dataType"], "INVALID")]
     assert calls(sandbox, "stellic") == []
 
 

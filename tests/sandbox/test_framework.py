@@ -120,6 +120,7 @@ def test_route_table_prefers_literal_segments() -> None:
     route, params, _ = table.resolve("GET", "/students/56")
     assert route is table["one"] and params == {"id": "56"}
     assert table["one"].url(id="a/b c") == "/students/a%2Fb%20c"
+    assert table["past"].match("/students/past\n") is None  # the whole path fits, not all but a trailing newline
 
 
 def test_students_carry_their_class_year_and_terms() -> None:

@@ -39,12 +39,14 @@ def test_create_section_validation(sandbox: SandboxProcess) -> None:
         missing = http.post(f"{API}/catalog/section/90010",
                             json={k: v for k, v in body.items() if k not in ("name", "end_date")})
         bad_day = http.post(f"{API}/catalog/section/90010", json={**body, "timings": [{**TIMING, "day": "funday"}]})
+        bad_time = http.post(f"{API}/catalog/section/90010", json={**body, "timings": [{**TIMING, "end": "10:05\n"}]})
         backwards = http.post(f"{API}/catalog/section/90010", json={**body, "end_date": "2001-01-01"})
         course = http.post(f"{API}/catalog/section/90010", json={**body, "course": "XXXX 999"})
         term = http.post(f"{API}/catalog/section/90010", json={**body, "term": "19991"})
         existing = http.post(f"{API}/catalog/section/{section_in(sandbox, body['term'])['id']}", json=body)
     assert missing.status_code == 400 and fields(missing) == {"name", "end_date"}
     assert bad_day.status_code == 400 and fields(bad_day) == {"timings[0].day"}
+    assert bad_time.status_code == 400 and fields(bad_time) == {"timings[0].end"}
     assert backwards.status_code == 400 and fields(backwards) == {"end_date"}
     assert course.status_code == 404 and fields(course) == {"course"}
     assert term.status_code == 404 and fields(term) == {"term"}

@@ -10,7 +10,7 @@ from typing import Any
 
 from gateway.sandbox.simulator import SandboxError
 
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M"
 
 
@@ -84,7 +84,7 @@ _KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "int": (_is_int, "Must be an integer."),
     "number": (lambda v: _is_int(v) or isinstance(v, float), "Must be a number."),
     "date": (is_date, "Must be a date in YYYY-MM-DD format."),
-    "time": (lambda v: isinstance(v, str) and bool(_TIME.match(v)), "Must be a time in HH:MM format."),
+    "time": (lambda v: isinstance(v, str) and bool(_TIME.fullmatch(v)), "Must be a time in HH:MM format."),
     "timestamp": (is_timestamp, "Must be a UTC timestamp in YYYY-MM-DD HH:MM format."),
     "strings": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "Must be an array of strings."),
     "objects": (lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v), "Must be an array of objects."),
