@@ -1,6 +1,7 @@
 """Stellic registration times (#29-#31). The gateway does not read them, so no cached read goes stale.
 
 Stellic keeps UTC minutes (``YYYY-MM-DD HH:MM``): an offset is converted, a time without one is taken as UTC.
+An end before its start is judged on the instants given, before the seconds are dropped.
 """
 
 from __future__ import annotations
@@ -27,18 +28,22 @@ from schema.mutations import RegistrationTimePayload, StellicWritePayload, UserE
 STELLIC_TIMESTAMP = "%Y-%m-%d %H:%M"  # UTC, minutes (seed 000, 1.9.10)
 
 
+def utc_instant(value: datetime) -> datetime:
+    """The instant in UTC: an offset is converted, a time without one is taken as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def stellic_timestamp(value: datetime) -> str:
-    """UTC ``YYYY-MM-DD HH:MM``: an offset is converted, a time without one is taken as UTC."""
-    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return utc.strftime(STELLIC_TIMESTAMP)
+    """UTC ``YYYY-MM-DD HH:MM``: an offset is converted, a time without one is taken as UTC; seconds are dropped."""
+    return utc_instant(value).strftime(STELLIC_TIMESTAMP)
 
 
-def parse_timestamp(checks: Checks, path: list[str], raw: str | None) -> str | None:
-    """A timestamp argument given as text: Stellic's ``YYYY-MM-DD HH:MM`` or ISO 8601."""
+def parse_timestamp(checks: Checks, path: list[str], raw: str | None) -> datetime | None:
+    """A timestamp argument given as text (Stellic's ``YYYY-MM-DD HH:MM`` or ISO 8601), as its instant in UTC."""
     if raw is None:
         return None
     try:
-        return stellic_timestamp(datetime.fromisoformat(raw.strip().replace("Z", "+00:00")))
+        return utc_instant(datetime.fromisoformat(raw.strip().replace("Z", "+00:00")))
     except ValueError:
         checks.add(path, "must be a UTC time, YYYY-MM-DD HH:MM or ISO 8601")
         return None
@@ -60,11 +65,14 @@ async def create_registration_time(info: Info[Any, Any], id: Annotated[strawberr
     checks.text(["id"], id)
     checks.texts(["input"], input, ("student_username", "semester", "term"))
     checks.not_negative(["input", "year"], input.year)
-    start, end = stellic_timestamp(input.timestamp), input.end_timestamp and stellic_timestamp(input.end_timestamp)
+    start = utc_instant(input.timestamp)
+    end = None if input.end_timestamp is None else utc_instant(input.end_timestamp)
+    # Compared as given: in Stellic's minutes an end seconds before its start would look in order.
     checks.in_order(["input", "endTimestamp"], start, end, "timestamp")
     if not checks.ok:
         return _registration(None, checks.errors)
-    body = {**body_of(input), "timestamp": start, **({"end_timestamp": end} if end else {})}
+    body = {**body_of(input), "timestamp": stellic_timestamp(start),
+            **({"end_timestamp": stellic_timestamp(end)} if end else {})}
     result, errors = await attempt(upstreams(info).stellic.create_registration_time(id, body), root=["input"],
                                    renames=PATH)
     return _registration(result, errors)
@@ -84,7 +92,7 @@ async def update_registration_time(info: Info[Any, Any], id: Annotated[strawberr
     checks.in_order(["endTimestamp"], start, end, "timestamp")
     if not checks.ok:
         return _registration(None, checks.errors)
-    body = {k: v for k, v in (("timestamp", start), ("end_timestamp", end)) if v is not None}
+    body = {k: stellic_timestamp(v) for k, v in (("timestamp", start), ("end_timestamp", end)) if v is not None}
     result, errors = await attempt(upstreams(info).stellic.update_registration_time(id, body), renames=PATH)
     return _registration(result, errors)
 

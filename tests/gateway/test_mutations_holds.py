@@ -94,3 +94,20 @@ def test_registration_time_errors_are_caught_before_any_call(gateway: GatewayPro
         endTimestamp: "2023-01-01 00:00") {{ {RT} }} }}""")
     assert codes(garbled) == [(["timestamp"], "INVALID")]
     assert calls(sandbox, "stellic") == []
+
+
+def test_an_end_seconds_before_the_start_is_refused_though_both_fall_in_one_minute(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Stellic keeps minutes, but the order is the caller's instants: an end 40 s before the start is backwards,
+    though both would be sent as 10:00."""
+    created = mutate(gateway, f"""mutation {{ createRegistrationTime(id: "90003", input: {{studentUsername: "mabbott",
+        timestamp: "2026-11-01T10:00:50", endTimestamp: "2026-11-01T10:00:10", semester: "fall", year: 2026,
+        term: "20263"}}) {{ {RT} }} }}""")
+    assert not created["success"] and codes(created) == [(["input", "endTimestamp"], "OUT_OF_RANGE")]
+    moved = mutate(gateway, f"""mutation {{ updateRegistrationTime(id: "57568", timestamp: "2026-11-01T10:00:50",
+        endTimestamp: "2026-11-01T10:00:10") {{ {RT} }} }}""")
+    assert not moved["success"] and codes(moved) == [(["endTimestamp"], "OUT_OF_RANGE")]
+    offsets = mutate(gateway, f"""mutation {{ updateRegistrationTime(id: "57568", timestamp: "2026-11-01T10:00:50Z",
+        endTimestamp: "2026-11-01T05:00:10-05:00") {{ {RT} }} }}""")  # 10:00:10 UTC
+    assert codes(offsets) == [(["endTimestamp"], "OUT_OF_RANGE")]
+    assert calls(sandbox, "stellic") == []
