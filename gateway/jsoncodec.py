@@ -11,11 +11,19 @@ import orjson
 
 
 def loads(data: str | bytes) -> Any:
-    """The parsed value; json.JSONDecodeError (a ValueError) when ``data`` is not JSON."""
+    """The parsed value; json.JSONDecodeError (a ValueError) when ``data`` is not JSON, or not JSON that can be
+    read: bytes that are not UTF-8, or nesting past the recursion limit (the stdlib raised UnicodeDecodeError and
+    RecursionError for those, which callers catching the JSONDecodeError they were promised let through)."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
+        pass
+    try:
         return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise json.JSONDecodeError("not UTF-8", "", exc.start) from None
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from None
 
 
 def dumps(data: Any) -> str:

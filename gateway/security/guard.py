@@ -258,7 +258,7 @@ def _allow_listed_get(query_string: bytes, allowed: dict[str, str]) -> bytes | N
     params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     operation: dict[str, Any] = {k: v for k, v in params if k == "query"}
     try:
-        operation["extensions"] = json.loads(dict(params).get("extensions") or "{}")
+        operation["extensions"] = jsoncodec.loads(dict(params).get("extensions") or "{}")
     except ValueError:
         return None
     text = _allowed_text(operation, allowed)
@@ -270,7 +270,7 @@ def _allow_listed_get(query_string: bytes, allowed: dict[str, str]) -> bytes | N
 def _allow_listed(body: bytes, allowed: dict[str, str]) -> bytes | None:
     """The body to run (a hash-only request gets its text filled in), or None when not allow-listed."""
     try:
-        payload: Any = json.loads(body) if body else {}
+        payload: Any = jsoncodec.loads(body) if body else {}
     except ValueError:
         return None
     for operation in payload if isinstance(payload, list) else [payload]:

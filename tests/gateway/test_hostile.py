@@ -214,6 +214,47 @@ def test_json_bodies_that_are_not_graphql_requests_are_refused_with_a_code(gatew
     assert vendor_calls(sandbox) == 0
 
 
+DEEP = 100_000  # far past both orjson's nesting limit (1024) and Python's recursion limit
+
+
+@pytest.mark.parametrize("body", [
+    b'{"query":"{ vendors { vendor } }\xff"}',  # not UTF-8
+    b'{"query":"{ vendors { vendor } }", "variables": {"n": "\xc3\x28"}}',
+    b"[" * DEEP,
+    b"[" * 2000 + b"]" * 2000,  # JSON, but nested past what either parser reads
+    b'{"query": "{ vendors { vendor } }", "variables": {"n": ' + b"[" * DEEP + b"]" * DEEP + b"}}",
+], ids=["invalid-utf8", "invalid-utf8-in-variables", "unclosed-deep", "closed-deep", "deep-variables"])
+def test_a_body_no_json_parser_reads_is_a_bad_request_not_a_crash(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                                   body: bytes) -> None:
+    """Bytes that are not UTF-8, or nesting deeper than the parsers go, were a plain-text 500 and a traceback
+    in the log (UnicodeDecodeError, RecursionError): they are a body that is not JSON, refused like any other."""
+    logged = len(gateway.logs())
+    response = httpx.post(f"{gateway.url}/graphql", content=body, timeout=30,
+                          headers={**gateway.bearer(), "content-type": "application/json"})
+    assert response.status_code == 400, response.text[:500]
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "BAD_REQUEST", "requestId": response.headers["x-request-id"]}, error
+    assert "Traceback" not in gateway.logs()[logged:]
+    assert vendor_calls(sandbox) == 0
+
+
+@pytest.mark.parametrize("name", ["variables", "extensions"])
+@pytest.mark.parametrize("raw", ["[" * 3000, "[" * 3000 + "]" * 3000], ids=["unclosed-deep", "closed-deep"])
+def test_get_parameters_nested_past_the_parsers_are_named(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                          name: str, raw: str) -> None:
+    """As a body: a GET's variables or extensions nested deeper than the parsers go are not JSON it can read
+    (3000 levels: the server refuses a query string much longer than 16 KB before the gateway sees it)."""
+    logged = len(gateway.logs())
+    response = httpx.get(f"{gateway.url}/graphql", headers=gateway.bearer(), timeout=30,
+                         params={"query": "{ vendors { vendor } }", name: raw})
+    assert response.status_code == 400, response.text[:500]
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "BAD_REQUEST", "requestId": response.headers["x-request-id"]}, error
+    assert error["message"] == f"the {name} parameter is not valid JSON"
+    assert "Traceback" not in gateway.logs()[logged:]
+    assert vendor_calls(sandbox) == 0
+
+
 @pytest.fixture(scope="module")
 def production_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         GatewayProcess]:
@@ -267,6 +308,22 @@ def test_production_accepts_persisted_operations_over_get(production_gateway: Ga
                    {"extensions": json.dumps({"persistedQuery": {"sha256Hash": "0" * 64}})}):
         other = httpx.get(url, headers=headers, timeout=30, params=params)
         assert other.status_code == 400 and other.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED"
+
+
+def test_production_refuses_what_no_json_parser_reads_as_not_allowed(production_gateway: GatewayProcess) -> None:
+    """The allow-list reads the body (and a GET's extensions) before anything else: nesting past the parsers
+    was a plain-text 500 there too, and is an operation it cannot find on the list."""
+    url, headers = f"{production_gateway.url}/graphql", production_gateway.bearer(subject="deep-json")
+    logged = len(production_gateway.logs())
+    answers = [httpx.post(url, content=b"[" * DEEP, headers={**headers, "content-type": "application/json"},
+                          timeout=30),
+               httpx.post(url, content=b'{"query":"{ terms(currentTermOffset: 0) { id } }\xff"}', timeout=30,
+                          headers={**headers, "content-type": "application/json"}),
+               httpx.get(url, headers=headers, timeout=30, params={"extensions": "[" * 3000})]
+    for answer in answers:
+        assert answer.status_code == 400, answer.text[:500]
+        assert answer.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED", answer.text
+    assert "Traceback" not in production_gateway.logs()[logged:]
 
 
 def test_production_mode_without_an_allow_list_hides_introspection_and_suggestions(

@@ -104,6 +104,36 @@ def test_a_socket_authenticates_once_or_is_refused(gateway: GatewayProcess, sand
     assert errors[0]["extensions"]["code"] == "FORBIDDEN" and errors[0]["extensions"]["scope"] == "enrollments:write"
 
 
+@pytest.mark.parametrize("message", ["[" * 100_000, "[" * 2000 + "]" * 2000,
+                                     '{"type": "ping", "payload": ' + "[" * 2000 + "]" * 2000 + "}"],
+                         ids=["unclosed-deep", "closed-deep", "deep-payload"])
+def test_a_message_nested_past_the_parsers_closes_the_socket_as_invalid(gateway: GatewayProcess,
+                                                                        message: str) -> None:
+    """graphql-transport-ws closes a socket whose message is not JSON with 4400: one nested deeper than the parsers
+    go is not JSON they can read (it was a RecursionError, a traceback in the log and a socket dropped unclosed)."""
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+    logged = len(gateway.logs())
+    with connect(url, subprotocols=["graphql-transport-ws"], max_size=None) as ws:  # type: ignore[list-item]
+        ws.send(json.dumps({"type": "connection_init", "payload": gateway.bearer()}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "connection_ack"
+        ws.send(message)
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400, closed.value
+    assert "Traceback" not in gateway.logs()[logged:]
+
+
+def test_the_legacy_protocol_skips_a_message_nested_past_the_parsers(gateway: GatewayProcess) -> None:
+    """graphql-ws (the older protocol) ignores a message that is not JSON, and so one nested too deeply."""
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+    logged = len(gateway.logs())
+    with connect(url, subprotocols=["graphql-ws"], max_size=None) as ws:  # type: ignore[list-item]
+        ws.send("[" * 100_000)
+        ws.send(json.dumps({"type": "connection_init", "payload": gateway.bearer()}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "connection_ack"
+    assert "Traceback" not in gateway.logs()[logged:]
+
+
 def test_the_legacy_protocol_says_why_a_socket_is_refused(gateway: GatewayProcess) -> None:
     """graphql-ws (the older protocol) carries a refusal's payload: coded, with a request id like every error."""
     url = gateway.url.replace("http://", "ws://") + "/graphql"
