@@ -11,7 +11,7 @@ from functools import partial
 from typing import Annotated, Any, Literal, cast
 
 import strawberry
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from graphql import GraphQLUnionType
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -131,8 +131,23 @@ def build_schema(access: AccessSettings | None = None,
     return schema
 
 
+class RequestAdapter(StarletteRequestAdapter):
+    """The request as Strawberry reads it, its media type in lower case: media types are case-insensitive
+    (RFC 9110), and Strawberry compares them as sent, so ``APPLICATION/JSON`` was an unsupported content type."""
+
+    @property
+    def content_type(self) -> str | None:
+        sent = super().content_type
+        if sent is None:
+            return None
+        media_type, semicolon, parameters = sent.partition(";")
+        return media_type.strip().lower() + semicolon + parameters
+
+
 class CampusGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL app with our per-request context: fresh loaders, a call budget, a request id."""
+
+    request_adapter_class = RequestAdapter
 
     def __init__(self, schema: strawberry.Schema, upstreams: Upstreams, crosswalk: Crosswalk,
                  settings: Settings, graphiql_headers: graphiql.HeaderSource | None = None) -> None:
@@ -176,7 +191,7 @@ class CampusGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             if exc.reason != "Unsupported content type":
                 raise
-            sent = request.content_type or "none"
+            sent = request.headers.get("content-type") or "none"  # as sent, not as lower-cased for Strawberry
             raise HTTPException(400, f"unsupported content type ({sent}): send the request as JSON, with "
                                      "Content-Type: application/json") from None
 

@@ -146,7 +146,7 @@ def test_an_empty_batch_is_a_bad_request(gateway: GatewayProcess, sandbox: Sandb
     assert vendor_calls(sandbox) == 0
 
 
-@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", None])
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", "TEXT/Plain", None])
 def test_a_body_not_sent_as_json_is_told_to_be(gateway: GatewayProcess, sandbox: SandboxProcess,
                                                content_type: str | None) -> None:
     """`curl -d '{"query": …}'` without `-H 'content-type: application/json'` sends a form: the answer names
@@ -160,3 +160,13 @@ def test_a_body_not_sent_as_json_is_told_to_be(gateway: GatewayProcess, sandbox:
     assert error["message"] == (f"unsupported content type ({content_type or 'none'}): send the request as JSON, "
                                 "with Content-Type: application/json")
     assert vendor_calls(sandbox) == 0
+
+
+@pytest.mark.parametrize("content_type", ["APPLICATION/JSON", "Application/Json; charset=UTF-8",
+                                          "application/json; charset=utf-8", "application/JSON;charset=utf-8"])
+def test_the_json_media_type_is_read_in_any_case(gateway: GatewayProcess, content_type: str) -> None:
+    """Media types are case-insensitive (RFC 9110): `APPLICATION/JSON` was refused as an unsupported content type."""
+    response = httpx.post(f"{gateway.url}/graphql", content=b'{"query": "{ vendors { vendor } }"}', timeout=30,
+                          headers={**gateway.bearer(), "content-type": content_type})
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["vendors"], response.text
