@@ -131,6 +131,16 @@ def build_schema(access: AccessSettings | None = None,
     return schema
 
 
+# A request's fields and what each may be besides null, worded as Strawberry words the three it checks (only in a
+# request that is not a batch: in a batch a wrong type was an uncoded error naming a Python type, or ignored).
+REQUEST_FIELDS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "query": (lambda v: isinstance(v, str), "a string"),
+    "operationName": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),  # '' names no operation
+    "variables": (lambda v: isinstance(v, dict), "an object"),
+    "extensions": (lambda v: isinstance(v, dict), "an object"),
+}
+
+
 class RequestAdapter(StarletteRequestAdapter):
     """The request as Strawberry reads it, its media type in lower case: media types are case-insensitive
     (RFC 9110), and Strawberry compares them as sent, so ``APPLICATION/JSON`` was an unsupported content type."""
@@ -197,8 +207,11 @@ class CampusGraphQL(GraphQL[Context, None]):
 
     def parse_query_params(self, params: Any) -> dict[str, Any]:
         """As Strawberry's, but GET's ``variables`` and ``extensions`` that are not a JSON object are refused
-        naming the parameter (Strawberry's reason spoke of a request body a GET does not have)."""
+        naming the parameter (Strawberry's reason spoke of a request body a GET does not have), and so is an empty
+        ``operationName`` (it was looked for as an operation named '')."""
         parsed = dict(params)
+        if parsed.get("operationName") == "":  # an empty form field: no operation is named ''
+            raise HTTPException(400, "the operationName parameter must not be empty")
         for name in ("variables", "extensions"):
             if not parsed.get(name):
                 continue
@@ -214,12 +227,18 @@ class CampusGraphQL(GraphQL[Context, None]):
     def parse_json(self, data: str | bytes) -> object:
         """A request body (like GET's ``variables`` and ``extensions``) is a JSON object, or for a batch an array
         of them: Strawberry reads any other JSON body with ``.get`` and fails with a 500, so it is refused here
-        as a 400 (BAD_REQUEST, see __call__)."""
+        as a 400 (BAD_REQUEST, see __call__). So is a field of the wrong type (REQUEST_FIELDS) in any of them: an
+        ``operationName`` that is not a string was looked for as an operation of that name."""
         payload = super().parse_json(data)
         if payload == []:  # Strawberry would answer an empty batch with an empty array and a 200
             raise HTTPException(400, "an empty batch: send at least one operation")
-        if not all(isinstance(item, dict) for item in (payload if isinstance(payload, list) else [payload])):
+        items = payload if isinstance(payload, list) else [payload]
+        if not all(isinstance(item, dict) for item in items):
             raise HTTPException(400, "expected a JSON object (or, for a batch, an array of JSON objects)")
+        for item in items:
+            for name, (fits, what) in REQUEST_FIELDS.items():
+                if item.get(name) is not None and not fits(item[name]):
+                    raise HTTPException(400, f"The GraphQL operation's `{name}` must be {what} or null, if provided.")
         return payload
 
     @property

@@ -3,6 +3,7 @@ GraphQL errors like any other: JSON, with a code and the request id, and nothing
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -170,3 +171,48 @@ def test_the_json_media_type_is_read_in_any_case(gateway: GatewayProcess, conten
                           headers={**gateway.bearer(), "content-type": content_type})
     assert response.status_code == 200, response.text
     assert response.json()["data"]["vendors"], response.text
+
+
+QUERY = "{ vendors { vendor } }"
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ({"query": QUERY, "operationName": 5}, "The GraphQL operation's `operationName` must be a non-empty string or "
+                                           "null, if provided."),
+    ({"query": QUERY, "operationName": ["A"]}, "The GraphQL operation's `operationName` must be a non-empty string "
+                                               "or null, if provided."),
+    ({"query": TWO_OPERATIONS, "operationName": ""}, "The GraphQL operation's `operationName` must be a non-empty "
+                                                     "string or null, if provided."),
+    ({"query": 5}, "The GraphQL operation's `query` must be a string or null, if provided."),
+    ({"query": [QUERY]}, "The GraphQL operation's `query` must be a string or null, if provided."),
+    ({"query": QUERY, "variables": [1]}, "The GraphQL operation's `variables` must be an object or null, if "
+                                         "provided."),
+    ({"query": QUERY, "extensions": "x"}, "The GraphQL operation's `extensions` must be an object or null, if "
+                                          "provided."),
+])
+def test_request_fields_of_the_wrong_type_are_named(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                    body: dict[str, Any], reason: str) -> None:
+    """`"operationName": 5` was looked for as an operation named '5' (OPERATION_RESOLUTION_FAILURE); in a batch, a
+    `query` or `variables` of the wrong type was an uncoded error naming a Python type, and `extensions` of the
+    wrong type were ignored. Each is refused naming the field, alone or in a batch."""
+    for sent in (body, [{"query": QUERY}, body]):
+        error = send(gateway, json.dumps(sent).encode(), 400)["errors"][0]
+        assert error["extensions"]["code"] == "BAD_REQUEST", (sent, error)
+        assert error["message"] == reason, (sent, error)
+    assert vendor_calls(sandbox) == 0
+
+
+def test_an_operation_name_that_is_null_or_left_out_is_no_name(gateway: GatewayProcess) -> None:
+    for body in ({"query": QUERY, "operationName": None}, {"query": QUERY}):
+        answer = httpx.post(f"{gateway.url}/graphql", json=body, headers=gateway.bearer(), timeout=30)
+        assert answer.status_code == 200 and answer.json()["data"]["vendors"], answer.text
+    by_get = httpx.get(f"{gateway.url}/graphql", params={"query": QUERY}, headers=gateway.bearer(), timeout=30)
+    assert by_get.status_code == 200 and by_get.json()["data"]["vendors"], by_get.text
+
+
+def test_an_empty_operation_name_parameter_is_named(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """`?operationName=` (an empty form field) was looked for as an operation named ''."""
+    error = send(gateway, {"query": TWO_OPERATIONS, "operationName": ""}, 400, method="GET")["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST", error
+    assert error["message"] == "the operationName parameter must not be empty"
+    assert vendor_calls(sandbox) == 0
