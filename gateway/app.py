@@ -135,7 +135,7 @@ def build_schema(access: AccessSettings | None = None,
 # request that is not a batch: in a batch a wrong type was an uncoded error naming a Python type, or ignored).
 REQUEST_FIELDS: dict[str, tuple[Callable[[object], bool], str]] = {
     "query": (lambda v: isinstance(v, str), "a string"),
-    "operationName": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),  # '' names no operation
+    "operationName": (lambda v: isinstance(v, str), "a string"),
     "variables": (lambda v: isinstance(v, dict), "an object"),
     "extensions": (lambda v: isinstance(v, dict), "an object"),
 }
@@ -207,11 +207,11 @@ class CampusGraphQL(GraphQL[Context, None]):
 
     def parse_query_params(self, params: Any) -> dict[str, Any]:
         """As Strawberry's, but GET's ``variables`` and ``extensions`` that are not a JSON object are refused
-        naming the parameter (Strawberry's reason spoke of a request body a GET does not have), and so is an empty
-        ``operationName`` (it was looked for as an operation named '')."""
+        naming the parameter (Strawberry's reason spoke of a request body a GET does not have). An empty
+        ``operationName`` names no operation (an empty form field; it was looked for as an operation named '')."""
         parsed = dict(params)
-        if parsed.get("operationName") == "":  # an empty form field: no operation is named ''
-            raise HTTPException(400, "the operationName parameter must not be empty")
+        if parsed.get("operationName") == "":
+            del parsed["operationName"]
         for name in ("variables", "extensions"):
             if not parsed.get(name):
                 continue
@@ -236,6 +236,8 @@ class CampusGraphQL(GraphQL[Context, None]):
         if not all(isinstance(item, dict) for item in items):
             raise HTTPException(400, "expected a JSON object (or, for a batch, an array of JSON objects)")
         for item in items:
+            if item.get("operationName") == "":  # names no operation, as null does (some clients send it so)
+                item["operationName"] = None
             for name, (fits, what) in REQUEST_FIELDS.items():
                 if item.get(name) is not None and not fits(item[name]):
                     raise HTTPException(400, f"The GraphQL operation's `{name}` must be {what} or null, if provided.")

@@ -62,8 +62,8 @@ ERROR_CODES: dict[str, str] = {
                                     "`operationName`, a name the document lacks, or none at all (HTTP 400)",
     "BAD_REQUEST": "the request is not a GraphQL request: no query, a body that is not JSON (or not UTF-8, or nested "
                    "too deeply to read) or not a JSON object (an array of them for a batch, not an empty one), a "
-                   "`query`, `operationName`, `variables` or `extensions` of the wrong type (or an empty "
-                   "`operationName`), a content type other than `application/json`, a mutation sent with GET, a "
+                   "`query`, `operationName`, `variables` or `extensions` of the wrong type, a content type other than "
+                   "`application/json`, a mutation sent with GET, a "
                    "subscription sent over HTTP rather than the WebSocket (HTTP 400), or a method other than GET and "
                    "POST (HTTP 405)",
     "INTERNAL_ERROR": "an unexpected failure; the log has the details under the request id",
