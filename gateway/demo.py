@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -16,12 +18,26 @@ from gateway.logs import configure
 from gateway.sandbox import credentials as creds
 from gateway.sandbox.runner import SandboxConfig, serve
 from gateway.sandbox.simulator import SandboxOptions
-from gateway.settings import Settings
+from gateway.settings import Settings, SettingsError
+
+# What the demo wires to its sandbox: taken from the environment, these would point the gateway elsewhere.
+WIRED = frozenset(f"CAMPUSGRAPH_{vendor}_{name}" for vendor, names in (
+    ("STELLIC", ("BASE_URL", "TOKEN")), ("HUBMIS", ("BASE_URL", "CLIENT_ID", "CLIENT_SECRET", "REALM")),
+    ("DARTMOUTH", ("BASE_URL", "API_KEY"))) for name in names)
 
 
-def sandbox_settings(config: SandboxConfig, **overrides: object) -> Settings:
-    """Gateway settings pointing at a running sandbox: only base URLs and credentials differ from production."""
+def from_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The ``CAMPUSGRAPH_*`` settings a demo takes from its environment: any but the vendors' base URLs and
+    credentials, which are the sandbox's (``CAMPUSGRAPH_CALL_BUDGET=20 make demo``)."""
+    return {k: v for k, v in environ.items() if k.startswith("CAMPUSGRAPH_") and k not in WIRED}
+
+
+def sandbox_settings(config: SandboxConfig, environ: Mapping[str, str] | None = None,
+                     **overrides: object) -> Settings:
+    """Gateway settings pointing at a running sandbox: only base URLs and credentials differ from production.
+    ``environ``: ``CAMPUSGRAPH_*`` settings to take besides (``from_environment``); ``overrides`` win over both."""
     env = {
+        **from_environment(environ or {}),
         "CAMPUSGRAPH_STELLIC_BASE_URL": config.base_url("stellic"),
         "CAMPUSGRAPH_STELLIC_TOKEN": creds.STELLIC_PAT,
         "CAMPUSGRAPH_HUBMIS_BASE_URL": config.base_url("hubmis"),
@@ -41,6 +57,14 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
     config = SandboxConfig(students=students, today=today, options=SandboxOptions(latency_ms=latency_ms))
     if sandbox_ports:
         config = replace(config, ports=sandbox_ports)
+    # New for every demo run, so its tokens open only this demo; unless one is set, for `campusgraph token` to mint
+    # tokens this demo takes (with the scopes a test needs, say).
+    dev_key = os.environ.get("CAMPUSGRAPH_AUTH_DEV_KEY") or secrets.token_urlsafe(48)
+    try:
+        settings = sandbox_settings(config, os.environ, auth_dev_key=dev_key)
+    except SettingsError as problem:  # a CAMPUSGRAPH_* setting from the environment: said before anything starts
+        print(f"campusgraph demo: {problem}", flush=True)
+        return 2
     ready = asyncio.Event()
 
     def sandbox_ready(text: str) -> None:
@@ -55,8 +79,6 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
         exc = sandbox.exception()
         print(f"campusgraph demo: {exc}" if exc else "campusgraph demo: the sandbox stopped", flush=True)
         return 2
-    dev_key = secrets.token_urlsafe(48)  # new for every demo run: its tokens open only this demo
-    settings = sandbox_settings(config, auth_dev_key=dev_key)
     assert settings.access.tokens is not None
     full = settings.access.tokens.mint("demo-admin", list(SCOPES))
     basic = settings.access.tokens.mint("demo-basic", list(BASIC_SCOPES))

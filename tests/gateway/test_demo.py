@@ -57,3 +57,40 @@ def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+def test_the_demo_takes_campusgraph_settings_from_its_environment() -> None:
+    """`CAMPUSGRAPH_CALL_BUDGET=3 make demo` runs the demo with that budget, and with CAMPUSGRAPH_AUTH_DEV_KEY set
+    `campusgraph token` mints tokens it takes; the vendors' base URLs stay the sandbox's."""
+    port = free_port()
+    sandbox_ports = [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port",
+                                                                                      str(free_port()))]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CAMPUSGRAPH_AUTH_DEV_KEY": "k" * 40, "CAMPUSGRAPH_CALL_BUDGET": "3",
+           "CAMPUSGRAPH_DARTMOUTH_BASE_URL": "http://127.0.0.1:9"}  # not the sandbox's: left out
+    proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--students", "120",
+                             *sandbox_ports], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        assert proc.stdout is not None
+        while time.monotonic() < deadline and not any("basic read scopes" in line for line in lines[:-1]):
+            lines.append(proc.stdout.readline())
+        minted = subprocess.run([sys.executable, "-m", "gateway.cli", "token", "--all-scopes"], env=env,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        token = minted.split("Bearer ")[-1].strip()
+        answer = httpx.post(f"http://127.0.0.1:{port}/graphql", headers={"Authorization": f"Bearer {token}"},
+                            json={"query": "{ students(first: 5) { edges { node { netid holds { code } } } } }"},
+                            timeout=30).json()
+        assert len(answer["data"]["students"]["edges"]) == 5, answer  # Dartmouth answered: the sandbox's
+        assert {e["extensions"]["code"] for e in answer["errors"]} == {"UPSTREAM_BUDGET_EXCEEDED"}, answer
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_a_bad_setting_in_the_environment_stops_the_demo_with_its_reason() -> None:
+    env = {**os.environ, "CAMPUSGRAPH_AUTH_DEV_KEY": "short"}
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--port", str(free_port())], env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and "CAMPUSGRAPH_AUTH_DEV_KEY: must be at least 32 characters" in done.stdout, done
+    assert "Traceback" not in done.stdout + done.stderr
