@@ -74,8 +74,9 @@ class Minimum:
 
 
 def _advisors(staff: list[dict[str, Any] | None]) -> tuple[int, int]:
-    """Distinct advisors (HUBmis staff, Dartmouth people only): each is one HUBmis staff GET or one
-    Dartmouth people GET, as HUBmis has no multi-id read and Dartmouth people no multi-netid filter."""
+    """Distinct advisors (HUBmis staff, Dartmouth people only). HUBmis has no multi-id read, but its whole staff
+    list fits one page of 100 here (27 at 500 students), so one list call answers every HUBmis advisor; Dartmouth
+    people has no multi-netid filter: one GET each."""
     seen = {(s["netid"], s["hubmisId"]) for s in staff if s}
     in_hubmis = sum(1 for _, hubmis_id in seen if hubmis_id is not None)
     return in_hubmis, len(seen) - in_hubmis
@@ -87,7 +88,7 @@ def student_everything_minimum(result: dict[str, Any], facts: dict[str, Any]) ->
     in_hubmis, dartmouth_only = _advisors([a["staff"] for a in student["advisors"]])
     return Minimum({
         D_STUDENT: 1, D_PERSON: 1 + dartmouth_only, D_HOLDS: 1, D_ENROLLMENTS: 1, D_SECTION: sections,
-        H_STUDENT: 1, H_TIMETABLE: 1, H_STAFF: in_hubmis, S_PROPERTY: 1,
+        H_STUDENT: 1, H_TIMETABLE: 1, H_STAFF_LIST: min(in_hubmis, 1), S_PROPERTY: 1,
     }, 2 if sections or in_hubmis or dartmouth_only else 1, [
         "Dartmouth: the student record (status, class, advisors, detail, GPA), the person (names, email), "
         "holds by netid, active enrollments by netid: 4 calls, all at once",
@@ -95,8 +96,9 @@ def student_everything_minimum(result: dict[str, Any], facts: dict[str, Any]) ->
         f"{sections} GETs after the enrollments answer (level 2)",
         "HUBmis: the student by id (form, year group) and the timetable, at once; the id comes from the "
         "crosswalk's in-process index (no call)",
-        f"advisors: {in_hubmis} HUBmis staff GET(s) and {dartmouth_only} Dartmouth people GET(s), after the "
-        "student record names them (level 2)",
+        f"advisors: {min(in_hubmis, 1)} HUBmis staff list call (the whole list is one page) for {in_hubmis} "
+        f"HUBmis advisor(s) and {dartmouth_only} Dartmouth people GET(s), after the student record names them "
+        "(level 2)",
         "Stellic: the engagement score GET also proves the student is in Stellic (404 otherwise): 1 call",
     ])
 
@@ -107,15 +109,16 @@ def fifty_students_minimum(result: dict[str, Any], facts: dict[str, Any]) -> Min
     in_hubmis, dartmouth_only = _advisors([a["staff"] for node in nodes for a in node["advisors"]])
     return Minimum({
         D_STUDENTS: 1, D_PERSON: n + dartmouth_only, D_HOLDS: n, D_ENROLLMENTS: n, D_SECTION: 0,
-        H_STAFF: in_hubmis,
+        H_STAFF_LIST: min(in_hubmis, 1),
     }, 2, [
         "Dartmouth: one page of 50 students (it carries each student's advisors)",
         f"Dartmouth: first names, holds and enrollments take one call per student each ({n} x 3): people, "
         "holds and enrollments filter on one netid at a time (filters AND together, no IN)",
         "section code: every enrollment row already carries its section's subject, course and section "
         "number, so no section read is needed",
-        f"advisors: {in_hubmis} distinct HUBmis staff GETs and {dartmouth_only} Dartmouth people GETs "
-        "(advisors not in HUBmis), at the same level as the per-student calls",
+        f"advisors: {in_hubmis} distinct HUBmis staff from one staff list call (HUBmis has no multi-id read, but "
+        f"its whole staff list is one page), and {dartmouth_only} Dartmouth people GETs (advisors not in HUBmis), "
+        "at the same level as the per-student calls",
     ])
 
 

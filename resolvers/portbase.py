@@ -40,7 +40,7 @@ class PortBase:
         self.ferpa = crosswalk.ferpa
         self.hubmis_index, self.hubmis_staff_index = crosswalk.hubmis_students, crosswalk.hubmis_staff
         self.stellic_index = crosswalk.stellic
-        self.loaders = Loaders(upstreams, self.dartmouth, batching)
+        self.loaders = Loaders(upstreams, self.dartmouth, batching, staff_index=self.hubmis_staff_index)
         self._reads_ahead: set[asyncio.Future[Any]] = set()
         # Vendors that failed under a field that still answered with what the others gave (its path and the
         # failure): gateway.errors.ErrorFormatter reports each as an error at that path.

@@ -47,8 +47,13 @@ from gateway.vendors.stats import UpstreamStats
 # often than the school's structure, and every call spends the scarce rate budget.
 TTL_PEOPLE_S = 300.0
 TTL_STRUCTURE_S = 3600.0
+STAFF_DIRECTORY_PAGE = 100  # HUBmis' largest page
 
 T = TypeVar("T")
+
+
+def _staff_by_id(body: Any) -> dict[int, HubmisStaff]:
+    return {staff.id: staff for staff in (HubmisStaff.from_payload(item) for item in envelope(body))}
 
 
 class HubmisClient(VendorClient):
@@ -185,6 +190,12 @@ class HubmisClient(VendorClient):
     async def get_staff(self, staff_id: int) -> HubmisStaff:
         """``GET /api/v1/staff/{id}``."""
         return await self._one(routes.GET_STAFF, HubmisStaff.from_payload, {"id": staff_id})
+
+    async def staff_directory(self) -> dict[int, HubmisStaff]:
+        """``GET /api/v1/staff``'s first page of ``STAFF_DIRECTORY_PAGE`` (HUBmis' largest), unfiltered, by id:
+        every member of staff while HUBmis lists no more, in one cached call (``resolvers.loaders``)."""
+        params = {"page[number]": 1, "page[size]": STAFF_DIRECTORY_PAGE}
+        return (await self.get(routes.LIST_STAFF, params=params, ttl=TTL_PEOPLE_S)).parse(_staff_by_id)
 
     async def list_staff(self, filters: Filters = None, *, search: str | None = None, sort: Sort = None,
                          limit: int | None = None, **more: Any) -> list[HubmisStaff]:
