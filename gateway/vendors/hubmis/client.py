@@ -63,11 +63,15 @@ class HubmisClient(VendorClient):
     def __init__(self, config: HubmisConfig, *, cache: ResponseCache, stats: UpstreamStats | None = None,
                  redis: Redis | None = None, redis_link: RedisLink | None = None) -> None:
         rate: RateBudget
+        # From taking its token to its answer a call waits at most a timeout for the breaker, one for a token
+        # and one for HUBmis: the bucket then knows which calls HUBmis' X-RateLimit-Remaining may not count yet.
+        in_flight_s = 3 * config.http.timeout_s
         if redis is not None:
             rate = RedisBucket(redis, f"cg:rate:hubmis:{config.realm}:{config.client_id}",
-                               config.rate_limit_bucket, config.rate_limit_refill_s, link=redis_link)
+                               config.rate_limit_bucket, config.rate_limit_refill_s, link=redis_link,
+                               in_flight_s=in_flight_s)
         else:
-            rate = LocalBucket(config.rate_limit_bucket, config.rate_limit_refill_s)
+            rate = LocalBucket(config.rate_limit_bucket, config.rate_limit_refill_s, in_flight_s=in_flight_s)
         super().__init__(config.base_url, config.http, cache=cache, stats=stats, rate=rate,
                          variant=f"realm={config.realm};year={config.academic_year_id}")
         self.page_size = config.page_size
