@@ -8,7 +8,7 @@ from schema.node import PageInfo
 from schema.types import Enrollment, Section, Staff, Student
 
 
-@strawberry.type
+@strawberry.type(description="A student in a page of students, with the cursor that continues the list after it.")
 class StudentEdge:
     cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
     node: Student = strawberry.field(description="The student. Source: gateway.")
@@ -24,7 +24,7 @@ class StudentConnection:
                                                          "edges, it leaves out whom the caller may not see (FERPA).")
 
 
-@strawberry.type
+@strawberry.type(description="A member of staff in a page of staff, with the cursor that continues the list after it.")
 class StaffEdge:
     cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
     node: Staff = strawberry.field(description="The staff member. Source: gateway.")
@@ -37,7 +37,7 @@ class StaffConnection:
     total_count: int | None = strawberry.field(description="Null: HUBmis does not report it. Source: HUBmis.")
 
 
-@strawberry.type
+@strawberry.type(description="A section in a page of sections, with the cursor that continues the list after it.")
 class SectionEdge:
     cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
     node: Section = strawberry.field(description="The section. Source: gateway.")
@@ -52,7 +52,8 @@ class SectionConnection:
         description="Sections in the found set. Source: Dartmouth (X-Total-Count).")
 
 
-@strawberry.type
+@strawberry.type(description="An enrollment in a page of enrollments, with the cursor that continues the list "
+                             "after it.")
 class EnrollmentEdge:
     cursor: str = strawberry.field(description="Continues the list right after this edge. Source: gateway.")
     node: Enrollment = strawberry.field(description="The enrollment. Source: gateway.")

@@ -332,6 +332,8 @@ class HoldType:
     category: str | None = strawberry.field(description="Category, e.g. Financial. Source: Dartmouth hold types.")
     resolution: str | None = strawberry.field(description="How to resolve the hold. Source: Dartmouth hold types.")
     resolution_url: str | None = strawberry.field(description="Where to resolve it. Source: Dartmouth hold types.")
+    name: str | None = strawberry.field(default=None, description=(
+        "Short name, e.g. Accounts Receivable. Source: Dartmouth hold types (short_description)."))
 
 
 @entity(description="A hold on a student's record. Source: Dartmouth academic holds (Stellic receives "

@@ -79,7 +79,7 @@ def enrollment_from_dartmouth(e: Any) -> Enrollment:
 
 def hold_type_from_dartmouth(t: Any) -> HoldType:
     return HoldType(id=t.id, description=t.long_description or t.short_description, category=t.category,
-                    resolution=t.resolution, resolution_url=t.resolution_url)
+                    resolution=t.resolution, resolution_url=t.resolution_url, name=t.short_description)
 
 
 def hold_from_dartmouth(h: Any) -> Hold:
@@ -88,6 +88,6 @@ def hold_from_dartmouth(h: Any) -> Hold:
     return Hold(
         id=encode_id("Hold", h.id), key=h.id, netid=h.netid or "", source=Vendor.DARTMOUTH, code=code,
         type_ref=HoldType(id=code, description=h.description or h.short_description, category=None, resolution=None,
-                          resolution_url=None),
+                          resolution_url=None, name=h.short_description),
         note=h.note, url=None, from_date=_day(h.from_date),
     )

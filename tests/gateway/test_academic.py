@@ -108,7 +108,7 @@ def test_a_holds_type_is_the_one_holdtypes_lists(gateway: GatewayProcess, sandbo
     holder = next(h for h in world().holds.values() if "dartmouth" in world().people[h.person_key].vendors)
     gateway.query("query($n: String) { student(netid: $n) { holds { id code } } }", {"n": holder.person_key})
     assert not any("hold_types" in route for route in sandbox.requests("dartmouth")["by_route"])
-    fields = "id description category resolution resolutionUrl"
+    fields = "id name description category resolution resolutionUrl"
     result = gateway.query("query($n: String) { student(netid: $n) { holds { id code type { " + fields + " } } } "
                            "holdTypes { " + fields + " } }", {"n": holder.person_key})
     assert "errors" not in result, result.get("errors")
@@ -116,6 +116,8 @@ def test_a_holds_type_is_the_one_holdtypes_lists(gateway: GatewayProcess, sandbo
     holds = result["data"]["student"]["holds"]
     assert holds and all(h["type"] == listed[h["code"]] for h in holds)
     assert all(h["type"]["category"] and h["type"]["resolution"] for h in holds)
+    assert {t["id"]: t["name"] for t in listed.values()} == {
+        code: t.short_description for code, t in world().hold_types.items()}
     node = gateway.query("query($id: ID!) { node(id: $id) { ... on Hold { type { " + fields + " } } } }",
                          {"id": holds[0]["id"]})
     assert node["data"]["node"]["type"] == holds[0]["type"]
