@@ -194,7 +194,12 @@ class StellicIndex:
 
     async def usernames(self) -> dict[str, str]:
         """Normalised username -> the username as Stellic spells it, from the engagement export."""
-        return {key: row.username for key, row in (await self.rows()).items() if row.username}
+        return self.spellings(await self.rows())
+
+    @staticmethod
+    def spellings(rows: dict[str, StellicEngagementScore]) -> dict[str, str]:
+        """Normalised username -> the username as Stellic spells it, from ``rows``."""
+        return {key: row.username for key, row in rows.items() if row.username}
 
     async def cached(self) -> dict[str, str] | None:
         """The usernames if the export is in the cache now; None without asking Stellic."""

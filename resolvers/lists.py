@@ -127,7 +127,7 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
     Dartmouth's own list answers such a caller. Each row carries the student's engagement score, so a listed
     student's ``stellic { engagementScore }`` (and whether Stellic knows them) costs no call of its own."""
     rows = await port.stellic_index.rows()  # normalised username -> export row
-    spelled = {key: row.username for key, row in rows.items() if row.username}  # as Stellic spells it
+    spelled = port.stellic_index.spellings(rows)  # as Stellic spells it
 
     def key_of(username: str) -> str:
         return port.rules.norm(port.rules.key_for_username(spelled[username]))

@@ -53,10 +53,12 @@ class _Wakeup:
         self._raised = asyncio.Event()
 
     async def sleep(self, wait_s: float) -> None:
-        self._raised.clear()
+        """Up to ``wait_s``, or until ``raised``: one raised before this sleep (while the waiter asked Redis, say)
+        ends it at once, and the waiter looks again, rather than being lost."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(wait_s):
                 await self._raised.wait()
+        self._raised.clear()
 
     def raised(self) -> None:
         self._raised.set()
