@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from schema.node import encode_id
-from tests.gateway.test_mutations_assessment import ENROLLMENT, READ_TASK, SET, poll
+from tests.gateway.test_mutations_assessment import ENROLLMENT, READ_TASK, SET, TASK, poll
+from tests.gateway.test_mutations_exports import EXPORT
 from tests.gateway.writes import mutate, replica
 from tests.gatewayproc import GatewayProcess
 from tests.sandboxproc import SandboxProcess
@@ -38,3 +41,23 @@ def test_a_replica_answers_for_a_task_another_accepted(gateway: GatewayProcess, 
     again = replica.query(READ_TASK, {"id": done["id"]})["data"]["task"]
     assert again == done
     assert sandbox.requests("dartmouth")["total"] == 0  # a finished task is answered from the record
+
+
+def test_a_task_named_twice_in_one_query_is_read_once(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """A front end asking for a task by `node(id:)` and `task(id:)` in one query (or under two aliases) got one
+    vendor poll per field, and once the task had changed, one `updatedAt` per field for the same task, the last
+    of them the one kept. The fields of one request now share one read: one poll, one task."""
+    task = mutate(gateway, EXPORT, {"t": "plan_courses", "p": {"mode": "unmatched"}})["task"]
+    both = (f"query($id: ID!) {{ a: node(id: $id) {{ ... on Task {{ {TASK} }} }} b: task(id: $id) {{ {TASK} }} "
+            f"c: task(id: $id) {{ {TASK} }} }}")
+    polls = "GET /exports/get_export_url/"
+    for expected in ("PENDING", "COMPLETE"):
+        if expected == "COMPLETE":
+            time.sleep(2.0)  # the sandbox's exports take 1.5 s
+        before = sandbox.requests("stellic")["by_route"].get(polls, 0)
+        result = gateway.query(both, {"id": task["id"]})
+        assert "errors" not in result, result["errors"]
+        a, b, c = result["data"].values()
+        assert a == b == c and a["status"] == expected, result["data"]
+        assert sandbox.requests("stellic")["by_route"][polls] == before + 1
+    assert gateway.query(READ_TASK, {"id": task["id"]})["data"]["task"] == a  # what the next poll is told
