@@ -97,9 +97,15 @@ class Upstreams:
         if self.redis is not None:
             await self.redis.aclose()
 
+    def _last_error(self, vendor: str, client: VendorClient) -> dict[str, Any] | None:
+        """The vendor's latest failure, Dartmouth's under either of its credentials."""
+        seen = [c.last_error for c in (client, self.dartmouth_public if vendor == "dartmouth" else None)
+                if c is not None and c.last_error is not None]
+        return max(seen, key=lambda error: float(error["at"]), default=None)
+
     async def status(self) -> list[dict[str, Any]]:
-        """Each vendor as this gateway sees it: session, credentials, breaker, rate budget. The budget is whole
-        requests (the floor of the bucket's tokens, never below 0): the part of the next token that has
+        """Each vendor as this gateway sees it: session, credentials, breaker, rate budget, latest failure. The budget
+        is whole requests (the floor of the bucket's tokens, never below 0): the part of the next token that has
         refilled is no request yet. Every reader (``vendors``, ``/readyz``, ``/metrics``) takes it from here."""
         out = []
         for vendor, client in self.clients.items():
@@ -112,5 +118,6 @@ class Upstreams:
             out.append({
                 "vendor": vendor, "session_open": client.session_open, "credentials_ready": client.auth.ready,
                 "breaker": str(client.breaker.state), "rate_remaining": remaining,
+                "last_error": self._last_error(vendor, client),
             })
         return out

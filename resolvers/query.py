@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -21,7 +22,17 @@ from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
 from schema.node import Node, decode_id
 from schema.tasks import Task
-from schema.types import SECTION_ENROLLMENTS_FIRST, Enrollment, HoldType, Section, Staff, Student, Term, VendorStatus
+from schema.types import (
+    SECTION_ENROLLMENTS_FIRST,
+    Enrollment,
+    HoldType,
+    Section,
+    Staff,
+    Student,
+    Term,
+    VendorFailure,
+    VendorStatus,
+)
 
 # What each root argument is, and whose key or filter it is (GraphiQL shows these beside the fields').
 NODE_ID = arg("A global ID this gateway issued: any record's `id` (the gateway).")
@@ -86,6 +97,13 @@ def _asked_pages(info: Info[Any, Any], name: str, default_first: int) -> list[tu
         if str(first).isdigit():
             pages.append((int(first), field.arguments.get("after")))
     return pages
+
+
+def _failure(error: dict[str, Any] | None) -> VendorFailure | None:
+    if error is None:
+        return None
+    return VendorFailure(code=error["code"], status=error["status"], message=error["message"], route=error["route"],
+                         at=datetime.fromtimestamp(error["at"], UTC))
 
 
 async def _task(info: Info[Any, Any], global_id: str) -> Task | None:
@@ -190,9 +208,10 @@ class Query:
     async def task(self, info: Info[Any, Any], id: Annotated[strawberry.ID, TASK_ID]) -> Task | None:
         return await _task(info, id)
 
-    @strawberry.field(description="Health of each upstream as this gateway sees it: circuit state, rate budget.")
+    @strawberry.field(description="Health of each upstream as this gateway sees it: circuit state, rate budget, last "
+                                  "error. Source: gateway.")
     async def vendors(self, info: Info[Any, Any]) -> list[VendorStatus]:
         return [VendorStatus(vendor=Vendor(s["vendor"]), session_open=s["session_open"],
                              credentials_ready=s["credentials_ready"], circuit=s["breaker"],
-                             rate_remaining=s["rate_remaining"])
+                             rate_remaining=s["rate_remaining"], last_error=_failure(s["last_error"]))
                 for s in await _port(info).up.status()]

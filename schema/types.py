@@ -364,6 +364,19 @@ class Hold(Node):
         return port(info).student_by_netid(self.netid)  # type: ignore[return-value]
 
 
+@strawberry.type(description="A failure of a call to a vendor, as the gateway saw it. Source: gateway.")
+class VendorFailure:
+    code: str = strawberry.field(description="The error code a field reading the vendor got for it "
+                                             "(`extensions.code`), e.g. VENDOR_UNAVAILABLE, VENDOR_RATE_LIMITED. "
+                                             "Source: gateway.")
+    status: int | None = strawberry.field(description="The vendor's HTTP status; null when it did not answer (no "
+                                                      "connection, a timeout). Source: gateway.")
+    message: str = strawberry.field(description="What went wrong, in the gateway's words. Source: gateway.")
+    route: str | None = strawberry.field(description="The vendor route called, e.g. GET /api/students/{netid}. "
+                                                     "Source: gateway (the vendor's route table).")
+    at: datetime = strawberry.field(description="When the gateway saw it. Source: gateway.")
+
+
 @strawberry.type(description="An upstream vendor as this gateway sees it.")
 class VendorStatus:
     vendor: Vendor = strawberry.field(description="The vendor. Source: gateway.")
@@ -376,3 +389,9 @@ class VendorStatus:
         description="Requests left in the client-side rate budget, a whole number (its tokens rounded down); null "
                     "for a vendor without one (only HUBmis has one) or a shared budget that cannot be read. "
                     "Source: gateway.")
+    last_error: VendorFailure | None = strawberry.field(
+        default=None,
+        description="The latest failure of a call to this vendor since this gateway process started: no answer, a "
+                    "5xx, a 429, refused credentials or an answer outside the vendor's contract (not a 404 or a "
+                    "refused input, which are the vendor working, nor a call the gateway held back while the circuit "
+                    "was open). Null when there has been none. Source: gateway.")

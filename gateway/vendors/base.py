@@ -24,8 +24,11 @@ from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import HttpPolicy
 from gateway.vendors.errors import (
     CircuitOpen,
+    VendorAuthError,
     VendorError,
+    VendorForbidden,
     VendorNotFound,
+    VendorProtocolError,
     VendorRateLimited,
     VendorUnavailable,
     WriteOutcomeUnknown,
@@ -73,6 +76,18 @@ class VendorClient:
         self.breaker = CircuitBreaker(http.breaker_failures, http.breaker_reset_s)
         self._retry_tokens = 10.0
         self._session: aiohttp.ClientSession | None = None
+        # The latest failure of an exchange with the vendor (`vendors { lastError }`, /readyz): what it answered
+        # or failed to, not the gateway's own refusals (an open circuit, a spent budget) nor a 404 or 400, which
+        # are the vendor working.
+        self.last_error: dict[str, Any] | None = None
+
+    def _note(self, error: VendorError) -> None:
+        """Remember a failure the vendor showed: no answer, 5xx, 429, refused credentials, an answer out of
+        contract. Its message is the error's own, which holds no credential, URL or body."""
+        if isinstance(error, VendorUnavailable | VendorRateLimited | VendorAuthError | VendorForbidden
+                      | VendorProtocolError):
+            self.last_error = {"code": error.code, "status": error.status, "message": error.message,
+                               "route": error.route, "at": time.time()}
 
     # ---- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -113,13 +128,22 @@ class VendorClient:
                                          form=form)
         except _Transport as exc:
             self._log(route, 0, started, 1, error=str(exc))
-            raise VendorUnavailable(self.vendor, f"credential exchange failed: {exc}", route=route.key) from None
-        self._log(route, reply.status, started, 1)
-        if reply.status < 300 or reply.status == 401:
-            return reply.status, reply.body
-        if reply.status >= 500:
-            raise VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status, route=route.key)
-        raise client_error(self.vendor, route, reply)
+            failed: VendorError = VendorUnavailable(self.vendor, f"credential exchange failed: {exc}", route=route.key)
+        except Malformed as exc:
+            failed = exc
+        else:
+            self._log(route, reply.status, started, 1)
+            if reply.status < 300:
+                return reply.status, reply.body
+            if reply.status == 401:
+                self._note(VendorAuthError(self.vendor, "the vendor refused the gateway's credentials", status=401,
+                                           route=route.key))  # the caller decides what it means; it is a refusal
+                return reply.status, reply.body
+            failed = (VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status,
+                                        route=route.key) if reply.status >= 500 else client_error(self.vendor, route,
+                                                                                                  reply))
+        self._note(failed)
+        raise failed
 
     # ---- the two entry points ---------------------------------------------------------------
     async def get(self, route: Route, *, path: Mapping[str, Any] | None = None, params: Params | None = None,
@@ -238,6 +262,7 @@ class VendorClient:
                                                    f"({exc}); it may or may not have been applied", route=route.key)
                 else:
                     observed = VendorUnavailable(self.vendor, str(exc), route=route.key)
+                self._note(observed)
                 # A write is sent again only where repeating it cannot change the outcome (PUT or DELETE of a
                 # named record); any other write whose answer was lost may or may not have been applied. A read
                 # that timed out is not sent again: its caller has waited the whole timeout already, and the other
@@ -250,9 +275,12 @@ class VendorClient:
                 continue
             except Malformed as exc:
                 self.breaker.record_failure(exc.status, role)
+                self._note(exc)
                 raise
-            except BaseException:
+            except BaseException as exc:
                 self.breaker.release(role)
+                if isinstance(exc, VendorError):  # the credential could not be had (auth.headers)
+                    self._note(exc)
                 raise
             self._log(route, reply.status, started, attempt)
             if reply.status < 400:
@@ -277,6 +305,7 @@ class VendorClient:
                     await self.rate.observe(retry_at=until)
                 observed = VendorRateLimited(self.vendor, "the vendor's rate limit was reached", retry_after_s=wait,
                                              status=429, route=route.key)
+                self._note(observed)
                 if wait <= self.http.max_retry_wait_s:
                     next_role = await self._may_retry(route, attempt, retryable, floor=wait)
                     if next_role is not None:
@@ -287,6 +316,7 @@ class VendorClient:
                 self.breaker.record_failure(reply.status, role)
                 observed = VendorUnavailable(self.vendor, "the vendor failed to answer", status=reply.status,
                                              route=route.key)
+                self._note(observed)
                 next_role = await self._may_retry(route, attempt, retryable, failed=True)
                 if next_role is None:
                     raise observed
@@ -295,6 +325,7 @@ class VendorClient:
             self.breaker.record_success()
             refusal = client_error(self.vendor, route, reply)
             refusal.after_lost_answer = answer_lost and route.method == "DELETE"
+            self._note(refusal)
             raise refusal
 
     async def _admit(self, route: Route, role: Role, observed: VendorError | None) -> Role:

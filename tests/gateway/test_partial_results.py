@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from gateway.sandbox.world import DARTMOUTH, STELLIC
@@ -308,3 +309,37 @@ def test_a_read_that_timed_out_is_not_sent_again(timing_out_gateway: GatewayProc
     assert took < 1.2, took
     time.sleep(1.6)  # the sandbox logs a request once it has answered it
     assert sandbox.requests("stellic")["by_route"] == {"GET /partnerapi/v1/students/{student_username}/{property}": 1}
+
+
+LAST_ERRORS = "{ vendors { vendor circuit lastError { code status message route at } } }"
+
+
+def last_errors(gateway: GatewayProcess) -> dict[str, dict[str, object] | None]:
+    return {v["vendor"]: v["lastError"] for v in gateway.query(LAST_ERRORS)["data"]["vendors"]}
+
+
+def test_vendors_says_what_last_went_wrong_with_each_vendor(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """The sketch's `vendors` is each upstream's "circuit state, rate budget, last error"; ours had no last error,
+    so a status page could tell a vendor was unwell only once its circuit opened. `lastError` is the latest failed
+    call (its code, status and route template); a vendor working, 404s included, leaves it as it was."""
+    netid = linked_student()
+    gateway.query(QUERY, {"n": "warm-up-tokens"})
+    before = last_errors(gateway)
+    sandbox.faults("stellic", outage=True)
+    result = gateway.query(QUERY, {"n": netid})
+    assert {(e["extensions"]["vendor"], e["extensions"]["code"]) for e in result["errors"]} == {
+        ("stellic", "VENDOR_UNAVAILABLE")}
+    after = last_errors(gateway)
+    failure = after["STELLIC"]
+    assert failure is not None and failure != before["STELLIC"]
+    assert (failure["code"], failure["status"]) == ("VENDOR_UNAVAILABLE", 503)
+    assert failure["route"].startswith("GET /partnerapi/v1/students/")  # a route template: no username in it
+    assert failure["message"] == "the vendor failed to answer" and failure["at"] > "2000"
+    assert sandbox.url("stellic") not in json.dumps(after)
+    assert after["DARTMOUTH"] == before["DARTMOUTH"] and after["HUBMIS"] == before["HUBMIS"]
+    sandbox.reset("stellic")
+    assert gateway.query(QUERY, {"n": "no-one-has-this-key"})["data"]["student"] is None  # 404s: vendors working
+    assert last_errors(gateway) == after
+    ready = httpx.get(f"{gateway.url}/readyz", timeout=10).json()
+    (stellic,) = [v for v in ready["vendors"] if v["vendor"] == "stellic"]
+    assert stellic["last_error"]["code"] == "VENDOR_UNAVAILABLE" and stellic["last_error"]["status"] == 503
