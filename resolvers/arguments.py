@@ -9,6 +9,8 @@ list), and a path reads the collection or a record no one has.
 
 from __future__ import annotations
 
+import re
+
 from gateway.errors import GatewayError
 
 
@@ -32,3 +34,16 @@ def check_one_of(name: str, value: str | None, allowed: tuple[str, ...], where: 
     if value is not None and value not in allowed:
         raise GatewayError(f"`{name}`{where} must be one of {', '.join(allowed)}", "BAD_USER_INPUT",
                            argument=name.partition(".")[0])
+
+
+def dartmouth_class_year(value: str | None) -> str | None:
+    """Dartmouth's ``class_year`` is two digits (27 for the class of 2027), and Dartmouth answers any other value
+    with an empty page, which reads as "no such students". A four-digit year is taken as its last two digits, as
+    Dartmouth writes it; anything else is refused as BAD_USER_INPUT."""
+    check_filter("filter.classYear", value)
+    if value is None or re.fullmatch(r"\d{2}", value):
+        return value
+    if re.fullmatch(r"\d{4}", value):
+        return value[2:]
+    raise GatewayError("`filter.classYear` is a class year: two digits as Dartmouth writes it (27) or four (2027)",
+                       "BAD_USER_INPUT", argument="filter")

@@ -17,7 +17,7 @@ from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import TTL_PEOPLE_S
 from gateway.vendors.hubmis.models import HubmisStaff, HubmisStudent
 from gateway.vendors.payload import envelope
-from resolvers.arguments import blank, check_filter, check_one_of
+from resolvers.arguments import blank, check_filter, check_one_of, dartmouth_class_year
 from resolvers.mapping import academic
 from resolvers.paging import Page, dartmouth_page, list_tag, paged
 from resolvers.port import Port
@@ -94,6 +94,7 @@ async def check_dartmouth_student_filter(port: Port, f: StudentFilter) -> None:
 
 async def students(port: Port, source: Vendor, f: StudentFilter, first: int, after: str | None) -> StudentConnection:
     check_student_filter(source, f)
+    class_year = dartmouth_class_year(f.class_year)  # before any call, as every other filter's check
     if source is Vendor.DARTMOUTH:
         await check_dartmouth_student_filter(port, f)
     if source is Vendor.HUBMIS:
@@ -111,7 +112,7 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
     if source is Vendor.STELLIC:
         return await _stellic_students(port, first, after)
     page = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_STUDENTS, _clean({
-        "class_year": f.class_year, "school_id": f.school_id, "student_status_id": f.status_code}),
+        "class_year": class_year, "school_id": f.school_id, "student_status_id": f.status_code}),
         first, after, TTL_STUDENTS_S, DartmouthStudent.from_payload)
     edges = []
     for i, student in enumerate(page.records):

@@ -287,6 +287,24 @@ def test_a_dartmouth_status_or_school_outside_its_value_lists_is_refused(gateway
     assert "GET /api/student_statuses" not in routes and "GET /api/schools" not in routes, routes  # cached
 
 
+def test_a_class_year_of_four_digits_is_dartmouths_two_and_any_other_form_is_refused(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Dartmouth writes class years in two digits and answered "2027" with an empty page, which read as "no such
+    students"."""
+    query = ("query($y: String) { students(filter: {classYear: $y}, first: 3) { totalCount "
+             "edges { node { classYear } } } }")
+    two, four = gateway.query(query, {"y": "27"}), gateway.query(query, {"y": "2027"})
+    assert "errors" not in two and two["data"]["students"]["totalCount"] > 0, two
+    assert four == two
+    sandbox.reset("dartmouth")
+    for bad in ("27 ", "class of 27", "027", "Y27"):
+        result = gateway.query(query, {"y": bad})
+        (error,) = result["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and "`filter.classYear`" in error["message"], result
+        assert error["extensions"]["argument"] == "filter" and result["data"]["students"] is None
+    assert sandbox.requests("dartmouth")["total"] == 0
+
+
 def test_the_students_description_names_every_source_it_accepts(gateway: GatewayProcess) -> None:
     """students(source: STELLIC) lists Stellic's engagement export: the description GraphiQL shows must say so."""
     listed = gateway.query("{ students(source: STELLIC, first: 1) { totalCount } }")
