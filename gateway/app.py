@@ -115,11 +115,13 @@ def build_schema(access: AccessSettings | None = None,
     # linking a federation version every current composer accepts (Strawberry's default, 2.11, is too new for some).
     schema = GatewaySchema(
         query=Query, mutation=Mutation, subscription=Subscription, federation_version=FEDERATION_VERSION,
-        extensions=[*([observer] if observer else []),
+        # Strawberry leaves the operation hooks in reverse order: the observer and the audit, listed before
+        # ErrorFormatter, see the errors as the caller gets them (coded), not the raw exceptions.
+        extensions=[*([observer] if observer else []), AuditExtension,
                     OperationVariables, partial(MaxTokensLimiter, access.limits.max_tokens),
                     partial(CachedParse, cached_parse), OperationSelection, partial(Validation, rules, accepted),
                     # Idempotency before ErrorFormatter: its operation hook then runs last, keeping the result as sent.
-                    Idempotency, ErrorFormatter, AuditExtension],
+                    Idempotency, ErrorFormatter],
         config=StrawberryConfig(disable_field_suggestions=access.production,
                                 batching_config={"max_operations": access.max_batch}))
     directresolvers.install(schema)  # after the scopes: a scoped field keeps Strawberry's whole path

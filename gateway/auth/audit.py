@@ -48,11 +48,11 @@ class AuditExtension(SchemaExtension):
         codes = sorted({(e.extensions or {}).get("code", "INTERNAL_ERROR") for e in errors})
         outcome = "ok" if not errors else ("partial" if getattr(result, "data", None) else "error")
         viewer = context.viewer
-        log.info("audit %s %s by %s", operation.value if operation else "?", self.execution_context.operation_name,
-                 viewer.id, extra={"audit": {
+        name = self.execution_context.operation_name or "anonymous"
+        log.info("audit %s %s by %s", operation.value if operation else "?", name, viewer.id, extra={"audit": {
                      "at": datetime.now(UTC).isoformat(timespec="milliseconds"), "caller": viewer.id,
                      "caller_kind": viewer.kind, "request_id": context.request_id,
-                     "operation": self.execution_context.operation_name or "anonymous",
+                     "operation": name,
                      "operation_type": operation.value if operation else None, "write": is_write,
                      "fields": sorted(trail.fields), "records": sorted(trail.records), "outcome": outcome,
                      "error_codes": codes}})

@@ -199,6 +199,27 @@ def test_every_sensitive_read_and_the_caller_are_in_the_audit_trail(gateway: Gat
     assert netid in mine[-1]["records"] and mine[-1]["outcome"] == "ok" and mine[-1]["request_id"]
 
 
+def test_the_audit_trail_records_the_error_codes_the_caller_got(gateway: GatewayProcess,
+                                                                sandbox: SandboxProcess) -> None:
+    """A vendor failure under a sensitive field was audited as INTERNAL_ERROR: the record was written before the
+    errors were coded, so an auditor read a gateway fault where the caller had been told the vendor failed."""
+    sandbox.faults("stellic", error_rate=1.0, error_status=500)
+    answer = gateway.query('query Engagement { student(netid: "d59951y") { netid stellic { engagementScore } } }')
+    assert [e["extensions"]["code"] for e in answer["errors"]] == ["VENDOR_UNAVAILABLE"], answer
+    request_id = answer["errors"][0]["extensions"]["requestId"]
+    deadline = time.monotonic() + 5
+    while True:
+        records = [json.loads(line)["audit"] for line in Path(gateway.log_path).read_text().splitlines()
+                   if '"campusgraph.audit"' in line]
+        mine = [r for r in records if r["request_id"] == request_id]
+        if mine or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert len(mine) == 1, records[-3:]
+    assert mine[0]["error_codes"] == ["VENDOR_UNAVAILABLE"] and mine[0]["outcome"] == "partial"
+    assert "Student.stellic" in mine[0]["fields"]
+
+
 def test_every_write_is_in_the_audit_trail(gateway: GatewayProcess) -> None:
     """Also a write that reads no sensitive field back (here one the vendor answers with NOT_FOUND)."""
     answer = gateway.post('mutation Release { releaseHold(sisId: "NO-SUCH-HOLD") { success } }',
