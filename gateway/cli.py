@@ -17,11 +17,18 @@ from gateway.sandbox.runner import DEFAULT_PORTS, SandboxConfig
 from gateway.sandbox.simulator import SandboxOptions
 
 
+def _port(raw: str) -> int:
+    """A port to listen on (uvicorn took 99999 and said it was running there)."""
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a port number (1 to 65535)")
+    return int(raw)
+
+
 def _sandbox_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("sandbox", help="run the Stellic, HUBmis and Dartmouth simulators on loopback")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     for vendor, port in DEFAULT_PORTS.items():
-        p.add_argument(f"--{vendor}-port", type=int, default=port, help=f"{vendor} port (default {port})")
+        p.add_argument(f"--{vendor}-port", type=_port, default=port, help=f"{vendor} port (default {port})")
     p.add_argument("--seed", type=int, default=1, help="data seed: the same seed gives the same data")
     p.add_argument("--students", type=int, default=500, help="number of generated students (default 500)")
     p.add_argument("--latency-ms", type=float, default=0.0, help="how long every vendor call takes (ms)")
@@ -155,20 +162,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the gateway from CAMPUSGRAPH_* settings")
     serve.add_argument("--host", default=None, help="listen address (default CAMPUSGRAPH_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default CAMPUSGRAPH_PORT or 8000)")
+    serve.add_argument("--port", type=_port, default=None, help="port (default CAMPUSGRAPH_PORT or 8000)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (share state through Redis)")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
                        help="overrides CAMPUSGRAPH_LOG_LEVEL (default info)")
     _sandbox_parser(sub)
     demo = sub.add_parser("demo", help="run the sandbox and the gateway on 127.0.0.1:8000, wired together")
-    demo.add_argument("--port", type=int, default=8000, help="gateway port (default 8000)")
+    demo.add_argument("--port", type=_port, default=8000, help="gateway port (default 8000)")
     demo.add_argument("--students", type=int, default=500, help="sandbox students (default 500)")
     demo.add_argument("--latency-ms", type=float, default=0.0, help="sandbox latency per vendor call")
     demo.add_argument("--today", type=date.fromisoformat, default=None,
                       help="the date the sandbox's data is built around (default: today); the README's examples "
                            "were written against 2026-11-23")
     for vendor, default_port in DEFAULT_PORTS.items():
-        demo.add_argument(f"--{vendor}-port", type=int, default=default_port,
+        demo.add_argument(f"--{vendor}-port", type=_port, default=default_port,
                           help=f"{vendor} sandbox port (default {default_port})")
     sub.add_parser("schema", help="print the GraphQL schema (SDL)")
     token = sub.add_parser("token", help="mint a development token against CAMPUSGRAPH_AUTH_DEV_KEY")

@@ -204,7 +204,7 @@ class _Reader:
             base_url=self.url("HUBMIS_BASE_URL"), client_id=self.required("HUBMIS_CLIENT_ID"),
             client_secret=Secret(self.required("HUBMIS_CLIENT_SECRET")), realm=self.required("HUBMIS_REALM"),
             academic_year_id=self.get("HUBMIS_ACADEMIC_YEAR_ID", int, None),
-            rate_limit_bucket=self.get("HUBMIS_RATE_LIMIT_BUCKET", _positive(int), 500),
+            rate_limit_bucket=self.get("HUBMIS_RATE_LIMIT_BUCKET", _above_zero(int), 500),
             rate_limit_refill_s=self.get("HUBMIS_RATE_LIMIT_REFILL_S", _above_zero(float), 5.0),
             page_size=self.get("HUBMIS_PAGE_SIZE", _above_zero(int), 100), http=self.http("HUBMIS"))
         dartmouth = DartmouthConfig(
@@ -212,10 +212,10 @@ class _Reader:
             scopes=tuple(self.get("DARTMOUTH_SCOPES", lambda v: v.replace(",", " ").split(), list(DEFAULT_SCOPES))),
             page_size=self.get("DARTMOUTH_PAGE_SIZE", _above_zero(int), 1000), http=self.http("DARTMOUTH"))
         settings = Settings(
-            stellic=stellic, hubmis=hubmis, dartmouth=dartmouth, redis_url=self.raw("REDIS_URL"),
+            stellic=stellic, hubmis=hubmis, dartmouth=dartmouth, redis_url=self.get("REDIS_URL", _redis_url, None),
             cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
             batching_enabled=self.get("BATCHING_ENABLED", _bool, True),
-            port=self.get("PORT", _positive(int), 8000),
+            port=self.get("PORT", port_number, 8000),
             log_level=self.get("LOG_LEVEL", _log_level, "INFO"),
             metrics_enabled=self.get("METRICS_ENABLED", _bool, True),
             otlp_endpoint=self.get("OTLP_ENDPOINT", _endpoint, None),
@@ -253,6 +253,29 @@ def _above_zero(kind: type[T]) -> Callable[[str], T]:
         return value
 
     return parse
+
+
+def port_number(raw: str) -> int:
+    """A TCP port to listen on: uvicorn took 99999 and said it was running there."""
+    value = int(raw)
+    if not 0 < value < 65536:
+        raise ValueError("must be a port number, 1 to 65535")
+    return value
+
+
+def _redis_url(raw: str) -> str:
+    """``redis://host[:port][/db]``: the response cache reads the host, port and db itself, so a URL it cannot read
+    failed at start-up with a traceback, and a scheme it ignores (TLS, a socket) would leave it never answering."""
+    url = urlsplit(raw)
+    if url.scheme != "redis" or not url.hostname:
+        raise ValueError("must be redis://host[:port][/db]")
+    try:
+        url.port  # noqa: B018 - raises on a port that is not a number up to 65535
+    except ValueError:
+        raise ValueError("must be redis://host[:port][/db], with a port number up to 65535") from None
+    if not url.path.strip("/").isdigit() and url.path.strip("/") != "":
+        raise ValueError("must be redis://host[:port][/db], with the db a number")
+    return raw
 
 
 def _environment(raw: str) -> str:

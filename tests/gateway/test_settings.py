@@ -89,3 +89,37 @@ def test_serve_refuses_to_start_on_a_zero_rate_without_a_traceback() -> None:
                           timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert "CAMPUSGRAPH_CALLER_RATE_PER_MIN: must be above 0" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["notaurl", "localhost:6379", "http://redis:6379/0", "redis://redis:6379/cache",
+                                   "redis://redis:99999/0", "redis:///0"])
+def test_a_redis_url_the_gateway_cannot_use_is_a_configuration_problem(value: str) -> None:
+    """`CAMPUSGRAPH_REDIS_URL=notaurl` started `campusgraph serve`, then died in a traceback from the cache."""
+    with pytest.raises(SettingsError, match="CAMPUSGRAPH_REDIS_URL: must be redis://host"):
+        Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_REDIS_URL": value})
+
+
+def test_redis_urls_as_documented_are_taken() -> None:
+    for value in ("redis://redis:6379/0", "redis://127.0.0.1", "redis://:pw@redis:6380/2", "redis://redis:6379/"):
+        assert Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_REDIS_URL": value}).redis_url == value
+
+
+@pytest.mark.parametrize(("name", "value"), [("PORT", "99999"), ("PORT", "0"), ("HUBMIS_RATE_LIMIT_BUCKET", "0")])
+def test_a_port_out_of_range_or_an_empty_hubmis_bucket_is_refused(name: str, value: str) -> None:
+    """Port 99999 started and said "running on http://127.0.0.1:99999"; a HUBmis bucket of 0 let no HUBmis call
+    go, ever (every HUBmis field VENDOR_RATE_LIMITED after a wait, the crosswalk's index never built)."""
+    with pytest.raises(SettingsError, match=f"CAMPUSGRAPH_{name}: must be"):
+        Settings.from_env({**SANDBOX_ENV, f"CAMPUSGRAPH_{name}": value})
+
+
+def test_serve_refuses_a_malformed_redis_url_and_port_listing_both_without_a_traceback() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSGRAPH_")}
+    env.update({**SANDBOX_ENV, "CAMPUSGRAPH_REDIS_URL": "notaurl", "CAMPUSGRAPH_PORT": "99999"})
+    proc = subprocess.run([sys.executable, "-m", "gateway.cli", "serve"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "CAMPUSGRAPH_REDIS_URL: must be redis://host" in proc.stderr and "Traceback" not in proc.stderr
+    assert "CAMPUSGRAPH_PORT: must be a port number" in proc.stderr
+    refused = subprocess.run([sys.executable, "-m", "gateway.cli", "serve", "--port", "99999"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "not a port number" in refused.stderr, refused.stderr
