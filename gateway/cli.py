@@ -150,7 +150,12 @@ def _run_apikey(args: argparse.Namespace) -> int:
     import json
 
     from gateway.auth.apikeys import new_key
+    from gateway.auth.viewer import SCOPES
 
+    unknown = sorted(set(args.scopes) - SCOPES.keys())
+    if unknown:  # its entry would stop `campusgraph serve` from starting (CAMPUSGRAPH_AUTH_API_KEYS: unknown scopes)
+        print(f"campusgraph apikey: unknown scopes {unknown}; give --scopes from {sorted(SCOPES)}", file=sys.stderr)
+        return 2
     key, entry = new_key(args.id, list(args.scopes))
     print(f"API key (give it to the caller; it is not stored): {key}")
     print(f"entry for CAMPUSGRAPH_AUTH_API_KEYS: {json.dumps(entry)}")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +16,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from gateway.auth.apikeys import new_key
+from gateway.auth.apikeys import new_key, parse_api_keys
 from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC
 from tests.gateway.test_students import linked_student, world
 from tests.gatewayproc import GatewayProcess, sandbox_env
@@ -74,6 +78,20 @@ def idp_gateway(sandbox_process: SandboxProcess, tmp_path_factory: pytest.TempPa
     proc = GatewayProcess(env).start()
     yield proc, private, key
     proc.stop()
+
+
+def test_campusgraph_apikey_makes_only_entries_the_gateway_takes() -> None:
+    """`campusgraph apikey x --scopes students:reed` printed a key and an entry which then stopped `campusgraph
+    serve` from starting (unknown scopes), after the key had been handed to the caller."""
+    run = partial(subprocess.run, capture_output=True, text=True, timeout=60,
+                  env={k: v for k, v in os.environ.items() if not k.startswith("CAMPUSGRAPH_")})
+    typo = run([sys.executable, "-m", "gateway.cli", "apikey", "registrar-sync", "--scopes", "students:reed"])
+    assert typo.returncode == 2 and "students:reed" in typo.stderr and "cgk_" not in typo.stdout, typo
+    made = run([sys.executable, "-m", "gateway.cli", "apikey", "registrar-sync", "--scopes", "students:read",
+                "stellic:write"])
+    assert made.returncode == 0, made.stderr
+    entry = made.stdout.split("entry for CAMPUSGRAPH_AUTH_API_KEYS: ", 1)[1]
+    assert parse_api_keys(f"[{entry}]")[0].scopes == {"students:read", "stellic:write"}
 
 
 def test_identity_provider_tokens_and_api_keys(idp_gateway: tuple[GatewayProcess, rsa.RSAPrivateKey, str],
