@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import secrets
+import socket
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -65,6 +66,17 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
     except SettingsError as problem:  # a CAMPUSGRAPH_* setting from the environment: said before anything starts
         print(f"campusgraph demo: {problem}", flush=True)
         return 2
+    # The gateway's port is taken before anything starts, so one in use is said in a line, as a sandbox port is
+    # (uvicorn, binding it itself, ended the whole demo in a SystemExit with the sandbox's traceback).
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(("127.0.0.1", port))
+    except OSError as taken:
+        listener.close()
+        print(f"campusgraph demo: cannot listen on 127.0.0.1:{port} for the gateway: {taken.strerror} "
+              "(another demo running? give another --port)", flush=True)
+        return 2
     ready = asyncio.Event()
 
     def sandbox_ready(text: str) -> None:
@@ -78,6 +90,7 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
         waiting.cancel()
         exc = sandbox.exception()
         print(f"campusgraph demo: {exc}" if exc else "campusgraph demo: the sandbox stopped", flush=True)
+        listener.close()
         return 2
     assert settings.access.tokens is not None
     full = settings.access.tokens.mint("demo-admin", list(SCOPES))
@@ -87,7 +100,7 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
     app = create_app(settings, graphiql_headers=lambda: {
         "Authorization": f"Bearer {tokens.mint('demo-admin', list(SCOPES))}"})
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    gateway = asyncio.create_task(server.serve())
+    gateway = asyncio.create_task(server.serve(sockets=[listener]))
     while not server.started and not gateway.done():  # noqa: ASYNC110 - uvicorn exposes no started event
         await asyncio.sleep(0.05)
     print(f"\ncampusgraph gateway ready: GraphiQL at http://127.0.0.1:{port}/graphql "
@@ -99,6 +112,7 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
         await gateway
         return 0
     finally:
+        listener.close()
         sandbox.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sandbox

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -94,3 +95,24 @@ def test_a_bad_setting_in_the_environment_stops_the_demo_with_its_reason() -> No
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "CAMPUSGRAPH_AUTH_DEV_KEY: must be at least 32 characters" in done.stdout, done
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_gateway_port_in_use_stops_the_demo_with_its_reason() -> None:
+    """`make demo` beside a running one printed the sandbox's banner, then a SystemExit and the sandbox's traceback,
+    exiting 3; a sandbox port in use was already said in one line."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    sandbox_ports = [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port",
+                                                                                      str(free_port()))]
+    try:
+        done = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--students", "20",
+                               *sandbox_ports], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    finally:
+        taken.close()
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert f"campusgraph demo: cannot listen on 127.0.0.1:{port}" in done.stdout, output
+    assert "Traceback" not in output and "GraphiQL at" not in output
