@@ -54,7 +54,6 @@ def sandbox_settings(config: SandboxConfig, environ: Mapping[str, str] | None = 
 
 async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.0,
                    sandbox_ports: dict[str, int] | None = None, today: date | None = None) -> int:
-    configure("WARNING")
     config = SandboxConfig(students=students, today=today, options=SandboxOptions(latency_ms=latency_ms))
     if sandbox_ports:
         config = replace(config, ports=sandbox_ports)
@@ -66,6 +65,8 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
     except SettingsError as problem:  # a CAMPUSGRAPH_* setting from the environment: said before anything starts
         print(f"campusgraph demo: {problem}", flush=True)
         return 2
+    # Quiet beside the printed tokens, unless CAMPUSGRAPH_LOG_LEVEL asks for more (or less), as for serve.
+    configure(settings.log_level if os.environ.get("CAMPUSGRAPH_LOG_LEVEL", "").strip() else "WARNING")
     # The gateway's port is taken before anything starts, so one in use is said in a line, as a sandbox port is
     # (uvicorn, binding it itself, ended the whole demo in a SystemExit with the sandbox's traceback).
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

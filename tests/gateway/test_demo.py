@@ -62,11 +62,13 @@ def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
 
 def test_the_demo_takes_campusgraph_settings_from_its_environment() -> None:
     """`CAMPUSGRAPH_CALL_BUDGET=3 make demo` runs the demo with that budget, and with CAMPUSGRAPH_AUTH_DEV_KEY set
-    `campusgraph token` mints tokens it takes; the vendors' base URLs stay the sandbox's."""
+    `campusgraph token` mints tokens it takes; the vendors' base URLs stay the sandbox's. CAMPUSGRAPH_LOG_LEVEL too:
+    the demo stayed at warning whatever it said, so `CAMPUSGRAPH_LOG_LEVEL=info make demo` showed no request line."""
     port = free_port()
     sandbox_ports = [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port",
                                                                                       str(free_port()))]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "CAMPUSGRAPH_AUTH_DEV_KEY": "k" * 40, "CAMPUSGRAPH_CALL_BUDGET": "3",
+           "CAMPUSGRAPH_LOG_LEVEL": "info",
            "CAMPUSGRAPH_DARTMOUTH_BASE_URL": "http://127.0.0.1:9"}  # not the sandbox's: left out
     proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--students", "120",
                              *sandbox_ports], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -84,9 +86,14 @@ def test_the_demo_takes_campusgraph_settings_from_its_environment() -> None:
                             timeout=30).json()
         assert len(answer["data"]["students"]["edges"]) == 5, answer  # Dartmouth answered: the sandbox's
         assert {e["extensions"]["code"] for e in answer["errors"]} == {"UPSTREAM_BUDGET_EXCEEDED"}, answer
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=20)
+        request_lines = [line for line in rest.splitlines() if '"logger": "campusgraph.request"' in line]
+        assert request_lines and '"UPSTREAM_BUDGET_EXCEEDED"' in request_lines[-1], rest[-2000:]
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def test_a_bad_setting_in_the_environment_stops_the_demo_with_its_reason() -> None:
