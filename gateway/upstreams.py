@@ -53,8 +53,11 @@ class Upstreams:
             stellic=StellicClient(settings.stellic, cache=cache, stats=stats),
             hubmis=HubmisClient(settings.hubmis, cache=cache, stats=stats, redis=redis, redis_link=link),
             dartmouth=dartmouth, cache=cache, stats=stats, redis=redis, redis_link=link,
+            # The same vendor behind another JWT: one breaker, so a circuit opened by either caller's failures
+            # holds for both, and /readyz, /metrics and `vendors` (which read the first client) show it.
             dartmouth_public=DartmouthClient(replace(settings.dartmouth, scopes=public_scopes), cache=cache,
-                                             stats=stats) if public_scopes != settings.dartmouth.scopes else dartmouth,
+                                             stats=stats, breaker=dartmouth.breaker)
+            if public_scopes != settings.dartmouth.scopes else dartmouth,
         )
 
     def dartmouth_for(self, private: bool) -> DartmouthClient:

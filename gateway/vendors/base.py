@@ -68,12 +68,14 @@ class VendorClient:
     auth: Auth  # set by each vendor's client, usually around ``self.token_call``
 
     def __init__(self, base_url: str, http: HttpPolicy, *, cache: ResponseCache,
-                 stats: UpstreamStats | None = None, rate: RateBudget | None = None, variant: str = "") -> None:
+                 stats: UpstreamStats | None = None, rate: RateBudget | None = None, variant: str = "",
+                 breaker: CircuitBreaker | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.http, self.cache, self.rate = http, cache, rate
         self.stats = stats or UpstreamStats()
         self.variant = variant  # what the answers depend on besides the URL (the credential's scopes)
-        self.breaker = CircuitBreaker(http.breaker_failures, http.breaker_reset_s)
+        # One per vendor: a second client of the same vendor (another credential) shares its first one's.
+        self.breaker = breaker or CircuitBreaker(http.breaker_failures, http.breaker_reset_s)
         self._retry_tokens = 10.0
         self._session: aiohttp.ClientSession | None = None
         # The latest failure of an exchange with the vendor (`vendors { lastError }`, /readyz): what it answered

@@ -61,6 +61,33 @@ def test_an_open_breaker_marks_its_vendor_down(sandbox: SandboxProcess) -> None:
         gateway.stop()
 
 
+def test_one_dartmouth_breaker_whatever_the_callers_scopes(sandbox: SandboxProcess) -> None:
+    """A caller without people:private reads Dartmouth with a JWT of its own, through a second client that had a
+    breaker of its own: its failures opened a circuit /readyz, /metrics and `vendors` never showed (Dartmouth
+    "closed", not down), and callers with people:private went on calling the vendor that was down, and the other
+    way round."""
+    gateway = GatewayProcess(sandbox_env(sandbox, dartmouth_breaker_failures=2, dartmouth_retries=0,
+                                         dartmouth_breaker_reset_s=60)).start()
+    try:
+        sandbox.faults("dartmouth", outage=True)
+        netids = [n for n in sandbox.records("dartmouth", "students")["ids"][:6] if n != "d59951y"]
+        for netid in netids[:2]:  # uncached reads by a basic caller, each failing
+            result = gateway.query("query($n: String) { student(netid: $n) { netid } }", {"n": netid},
+                                   scopes=["students:read"])
+            assert result["errors"][0]["extensions"]["code"] == "VENDOR_UNAVAILABLE", result
+        status, body = ready(gateway)
+        assert status == 200 and body["down"] == ["dartmouth"], body
+        assert by_vendor(body)["dartmouth"]["breaker"] == "open"
+        sent = sandbox.requests("dartmouth")["total"]
+        everything = gateway.query("query($n: String) { student(netid: $n) { netid } }", {"n": netids[2]})
+        assert everything["errors"][0]["extensions"]["code"] == "VENDOR_CIRCUIT_OPEN", everything
+        assert sandbox.requests("dartmouth")["total"] == sent  # nothing sent to the vendor that is down
+        vendors = gateway.query("{ vendors { vendor circuit } }")["data"]["vendors"]
+        assert {v["vendor"]: v["circuit"] for v in vendors}["DARTMOUTH"] == "open", vendors
+    finally:
+        gateway.stop()
+
+
 def test_redis_configured_but_gone_is_shown_while_the_gateway_stays_ready(sandbox: SandboxProcess) -> None:
     """Every replica shares the one Redis: taking them out of rotation would make a Redis outage a full one,
     while each still serves without it (tests/deploy/test_redis_outage.py)."""
