@@ -37,6 +37,8 @@ ERROR_CODES: dict[str, str] = {
     "WRITE_ANSWER_UNREADABLE": "the vendor accepted a write (2xx) but its answer does not fit its contract: the write "
                                "is most likely applied; read the record back rather than sending it again",
     "UPSTREAM_BUDGET_EXCEEDED": "the request needed more upstream calls than its budget allows",
+    "CLIENT_CLOSED_REQUEST": "in the log only: the client of a query hung up before its answer, so the calls it had "
+                             "not yet sent were not sent (status 499 in the request line)",
     "BAD_USER_INPUT": "an argument is malformed (e.g. an ID or `after` cursor this gateway did not issue, another "
                       "type's ID, a cursor of another list or arguments, an empty or whitespace-only filter, a filter "
                       "the list's source cannot apply or a status it does not know, or a variable of the wrong type)",
