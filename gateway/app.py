@@ -50,6 +50,7 @@ from gateway.security.validation import AcceptedQueries, CachedParse, Validation
 from gateway.settings import AccessSettings, Settings
 from gateway.upstreams import Upstreams
 from gateway.vendors.budget import CallBudget, current_budget
+from gateway.vendors.errors import MissingScope, VendorAuthError
 from resolvers.crosswalk import Crosswalk, IdentityRules
 from resolvers.entities import entity_key
 from resolvers.mutation import Mutation
@@ -307,9 +308,17 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
         max_batch=access.max_batch, max_tokens=access.limits.max_tokens, persisted=access.persisted)
     graphql.authenticator = guard.authenticator
 
+    refused: list[str] = []  # why start-up stopped, said by StartupRefusal
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await upstreams.start()
+        try:
+            await upstreams.start()
+        except VendorAuthError as exc:  # a credential or scope refused: the operator's to fix, not a bug
+            check = "CAMPUSGRAPH_DARTMOUTH_API_KEY and CAMPUSGRAPH_DARTMOUTH_SCOPES" if isinstance(exc, MissingScope) \
+                else CREDENTIAL_SETTINGS.get(exc.vendor, "the vendor's credentials")
+            refused.append(f"cannot start: {exc} (check {check})")
+            raise
         gctuning.tune()
         indexes = asyncio.create_task(crosswalk.run(), name="crosswalk-indexes")
         try:
@@ -344,9 +353,37 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
         *([Route("/metrics", serve_metrics)] if metrics is not None else []),
         Route("/readyz", readyz),
     ], lifespan=lifespan, middleware=[Middleware(GraphQLGuard, policy=guard)])
+    app.add_middleware(StartupRefusal, reasons=refused)
     app.add_middleware(RequestLog)  # outermost: every response gets X-Request-ID, every request one log line
     app.state.upstreams, app.state.crosswalk = upstreams, crosswalk
     return app
+
+
+# What to check when a vendor refuses the gateway's credentials at start-up.
+CREDENTIAL_SETTINGS = {"stellic": "CAMPUSGRAPH_STELLIC_TOKEN",
+                       "hubmis": "CAMPUSGRAPH_HUBMIS_CLIENT_ID, CAMPUSGRAPH_HUBMIS_CLIENT_SECRET and "
+                                 "CAMPUSGRAPH_HUBMIS_REALM",
+                       "dartmouth": "CAMPUSGRAPH_DARTMOUTH_API_KEY"}
+
+
+class StartupRefusal:
+    """Says why start-up stopped in one line: Starlette reports a lifespan that raised with its traceback, which for a
+    refused vendor credential buried the reason at the end of a stack of frames."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Any], reasons: list[str]) -> None:
+        self.app, self.reasons = app, reasons
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def say(message: Any) -> None:
+            if message["type"] == "lifespan.startup.failed" and self.reasons:
+                message = {**message, "message": self.reasons[-1]}
+            await send(message)
+
+        await self.app(scope, receive, say)
 
 
 def create_app_from_env() -> Starlette:

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from gateway.settings import Settings, SettingsError
-from tests.sandboxproc import free_port
+from tests.gatewayproc import sandbox_env
+from tests.sandboxproc import SandboxProcess, free_port
 
 SANDBOX_ENV = {
     "CAMPUSGRAPH_AUTH_DEV_KEY": "a-development-signing-key-of-enough-length",
@@ -123,3 +124,22 @@ def test_serve_refuses_a_malformed_redis_url_and_port_listing_both_without_a_tra
     refused = subprocess.run([sys.executable, "-m", "gateway.cli", "serve", "--port", "99999"], env=env,
                              capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "not a port number" in refused.stderr, refused.stderr
+
+
+@pytest.mark.parametrize(("name", "value", "reason"), [
+    ("DARTMOUTH_API_KEY", "sandbox-dartmouth-basic", "dartmouth: the API key was not granted the configured scopes"),
+    ("HUBMIS_CLIENT_SECRET", "not-the-secret", "hubmis (POST /api/v1/token) HTTP 401: the client id or secret was"),
+])
+def test_a_credential_a_vendor_refuses_stops_serve_in_one_line(sandbox: SandboxProcess, name: str, value: str,
+                                                                reason: str) -> None:
+    """A Dartmouth key without the configured scopes, or a HUBmis secret HUBmis refuses, stopped `campusgraph serve`
+    as meant, but said so at the end of a traceback through Starlette's lifespan, inside one JSON log line."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSGRAPH_")}
+    env.update({**sandbox_env(sandbox), f"CAMPUSGRAPH_{name}": value, "CAMPUSGRAPH_PORT": str(free_port())})
+    proc = subprocess.run([sys.executable, "-m", "gateway.cli", "serve"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output
+    errors = [line for line in output.splitlines() if '"level": "error"' in line]
+    assert any(reason in line and f"CAMPUSGRAPH_{name}" in line for line in errors), output
+    assert "Traceback" not in output and value not in output
