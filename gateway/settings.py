@@ -263,18 +263,22 @@ def port_number(raw: str) -> int:
     return value
 
 
+REDIS_URL_FORM = "must be redis://[[user]:password@]host[:port][/db] (rediss:// for TLS)"
+
+
 def _redis_url(raw: str) -> str:
-    """``redis://host[:port][/db]``: the response cache reads the host, port and db itself, so a URL it cannot read
-    failed at start-up with a traceback, and a scheme it ignores (TLS, a socket) would leave it never answering."""
+    """``redis://[[user]:password@]host[:port][/db]``, or ``rediss://`` for TLS: the response cache reads these parts
+    itself, so a URL it cannot read failed at start-up with a traceback, and a scheme it ignores (a Unix socket)
+    would leave it never answering."""
     url = urlsplit(raw)
-    if url.scheme != "redis" or not url.hostname:
-        raise ValueError("must be redis://host[:port][/db]")
+    if url.scheme not in ("redis", "rediss") or not url.hostname:
+        raise ValueError(REDIS_URL_FORM)
     try:
         url.port  # noqa: B018 - raises on a port that is not a number up to 65535
     except ValueError:
-        raise ValueError("must be redis://host[:port][/db], with a port number up to 65535") from None
+        raise ValueError(f"{REDIS_URL_FORM}, with a port number up to 65535") from None
     if not url.path.strip("/").isdigit() and url.path.strip("/") != "":
-        raise ValueError("must be redis://host[:port][/db], with the db a number")
+        raise ValueError(f"{REDIS_URL_FORM}, with the db a number")
     return raw
 
 

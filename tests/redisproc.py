@@ -13,7 +13,9 @@ from tests.sandboxproc import free_port
 
 
 class RedisProcess:
-    def __init__(self) -> None:
+    def __init__(self, *args: str) -> None:
+        """``args``: more redis-server options, e.g. ``--user`` to require an ACL user."""
+        self.args = args
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="cg-redis-")
         self.start()
@@ -25,7 +27,7 @@ class RedisProcess:
             raise RuntimeError("redis-server is not installed; `make test` installs it")
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", self.dir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "--dir", self.dir, *self.args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

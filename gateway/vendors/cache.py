@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from aiocache import RedisCache, SimpleMemoryCache
 from aiocache.base import BaseCache
@@ -118,11 +118,15 @@ class ResponseCache:
         # timeouts bound a stuck server (short: see redislink).
         # A blocking pool: a burst of cache operations waits for a free connection (up to 5 s) instead of
         # failing with "too many connections" (redis-py's default pool raises at 100).
+        # The URL's user (a Redis ACL user; aiocache itself takes only a password) and rediss:// (TLS) as redis-py
+        # reads them for the gateway's other Redis uses, which take the URL whole.
+        user = {"username": unquote(url.username)} if url.username else {}
         backend = RedisCache(serializer=JsonSerializer(), endpoint=url.hostname or "127.0.0.1",
-                             port=url.port or 6379, db=db, password=url.password, timeout=None,
+                             port=url.port or 6379, db=db, password=unquote(url.password) if url.password else None,
+                             ssl=url.scheme == "rediss", timeout=None,
                              create_connection_timeout=CONNECT_TIMEOUT_S, pool_max_size=REDIS_POOL_SIZE,
                              connection_pool_class=BlockingConnectionPool,
-                             connection_pool_kwargs={"timeout": 5, **without_connect_timeout})
+                             connection_pool_kwargs={"timeout": 5, **user, **without_connect_timeout})
         return cls(backend, enabled=enabled, link=link)
 
     @property
