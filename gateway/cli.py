@@ -140,9 +140,12 @@ def _run_token(args: argparse.Namespace) -> int:
         print(f"campusgraph token: give --all-scopes or --scopes from {sorted(SCOPES)}"
               + (f" (unknown: {unknown})" if unknown else ""), file=sys.stderr)
         return 2
+    if not args.ttl_hours > 0:  # a token already expired would be refused by the gateway it was made for
+        print("campusgraph token: --ttl-hours must be above 0", file=sys.stderr)
+        return 2
     policy = TokenPolicy(issuer=os.environ.get("CAMPUSGRAPH_AUTH_ISSUER", "campusgraph"),
                          audience=os.environ.get("CAMPUSGRAPH_AUTH_AUDIENCE", "campusgraph"), dev_key=Secret(key))
-    print(policy.mint(args.subject, scopes, ttl_s=int(args.ttl_hours * 3600)))
+    print(policy.mint(args.subject, scopes, ttl_s=max(1, int(args.ttl_hours * 3600))))
     return 0
 
 

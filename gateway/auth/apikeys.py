@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +39,10 @@ def parse_api_keys(text: str) -> tuple[ApiKey, ...]:
         unknown = set(entry["scopes"]) - SCOPES.keys()
         if unknown:
             raise ValueError(f"API key {entry['id']!r} names unknown scopes {sorted(unknown)}")
-        keys.append(ApiKey(str(entry["id"]), str(entry["sha256"]).lower(), frozenset(entry["scopes"])))
+        sha256 = str(entry["sha256"]).lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):  # a digest mistyped would match no key, silently
+            raise ValueError(f"API key {entry['id']!r}: sha256 must be the key's SHA-256 digest, 64 hex digits")
+        keys.append(ApiKey(str(entry["id"]), sha256, frozenset(entry["scopes"])))
     return tuple(keys)
 
 

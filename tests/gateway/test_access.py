@@ -94,6 +94,25 @@ def test_campusgraph_apikey_makes_only_entries_the_gateway_takes() -> None:
     assert parse_api_keys(f"[{entry}]")[0].scopes == {"students:read", "stellic:write"}
 
 
+def test_a_mistyped_api_key_digest_is_a_configuration_problem() -> None:
+    """A digest that is no SHA-256 (a truncated copy, the key itself pasted) was taken, and matched no key ever."""
+    _, entry = new_key("registrar-sync", ["students:read"])
+    for wrong in (entry["sha256"][:-1], "cgk_" + entry["sha256"][4:], entry["sha256"] + "0"):
+        with pytest.raises(ValueError, match="64 hex digits"):
+            parse_api_keys(json.dumps([{**entry, "sha256": wrong}]))
+    assert parse_api_keys(json.dumps([{**entry, "sha256": entry["sha256"].upper()}]))[0].sha256 == entry["sha256"]
+
+
+def test_campusgraph_token_refuses_a_lifetime_already_over() -> None:
+    """`campusgraph token --ttl-hours -1` printed a token every gateway refuses as expired."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSGRAPH_")}
+    env["CAMPUSGRAPH_AUTH_DEV_KEY"] = "k" * 48  # a throwaway signing key for this process only
+    for ttl in ("-1", "0", "nan"):
+        run = subprocess.run([sys.executable, "-m", "gateway.cli", "token", "--all-scopes", "--ttl-hours", ttl],
+                             capture_output=True, text=True, timeout=60, env=env)
+        assert run.returncode == 2 and "--ttl-hours must be above 0" in run.stderr and run.stdout == "", run
+
+
 def test_identity_provider_tokens_and_api_keys(idp_gateway: tuple[GatewayProcess, rsa.RSAPrivateKey, str],
                                                sandbox: SandboxProcess) -> None:
     proc, private, api_key = idp_gateway
