@@ -9,8 +9,9 @@ import strawberry
                                "that source has not (as its description says) is refused with BAD_USER_INPUT.")
 class StudentFilter:
     class_year: str | None = strawberry.field(default=None, description="Dartmouth class year: 27 as "
-                                              "Dartmouth writes it, or 2027 (sent as 27); any other form is "
-                                              "refused (Dartmouth `class_year`).")
+                                              "Dartmouth writes it, or 2027 (sent as 27), with Dartmouth's "
+                                              "optional leading <, >, <=, >= or trailing * (>=27, 2*); any other "
+                                              "form is refused (Dartmouth `class_year`).")
     school_id: str | None = strawberry.field(default=None, description="Dartmouth school, e.g. UG (Dartmouth "
                                              "`school_id`).")
     status_code: str | None = strawberry.field(default=None, description="Vendor status code (Dartmouth "

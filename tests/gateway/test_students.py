@@ -296,8 +296,11 @@ def test_a_class_year_of_four_digits_is_dartmouths_two_and_any_other_form_is_ref
     two, four = gateway.query(query, {"y": "27"}), gateway.query(query, {"y": "2027"})
     assert "errors" not in two and two["data"]["students"]["totalCount"] > 0, two
     assert four == two
+    count = """query($y: String) { students(filter: {classYear: $y}) { totalCount } }"""
+    at_least = [gateway.query(count, {"y": y})["data"]["students"]["totalCount"] for y in (">=27", ">=2027", "2*")]
+    assert at_least[0] == at_least[1] >= two["data"]["students"]["totalCount"] and at_least[2] > 0, at_least
     sandbox.reset("dartmouth")
-    for bad in ("27 ", "class of 27", "027", "Y27"):
+    for bad in ("27 ", "class of 27", "027", "Y27", "=27", "*27", "20277"):
         result = gateway.query(query, {"y": bad})
         (error,) = result["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and "`filter.classYear`" in error["message"], result
