@@ -97,7 +97,7 @@ class _Builder:
     def build(self) -> World:
         rng = self.rng
         # Back to 2020, so the seeds' sample enrollment (term 202001) has its term.
-        terms = build_terms(self.today, years_back=max(4, self.today.year - 2020))
+        terms = build_terms(self.today, since=2020)
         current = next(t for t in terms if t.offset == 0)
         subjects = list(names.SUBJECTS)
         staff_count = max(len(subjects) * 2, self.student_count // 20)

@@ -161,10 +161,14 @@ class World:
         return [p for p in self.people.values() if p.kind == "staff" and (vendor is None or vendor in p.vendors)]
 
 
-def build_terms(today: date, years_back: int = 4) -> list[Term]:
-    """Quarterly terms from ``years_back`` years ago to the end of next year, offsets relative to today."""
+def build_terms(today: date, years_back: int = 4, since: int | None = None) -> list[Term]:
+    """Quarterly terms from ``years_back`` years ago to the end of next year, offsets relative to today; with
+    ``since``, every term of that year too, however far it lies from today."""
+    first, last = today.year - years_back, today.year + 1
+    if since is not None:
+        first, last = min(first, since), max(last, since)
     terms: list[Term] = []
-    for year in range(today.year - years_back, today.year + 2):
+    for year in range(first, last + 1):
         for index, (month, season, (sm, sd), (em, ed)) in enumerate(names.TERM_SEASONS, start=1):
             terms.append(Term(
                 code=f"{year}{month}", name=f"{season} {year}", season=season, year=year,

@@ -161,3 +161,17 @@ def test_value_lists(sandbox: SandboxProcess) -> None:
                       ("/api/student_types", "student_type_id"), ("/api/admission_types", "admission_type_id")):
         assert api.get(f"{path}/{student[key]}").status_code == 200, (path, student[key])
     assert api.get("/api/schools/XX").status_code == 404
+
+
+def test_a_day_long_before_the_seed_term_still_builds_its_world() -> None:
+    """``--today`` years before the seeds' 2020 enrollment: the terms around that day and the seed's own term
+    both exist (the sandbox once failed to start, "coroutine raised StopIteration")."""
+    early = SandboxProcess(students=40, seed=3, extra_args=("--today", "2012-05-01")).start()
+    try:
+        api = Dartmouth(early, [])
+        current = api.json("/api/academic/terms", **{"quarterly_term.current_term_offset": "0"})
+        assert [t["sis_term_code"] for t in current] == ["201203"]  # Spring 2012, running on 1 May
+        assert Dartmouth(early).json(f"/api/academic/enrollments/{SEED_ENROLLMENT}")["term"]["sis_term_code"] == (
+            "202001")
+    finally:
+        early.stop()
