@@ -42,3 +42,17 @@ async def test_paging_follows_the_found_set_to_the_end(sandbox: SandboxProcess, 
     assert len(netids) == len(set(netids))  # no record twice across pages
     later = [r for r in sandbox.requests("dartmouth")["requests"] if r["route"] == routes.LIST_STUDENTS.key][1:]
     assert later and all("continuation_key=" in r["query"] for r in later)
+
+
+async def test_a_page_size_above_dartmouths_cap_still_reads_every_page(sandbox: SandboxProcess,
+                                                                      make_client: MakeClient) -> None:
+    """Dartmouth answers at most 1000 rows a page whatever ``pagesize`` asks: a larger configured size must not
+    take the first (capped) page for a short last one and drop the rest of the found set."""
+    client = await make_client("dartmouth", page_size=routes.MAX_PAGE_SIZE * 2)
+    pages = [page async for page in client.pages(routes.LIST_ENROLLMENTS, ttl=0)]
+    ids = [e["id"] for page in pages for e in page]
+    calls = [r for r in sandbox.requests("dartmouth")["requests"] if r["route"] == routes.LIST_ENROLLMENTS.key]
+    held = sandbox.records("dartmouth", "enrollments")["count"]
+    assert held > routes.MAX_PAGE_SIZE  # else the test shows nothing
+    assert len(ids) == len(set(ids)) == held, f"{len(ids)} of {held} enrollments in {len(calls)} calls"
+    assert all(f"pagesize={routes.MAX_PAGE_SIZE}" in r["query"] for r in calls)

@@ -78,8 +78,9 @@ class DartmouthClient(VendorClient):
     async def replies(self, route: Route, *, params: Mapping[str, Any] | None = None, page_size: int | None = None,
                       ttl: float = TTL_STUDENTS_S) -> AsyncIterator[Reply]:
         """Every non-empty page of a filtered collection: the first answer's ``X-Request-ID`` is the
-        ``continuation_key`` that keeps later pages on the same found set; a short page ends it."""
-        size = page_size or self.page_size
+        ``continuation_key`` that keeps later pages on the same found set; a short page ends it. The size asked is
+        at most Dartmouth's cap (1000 rows), since a page the cap shortened would look like the last one."""
+        size = min(page_size or self.page_size, routes.MAX_PAGE_SIZE)
         reply = await self.get(route, params={**(params or {}), "pagesize": size}, ttl=ttl)
         key, page = reply.headers.get("x-request-id"), 2
         while True:
