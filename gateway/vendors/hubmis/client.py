@@ -47,7 +47,7 @@ from gateway.vendors.stats import UpstreamStats
 # often than the school's structure, and every call spends the scarce rate budget.
 TTL_PEOPLE_S = 300.0
 TTL_STRUCTURE_S = 3600.0
-STAFF_DIRECTORY_PAGE = 100  # HUBmis' largest page
+STAFF_DIRECTORY_PAGE = routes.MAX_PAGE_SIZE  # HUBmis' largest page
 
 T = TypeVar("T")
 
@@ -87,8 +87,9 @@ class HubmisClient(VendorClient):
     async def pages(self, route: Route, *, path: Mapping[str, Any] | None = None,
                     params: Mapping[str, Any] | None = None, page_size: int | None = None,
                     ttl: float = TTL_PEOPLE_S) -> AsyncIterator[list[dict[str, Any]]]:
-        """Every page of a list, ``page[number]`` from 1, stopping on a short (or empty) page."""
-        size = page_size or self.page_size
+        """Every page of a list, ``page[number]`` from 1, stopping on a short (or empty) page. The size asked is at
+        most HUBmis' largest page (100), which HUBmis refuses to exceed with a 422."""
+        size = min(page_size or self.page_size, routes.MAX_PAGE_SIZE)
         number = 1
         while True:
             query = {**(params or {}), "page[number]": number, "page[size]": size}

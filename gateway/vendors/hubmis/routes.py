@@ -11,6 +11,7 @@ from __future__ import annotations
 from gateway.vendors.routes import Provenance, Route, RouteTable
 
 SEED, FOUND, INFERRED = Provenance.SEED, Provenance.FOUND, Provenance.INFERRED
+MAX_PAGE_SIZE = 100  # HUBmis' largest page[size] (inferred; the seed gives no limit)
 
 _API = "/api/v1"
 _AY = "/academic-years/{academicYearId}"
