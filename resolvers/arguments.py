@@ -37,17 +37,15 @@ def check_one_of(name: str, value: str | None, allowed: tuple[str, ...], where: 
 
 
 def dartmouth_class_year(value: str | None) -> str | None:
-    """Dartmouth's ``class_year`` is two digits (27 for the class of 2027), and Dartmouth answers any other value
-    with an empty page, which reads as "no such students". A four-digit year is sent as its last two digits, as
-    Dartmouth writes it, keeping Dartmouth's own filter syntax around it: a leading comparison (``>=27``) or a
-    trailing wildcard (``2*``). Anything else is refused as BAD_USER_INPUT."""
+    """Dartmouth writes a class year in two digits (27 for the class of 2027; ``TH`` for Thayer, seed 003) and
+    answers a four-digit year with an empty page, which reads as "no such students". A four-digit year is sent as
+    its last two digits, keeping Dartmouth's own filter syntax around it (``>=2027`` is ``>=27``); any other value
+    goes to Dartmouth as given (``TH``, ``2*``)."""
     check_filter("filter.classYear", value)
     if value is None:
         return None
-    given = re.fullmatch(r"(<=|>=|<|>)?(\d{4}|\d{1,2})(\*?)", value)
+    given = re.fullmatch(r"(<=|>=|<|>)?(\d{4})(\*?)", value)
     if given is None:
-        raise GatewayError("`filter.classYear` is a class year: two digits as Dartmouth writes it (27) or four "
-                           "(2027), with Dartmouth's optional leading <, >, <= or >= or trailing *",
-                           "BAD_USER_INPUT", argument="filter")
+        return value
     comparison, year, wildcard = given.groups()
-    return f"{comparison or ''}{year[-2:] if len(year) == 4 else year}{wildcard}"
+    return f"{comparison or ''}{year[2:]}{wildcard}"

@@ -173,7 +173,7 @@ class HubmisIndex:
 
     async def search(self, key: str) -> int | None:
         """Before the first build: one ``search`` call for this key (the only time a lookup spends budget)."""
-        items = await self.client.fetch(self.route, params={"search": key, "page[size]": 100})
+        items = await self.client.fetch(self.route, params={"search": key, "page[size]": hubmis_routes.MAX_PAGE_SIZE})
         for item in items if isinstance(items, list) else []:
             if item.get("external_id") and self.rules.norm(str(item["external_id"])) == self.rules.norm(key):
                 return int(item["id"])

@@ -8,10 +8,10 @@ import strawberry
 @strawberry.input(description="Narrows `students`. Each filter is passed to the chosen source's vendor; a filter "
                                "that source has not (as its description says) is refused with BAD_USER_INPUT.")
 class StudentFilter:
-    class_year: str | None = strawberry.field(default=None, description="Dartmouth class year: 27 as "
-                                              "Dartmouth writes it, or 2027 (sent as 27), with Dartmouth's "
-                                              "optional leading <, >, <=, >= or trailing * (>=27, 2*); any other "
-                                              "form is refused (Dartmouth `class_year`).")
+    class_year: str | None = strawberry.field(default=None, description="Dartmouth class year as "
+                                              "Dartmouth writes it (27, TH), or four digits (2027, sent as 27); "
+                                              "Dartmouth's leading <, >, <=, >= and trailing * apply (>=2027, 2*) "
+                                              "(Dartmouth `class_year`).")
     school_id: str | None = strawberry.field(default=None, description="Dartmouth school, e.g. UG (Dartmouth "
                                              "`school_id`).")
     status_code: str | None = strawberry.field(default=None, description="Vendor status code (Dartmouth "
