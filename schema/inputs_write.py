@@ -68,7 +68,7 @@ def _req(description: str) -> Any:
 
 # Each input field is sent to Stellic as the body field its description names (the snake_case of its own name).
 @strawberry.input(description="A new Stellic student profile (`POST .../students/{student_username}`, #19), sent "
-                              "as the body.")
+                              "as the one item of the array body.")
 class StudentProfileInput:
     first_name: str = _req("First name; not empty. Stellic `first_name`.")
     last_name: str = _req("Last name; not empty. Stellic `last_name`.")

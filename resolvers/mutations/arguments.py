@@ -20,7 +20,7 @@ PATH_USERNAME = _username("username")  # .../students/{username}/programs/... an
 BULK = "Stellic's array body (at most 10 MB); atomic: one refused item and none is applied"
 
 # ---- Stellic: students (#19-#25, #1) ------------------------------------------------------------------------
-PROFILE = arg("The profile, sent as Stellic's body.")
+PROFILE = arg("The profile, sent as Stellic's one-item array body.")
 TAG = arg("Name of a tag that exists in Stellic: to add, one not yet on the profile; to remove, one on it. Stellic "
           "path `tag_name`.")
 SCHOOL_ID = arg("The school's short name; not empty. Stellic path `school_id`.")

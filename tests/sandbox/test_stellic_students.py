@@ -112,18 +112,20 @@ def test_create_profile_then_reads_and_export_show_it(sandbox: SandboxProcess) -
 def test_create_profile_validation(sandbox: SandboxProcess) -> None:
     incomplete = {k: v for k, v in PROFILE.items() if k not in ("first_name", "term_joined")}
     with client(sandbox) as http:
-        missing = http.post(f"{API}/students/rvance", json=incomplete)
-        wrong_type = http.post(f"{API}/students/rvance", json={**PROFILE, "cgpa": "high"})
-        existing = http.post(f"{API}/students/mabbott", json=PROFILE)
-        level = http.post(f"{API}/students/rvance", json={**PROFILE, "class_level_id": "XX"})
-        school = http.post(f"{API}/students/rvance", json={**PROFILE, "school_ids": ["UG", "NOPE"]})
+        missing = http.post(f"{API}/students/rvance", json=[incomplete])
+        wrong_type = http.post(f"{API}/students/rvance", json=[{**PROFILE, "cgpa": "high"}])
+        existing = http.post(f"{API}/students/mabbott", json=[PROFILE])
+        level = http.post(f"{API}/students/rvance", json=[{**PROFILE, "class_level_id": "XX"}])
+        school = http.post(f"{API}/students/rvance", json=[{**PROFILE, "school_ids": ["UG", "NOPE"]}])
         two = http.post(f"{API}/students/rvance", json=[PROFILE, PROFILE])
+        bare = http.post(f"{API}/students/rvance", json=PROFILE)  # seed 000: the body is an array
     assert missing.status_code == 400 and fields(missing) == {"first_name", "term_joined"}
     assert wrong_type.status_code == 400 and fields(wrong_type) == {"cgpa"}
     assert existing.status_code == 400 and fields(existing) == {"student_username"}
     assert level.status_code == 404 and fields(level) == {"class_level_id"}
     assert school.status_code == 404 and fields(school) == {"school_ids"}
     assert two.status_code == 400
+    assert bare.status_code == 400 and "JSON array" in bare.json()["message"]
     assert record(sandbox, "students", "rvance") is None
 
 

@@ -66,14 +66,15 @@ class StudentHandlers(StellicState):
 
     @handles("create_student_profile")
     async def create_student_profile(self, call: Call) -> Response:
-        """The seed shows the body as an array; one object, bare or as the array's only item, is accepted."""
+        """Seed 000 gives the body as an array (its schema says "Array", its sample ``[{...}]``) of the one profile
+        the path names: a bare object is refused, as the real Stellic's array schema would."""
         username = call.params["student_username"]
         body = await self.body_json(call)
-        if isinstance(body, list):
-            if len(body) != 1:
-                raise bad_request([problem(None, "Give exactly one student profile.")])
-            body = body[0]
-        body = require_object(body, PROFILE)
+        if not isinstance(body, list):
+            raise bad_request([problem(None, "The request body must be a JSON array holding the one profile.")])
+        if len(body) != 1:
+            raise bad_request([problem(None, "Give exactly one student profile.")])
+        body = require_object(body[0], PROFILE)
         problems = []
         if username in self.stores["students"]:
             problems.append(problem("student_username", f"Student {username!r} already exists."))

@@ -201,9 +201,10 @@ class StellicClient(VendorClient):
             "replace_course_enrollments", {"username": username, "term_id": term_id}, list(enrollments)))
 
     async def create_student_profile(self, username: str, body: Body) -> StellicStatusResult:
-        """``POST .../students/{student_username}`` (#19)."""
+        """``POST .../students/{student_username}`` (#19): seed 000 gives the body as an array, so the profile goes
+        as its one item (as a section enrollment's does); the answer is one ``{status, state, errors}``."""
         return StellicStatusResult.from_payload(await self._write(
-            "create_student_profile", {"student_username": username}, body))
+            "create_student_profile", {"student_username": username}, [dict(body)]))
 
     async def add_student_tag(self, username: str, tag_name: str) -> StellicStatusResult:
         """``POST .../students/{student_username}/tags/{tag_name}`` (#20)."""
