@@ -66,8 +66,9 @@ EXPORT_DATA_TYPE = arg("The Stellic export data type, e.g. plan_courses or audit
                        "underscores). Stellic path `data_type` of `/exports/export_data/{data_type}`.")
 EXPORT_PARAMS = arg("The data type's own query parameters, as an object of names and values, e.g. "
                     "`{\"mode\": \"unmatched\", \"course_filter\": \"registered\"}`: sent to Stellic as given, a list "
-                    "repeating its parameter (`{\"usem_ids\": [1, 2]}`), booleans as true/false. Not `output_format` "
-                    "or `delivery_channel`: the gateway sets those.")
+                    "repeating its parameter (`{\"usem_ids\": [1, 2]}`) except `years`, sent as Stellic writes it "
+                    "(`{\"years\": [2022, 2023]}` is `years=[2022,2023]`), booleans as true/false. Not "
+                    "`output_format` or `delivery_channel`: the gateway sets those.")
 EXPORT_ASYNC = strawberry.argument(
     name="async", description="true, null or left out: Stellic's asynchronous flow (`delivery_channel=s3`), "
                               "answered with a Task whose resultUrl is the download; false: the synchronous flow "

@@ -52,6 +52,18 @@ def test_list_parameters_repeat_and_stellic_may_choose_the_background(gateway: G
     assert codes(unknown) == [(["params", "usem_ids"], "NOT_FOUND")]
 
 
+def test_years_go_as_the_one_bracketed_list_seed_001_shows(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Seed 001's sample is ``years=[2020,2021,2022,2023]``, one parameter: repeated, Stellic reads one year only."""
+    every = mutate(gateway, EXPORT, {"t": "plancourse_enrollment_by_term", "a": False})
+    last = max(int(r["Year"]) for r in every["rows"])
+    payload = mutate(gateway, EXPORT, {"t": "plancourse_enrollment_by_term", "p": {"years": [last, last - 1]},
+                                       "a": False})
+    assert payload["success"] and payload["userErrors"] == [], payload
+    assert payload["rows"] == [r for r in every["rows"] if int(r["Year"]) in (last, last - 1)]
+    call = calls(sandbox, "stellic")[-1]
+    assert f"years=%5B{last},{last - 1}%5D" in call["query"] and call["query"].count("years=") == 1
+
+
 def test_export_input_errors_are_caught_before_any_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     payload = mutate(gateway, EXPORT, {"t": "Plan Courses", "p": {"delivery_channel": "s3", "tags": [{"a": 1}]}})
     assert sorted(codes(payload)) == sorted([(["dataType"], "INVALID"), (["params", "delivery_channel"], "INVALID"),

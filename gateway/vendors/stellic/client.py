@@ -36,6 +36,9 @@ from gateway.vendors.stellic.models import (
 
 TTL_READS_S = 300.0  # engagement score, audit, planner: recomputed by Stellic, not pushed
 # The documented path values of the student reads (#15-#18), so a write can forget every cached variant.
+# Export parameters seed 001 shows as one bracketed list (``years=[2020,2021,2022,2023]``); other lists repeat
+# their parameter, as its ``usem_ids=2434&usem_ids=3435`` does.
+BRACKETED_LIST_PARAMS = frozenset({"years"})
 PROPERTIES = ("engagement_score",)
 AUDIT_COURSE_FILTERS = ("planned", "registered")
 AUDIT_PROGRAM_FILTERS = ("planned", "registered", "all")
@@ -134,13 +137,16 @@ class StellicClient(VendorClient):
         """``GET /exports/export_data/{data_type}?output_format=csv&delivery_channel=s3|http_file``: a job to poll
         with ``get_export_url`` (async), or the CSV text (sync). Stellic runs some data types in the background
         whatever was asked, so the answer decides. Never cached: each call starts an export. A list value repeats
-        its parameter (``usem_ids``); booleans are ``true``/``false``."""
+        its parameter (``usem_ids``), except those seed 001 writes as one bracketed list (``years=[2022,2023]``);
+        booleans are ``true``/``false``."""
         query: list[tuple[str, str]] = [("output_format", "csv"),
                                         ("delivery_channel", "s3" if async_ else "http_file")]
         for name, value in (params or {}).items():
-            for one in value if isinstance(value, list | tuple) else [value]:
-                if one is not None:
-                    query.append((name, ("true" if one else "false") if isinstance(one, bool) else str(one)))
+            values = [v for v in (value if isinstance(value, list | tuple) else [value]) if v is not None]
+            if name in BRACKETED_LIST_PARAMS and isinstance(value, list | tuple):
+                query.append((name, "[" + ",".join(_query_value(v) for v in values) + "]"))
+                continue
+            query += [(name, _query_value(one)) for one in values]
         reply = await self.get(R["export_data"], path={"data_type": data_type}, params=query, ttl=0)
         if isinstance(reply.body, dict):
             return StellicExportJob.from_payload(reply.body)
@@ -318,3 +324,8 @@ class StellicClient(VendorClient):
         """``DELETE .../registration_times/{registration_time_id}`` (#31)."""
         return StellicDeleteResult.from_payload(await self._delete(
             "delete_registration_time", {"registration_time_id": registration_time_id}, DELETED))
+
+
+def _query_value(value: Any) -> str:
+    """One export parameter value as query text: booleans as ``true``/``false``."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
