@@ -54,6 +54,13 @@ def held(loader: DataLoader[Any, Any], key: Hashable) -> Any:
     return future.result()
 
 
+def forget(loader: DataLoader[Any, Any], key: Hashable) -> None:
+    """Drop what ``loader`` holds for ``key`` in this request (a write changed it), so the next load reads anew;
+    nothing to do when it was never asked (DataLoader.clear raises then)."""
+    if loader.cache and loader.cache_map.get(key) is not None:
+        loader.clear(key)
+
+
 class FanOutLoader(DataLoader[K, V | None]):
     """A loader over a vendor read of one key (no endpoint takes several): each key's read starts eagerly the
     first time it is asked for, deduplicated by the loader's cache; a 404 loads as None. Without caching

@@ -17,6 +17,7 @@ from strawberry.types import Info
 from gateway.vendors.errors import VendorBadRequest, VendorError, VendorNotFound
 from resolvers import lists
 from resolvers.ids import OtherTypesId, key_of
+from resolvers.loaders import forget
 from resolvers.mutations.arguments import ENROLLMENT_ID, OPT_OUT_DATE, SUBMIT_DATE, WAIT
 from resolvers.mutations.common import Checks, attempt, error, upstreams
 from resolvers.tasks import TaskTracker, task_from_record
@@ -64,6 +65,9 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
         record = await tracker.wait(COURSE_ASSESSMENT, task_id) or record
     enrollment: Enrollment | None = None
     if record.status == COMPLETE:
+        # This request may have read the enrollment before the task changed it (an earlier mutation of the same
+        # document): read it anew, not from the request's loader.
+        forget(info.context.port.loaders.dartmouth_enrollment_by_id, key)
         try:
             enrollment = await lists.enrollment(info.context.port, key)
         except VendorError as exc:  # the change is made; only reading it back failed: reported at its path

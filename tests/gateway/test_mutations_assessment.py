@@ -78,6 +78,18 @@ def test_wait_answers_the_completed_task_and_the_new_enrollment(gateway: Gateway
     assert len(calls(sandbox, "dartmouth", "PATCH")) == 2
 
 
+def test_each_completed_task_of_one_document_reads_its_own_enrollment(gateway: GatewayProcess) -> None:
+    """Mutations run in order: the second's read-back is of the enrollment its own task changed, not the first's."""
+    fields = "task { status } enrollment { courseAssessment { submitDate optOutDate } }"
+    result = gateway.query(f"""mutation($e: ID!) {{
+      set: setCourseAssessment(enrollmentId: $e, submitDate: "2020-03-05T17:53:46Z", wait: true) {{ {fields} }}
+      clear: setCourseAssessment(enrollmentId: $e, wait: true) {{ {fields} }} }}""", {"e": ENROLLMENT})
+    assert "errors" not in result, result["errors"]
+    first, second = result["data"]["set"], result["data"]["clear"]
+    assert first["enrollment"] == {"courseAssessment": {"submitDate": "2020-03-05T17:53:46+00:00", "optOutDate": None}}
+    assert second["task"]["status"] == "COMPLETE" and second["enrollment"] == {"courseAssessment": None}
+
+
 def test_the_enrollment_read_changes_when_the_task_completes_even_if_nobody_asks(
         gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     mutate(gateway, SET, {"e": ENROLLMENT, "s": "2021-01-01T00:00:00Z"})
