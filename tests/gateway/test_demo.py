@@ -19,20 +19,35 @@ def token_after(lines: list[str], heading: str) -> str:
     return lines[index + 1].split("Bearer ")[1].strip()
 
 
-def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
+def sandbox_ports() -> list[str]:
+    """The demo's sandbox port options, each a free port."""
+    return [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port", str(free_port()))]
+
+
+def start_demo(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], int, list[str]]:
+    """`campusgraph demo` on free ports with 120 students, read until it has printed both tokens: the process, the
+    gateway's port and the lines printed so far."""
     port = free_port()
-    sandbox_ports = [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port",
-                                                                                      str(free_port()))]
     proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--students", "120",
-                             "--today", "2026-11-23", *sandbox_ports],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                             *args, *sandbox_ports()], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**(env or os.environ), "PYTHONUNBUFFERED": "1"})
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    assert proc.stdout is not None
+    while time.monotonic() < deadline and not any("basic read scopes" in line for line in lines[:-1]):
+        lines.append(proc.stdout.readline())
+    return proc, port, lines
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
+    proc, port, lines = start_demo("--today", "2026-11-23")
     try:
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        assert proc.stdout is not None
-        while time.monotonic() < deadline and not any("basic read scopes" in line for line in lines[:-1]):
-            lines.append(proc.stdout.readline())
         text = "".join(lines)
         assert f"GraphiQL at http://127.0.0.1:{port}/graphql" in text, text
         full, basic = (token_after(lines, "Token with every scope"), token_after(lines, "Token with basic read"))
@@ -55,29 +70,18 @@ def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
         rest, _ = proc.communicate(timeout=20)
         assert proc.returncode == 0 and "Traceback" not in rest and "ERROR" not in rest, rest
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=20)
+        stop(proc)
 
 
 def test_the_demo_takes_campusgraph_settings_from_its_environment() -> None:
     """`CAMPUSGRAPH_CALL_BUDGET=3 make demo` runs the demo with that budget, and with CAMPUSGRAPH_AUTH_DEV_KEY set
     `campusgraph token` mints tokens it takes; the vendors' base URLs stay the sandbox's. CAMPUSGRAPH_LOG_LEVEL too:
     the demo stayed at warning whatever it said, so `CAMPUSGRAPH_LOG_LEVEL=info make demo` showed no request line."""
-    port = free_port()
-    sandbox_ports = [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port",
-                                                                                      str(free_port()))]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CAMPUSGRAPH_AUTH_DEV_KEY": "k" * 40, "CAMPUSGRAPH_CALL_BUDGET": "3",
+    env = {**os.environ, "CAMPUSGRAPH_AUTH_DEV_KEY": "k" * 40, "CAMPUSGRAPH_CALL_BUDGET": "3",
            "CAMPUSGRAPH_LOG_LEVEL": "info",
            "CAMPUSGRAPH_DARTMOUTH_BASE_URL": "http://127.0.0.1:9"}  # not the sandbox's: left out
-    proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--students", "120",
-                             *sandbox_ports], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    proc, port, _ = start_demo(env=env)
     try:
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        assert proc.stdout is not None
-        while time.monotonic() < deadline and not any("basic read scopes" in line for line in lines[:-1]):
-            lines.append(proc.stdout.readline())
         minted = subprocess.run([sys.executable, "-m", "gateway.cli", "token", "--all-scopes"], env=env,
                                 capture_output=True, text=True, check=True).stdout.strip()
         token = minted.split("Bearer ")[-1].strip()
@@ -91,9 +95,7 @@ def test_the_demo_takes_campusgraph_settings_from_its_environment() -> None:
         request_lines = [line for line in rest.splitlines() if '"logger": "campusgraph.request"' in line]
         assert request_lines and '"UPSTREAM_BUDGET_EXCEEDED"' in request_lines[-1], rest[-2000:]
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=20)
+        stop(proc)
 
 
 def test_a_bad_setting_in_the_environment_stops_the_demo_with_its_reason() -> None:
@@ -111,11 +113,9 @@ def test_a_gateway_port_in_use_stops_the_demo_with_its_reason() -> None:
     taken.bind(("127.0.0.1", 0))
     taken.listen()
     port = taken.getsockname()[1]
-    sandbox_ports = [arg for vendor in ("stellic", "hubmis", "dartmouth") for arg in (f"--{vendor}-port",
-                                                                                      str(free_port()))]
     try:
         done = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--students", "20",
-                               *sandbox_ports], capture_output=True, text=True, timeout=60,
+                               *sandbox_ports()], capture_output=True, text=True, timeout=60,
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     finally:
         taken.close()
