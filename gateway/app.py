@@ -262,7 +262,7 @@ class CampusGraphQL(GraphQL[Context, None]):
         if record is not None:
             record.budget = budget
         return Context(request=request, response=response, request_id=request_id, upstreams=self.upstreams,
-                       budget=budget, port=Port(self.upstreams, self.crosswalk, self.batching, viewer),
+                       budget=budget, port=self._port(viewer),
                        viewer=viewer, audit=AuditTrail(), tasks=self.tasks, idempotency=self.idempotency,
                        idempotency_key=request.headers.get("idempotency-key"))
 
@@ -278,8 +278,12 @@ class CampusGraphQL(GraphQL[Context, None]):
         except AuthError:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "requestId": context.request_id}) from None
         current_viewer.set(viewer)
-        context.viewer, context.port = viewer, Port(self.upstreams, self.crosswalk, self.batching, viewer)
+        context.viewer, context.port = viewer, self._port(viewer)
         return PLAIN_ACK
+
+    def _port(self, viewer: Viewer) -> Port:
+        """The request's data port, with its own loaders (tasks read through them too)."""
+        return Port(self.upstreams, self.crosswalk, self.batching, viewer, read_task=self.tasks.get)
 
 
 def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | None = None) -> Starlette:

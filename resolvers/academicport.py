@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from gateway.auth.viewer import Viewer
@@ -29,8 +30,8 @@ class AcademicPort(StaffPort):
     """Dartmouth's terms, hold types, sections and enrollments (staff for a section's instructors)."""
 
     def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk, batching: bool = True,
-                 viewer: Viewer | None = None) -> None:
-        super().__init__(upstreams, crosswalk, batching, viewer)
+                 viewer: Viewer | None = None, read_task: Callable[[str, str], Awaitable[Any]] | None = None) -> None:
+        super().__init__(upstreams, crosswalk, batching, viewer, read_task)
         self._hold_types: ValueList[str, HoldType] = ValueList(self._read_hold_types)
         self._term_offsets: ValueList[str, int | None] = ValueList(self._read_term_offsets)
 

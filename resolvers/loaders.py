@@ -111,7 +111,8 @@ class Loaders:
     the baseline the benchmark compares against."""
 
     def __init__(self, upstreams: Upstreams, dartmouth: DartmouthClient, batching: bool = True,
-                 staff_index: HubmisIndex | None = None) -> None:
+                 staff_index: HubmisIndex | None = None,
+                 read_task: Callable[[str, str], Awaitable[Any]] | None = None) -> None:
         d, h, s = dartmouth, upstreams.hubmis, upstreams.stellic
 
         def loader(fetch: Callable[[Any], Awaitable[Any]]) -> FanOutLoader[Any, Any]:
@@ -130,6 +131,10 @@ class Loaders:
         self.hubmis_staff_by_id: FanOutLoader[int, Any] = loader(
             h.get_staff if staff_index is None or not batching else staff_reader(h, staff_index))
         self.stellic_engagement_by_username: FanOutLoader[str, Any] = loader(s.get_engagement_score)
+        # (kind, vendor id) -> the task as it now stands (TaskTracker.get): `node(id:)`, `task(id:)` and aliases
+        # naming one task make one vendor call and show one task.
+        self.task: FanOutLoader[tuple[str, str], Any] | None = None if read_task is None else loader(
+            lambda k: read_task(*k))
 
 
 def staff_reader(hubmis: HubmisClient, index: HubmisIndex) -> Callable[[int], Awaitable[HubmisStaff]]:

@@ -31,7 +31,7 @@ class PortBase:
     """One request's view of the vendors (see ``resolvers.port.Port``, which builds on it)."""
 
     def __init__(self, upstreams: Upstreams, crosswalk: Crosswalk, batching: bool = True,
-                 viewer: Viewer | None = None) -> None:
+                 viewer: Viewer | None = None, read_task: Callable[[str, str], Awaitable[Any]] | None = None) -> None:
         self.up, self.rules, self.viewer = upstreams, crosswalk.rules, viewer
         # Without people:private, Dartmouth is read as such a caller would read it, and FERPA-protected
         # people are hidden entirely (not blanked), as Dartmouth hides them.
@@ -40,7 +40,8 @@ class PortBase:
         self.ferpa = crosswalk.ferpa
         self.hubmis_index, self.hubmis_staff_index = crosswalk.hubmis_students, crosswalk.hubmis_staff
         self.stellic_index = crosswalk.stellic
-        self.loaders = Loaders(upstreams, self.dartmouth, batching, staff_index=self.hubmis_staff_index)
+        self.loaders = Loaders(upstreams, self.dartmouth, batching, staff_index=self.hubmis_staff_index,
+                               read_task=read_task)
         self._reads_ahead: set[asyncio.Future[Any]] = set()
         # Vendors that failed under a field that still answered with what the others gave (its path and the
         # failure): gateway.errors.ErrorFormatter reports each as an error at that path.

@@ -110,7 +110,8 @@ async def _task(info: Info[Any, Any], global_id: str) -> Task | None:
     tracker: TaskTracker = info.context.tasks
     kind, vendor_id = parse_task_id(global_id)
     require_scope(info, kind)
-    record = await tracker.get(kind, vendor_id)
+    loader = _port(info).loaders.task
+    record = await (tracker.get(kind, vendor_id) if loader is None else loader.load((kind, vendor_id)))
     return None if record is None else task_from_record(record)
 
 

@@ -25,7 +25,6 @@ from strawberry.types import Info
 from gateway.errors import GatewayError
 from gateway.observability.metrics import record_task
 from gateway.upstreams import Upstreams
-from gateway.vendors.budget import current_budget
 from gateway.vendors.errors import VendorError, VendorNotFound
 from resolvers.taskstore import (
     COMPLETE,
@@ -113,9 +112,6 @@ class TaskTracker:
         self.up, self.store = upstreams, store
         self.wait_s, self.poll_s, self.follow_s = wait_s, poll_s, follow_s
         self._follows: dict[tuple[str, str], _Follow] = {}
-        # The read of a task in flight for a request (by its call budget): the fields of one request naming the
-        # same task (`node(id:)`, `task(id:)`, aliases) share it, so they make one vendor call and show one task.
-        self._reads: dict[tuple[int, str, str], asyncio.Future[TaskRecord | None]] = {}
 
     # ---- starting, reading ------------------------------------------------------------------------------------
     async def accepted(self, kind: str, vendor_id: str, status: str = PENDING, *,
@@ -131,18 +127,8 @@ class TaskTracker:
 
     async def get(self, kind: str, vendor_id: str) -> TaskRecord | None:
         """The task as it now stands: a finished one from the store, else one call to the vendor. None when
-        neither the store nor the vendor knows it. Concurrent reads of one task in one request share one read."""
-        budget = current_budget.get()
-        if budget is None:  # a follower, outside any request
-            return await self._get(kind, vendor_id)
-        key = (id(budget), kind, vendor_id)  # the budget lives as long as the read, which holds it in its context
-        shared = self._reads.get(key)
-        if shared is None:
-            shared = self._reads[key] = asyncio.ensure_future(self._get(kind, vendor_id))
-            shared.add_done_callback(lambda _: self._reads.pop(key, None))
-        return await shared
-
-    async def _get(self, kind: str, vendor_id: str) -> TaskRecord | None:
+        neither the store nor the vendor knows it. A request reads it through its loader (``Loaders.task``), so
+        the fields of one request naming the same task share one read."""
         record = await self.store.get(kind, vendor_id)
         if record is not None and record.terminal:
             return record
