@@ -5,7 +5,7 @@ ParserCache, except that a text that fails to parse is left to Strawberry, which
 graphql-core's standard rules (and Strawberry's two) judge the document alone: a query text they
 accepted once they accept again, so the texts they accepted are remembered (a bounded LRU) and
 skip them. The gateway's own rules (depth, aliases, directives, cost, introspection scope) depend
-on the caller and the variables, so they run on every request. A text with errors is never
+on the caller and the variables, so they run on every request the standard rules accept. A text with errors is never
 remembered: its errors are found again, and reported exactly as before.
 """
 
@@ -94,7 +94,9 @@ class Validation(SchemaExtension):
             errors = validate_document(schema, document, tuple(context.validation_rules))
             if not errors and text is not None:
                 self.accepted.add(text)
-        context.pre_execution_errors = [*errors, *self._own_errors(schema, document, context.operation_name)]
+        # A document the standard rules refuse never runs, and its cost or depth counts fields that may not
+        # exist: its errors alone are reported, one kind of error for one mistake.
+        context.pre_execution_errors = errors or self._own_errors(schema, document, context.operation_name)
         yield
 
     def _own_errors(self, schema: GraphQLSchema, document: DocumentNode,

@@ -85,7 +85,9 @@ def test_alias_bombs_are_refused_even_inside_fragments(gateway: GatewayProcess, 
 
 
 def test_directive_floods_are_refused(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
-    flood = '{ student(netid: "d59951y") { netid ' + "@include(if: true) " * 51 + "} }"
+    # Valid but for its number of directives (one directive repeated on one field is a validation error).
+    flood = ('{ student(netid: "d59951y") { ' + "...F @include(if: true) " * 51
+             + "} } fragment F on Student { netid }")
     refused(gateway, sandbox, flood, "TOO_MANY_DIRECTIVES")
 
 
@@ -102,6 +104,17 @@ def test_list_sizes_multiply_into_the_cost(gateway: GatewayProcess, sandbox: San
     refused(gateway, sandbox, huge, "QUERY_TOO_COMPLEX", {"n": 100})
     small = gateway.query("query($n: Int!) { students(first: $n) { edges { node { netid } } } }", {"n": 5})
     assert len(small["data"]["students"]["edges"]) == 5
+
+
+def test_an_invalid_document_is_reported_by_its_mistakes_alone(gateway: GatewayProcess,
+                                                               sandbox: SandboxProcess) -> None:
+    """A mistyped field in a big query is one validation error: not also a cost computed over fields that do
+    not exist (it was QUERY_TOO_COMPLEX besides)."""
+    result = gateway.query("""{ students(first: 1000) { edges { node { netid firstName lastName email
+        enrollments { edges { node { role } } } } } } }""")
+    assert result.get("data") is None and vendor_calls(sandbox) == 0
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["GRAPHQL_VALIDATION_FAILED"], result["errors"]
+    assert "edges" in result["errors"][0]["message"]
 
 
 def test_a_connection_without_first_is_costed_at_its_default_page(gateway: GatewayProcess,
