@@ -15,6 +15,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAd
 from graphql import GraphQLUnionType
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -358,10 +359,16 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
         Route("/readyz", readyz),
     ], lifespan=lifespan, middleware=[Middleware(GraphQLGuard, policy=guard)])
     app.add_middleware(StartupRefusal, reasons=refused)
+    if access.cors_origins:  # outside the guard: a browser's preflight carries no credentials
+        app.add_middleware(CORSMiddleware, allow_origins=list(access.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["*"], expose_headers=list(EXPOSED_HEADERS), max_age=600)
     app.add_middleware(RequestLog)  # outermost: every response gets X-Request-ID, every request one log line
     app.state.upstreams, app.state.crosswalk = upstreams, crosswalk
     return app
 
+
+# What a browser page calling from another origin may read of an answer besides its body.
+EXPOSED_HEADERS = ("X-Request-ID", "Retry-After", "WWW-Authenticate")
 
 # What to check when a vendor refuses the gateway's credentials at start-up.
 CREDENTIAL_SETTINGS = {"stellic": "CAMPUSGRAPH_STELLIC_TOKEN",

@@ -68,6 +68,7 @@ class AccessSettings:
     caller_rate_per_min: int = 600
     caller_burst: int = 60
     persisted: dict[str, str] | None = None  # sha256 -> operation text, when only those are allowed
+    cors_origins: tuple[str, ...] = ()  # browser origins whose pages may call the gateway; none by default
 
     @property
     def tokens(self) -> TokenPolicy | None:
@@ -182,7 +183,8 @@ class _Reader:
             max_batch=self.get("MAX_BATCH", _above_zero(int), 5),
             caller_rate_per_min=self.get("CALLER_RATE_PER_MIN", _above_zero(int), 600),
             caller_burst=self.get("CALLER_BURST", _above_zero(int), 60),
-            persisted=self._parse("PERSISTED_OPERATIONS", _persisted, self.text_or_file("PERSISTED_OPERATIONS")))
+            persisted=self._parse("PERSISTED_OPERATIONS", _persisted, self.text_or_file("PERSISTED_OPERATIONS")),
+            cors_origins=self.get("CORS_ORIGINS", _origins, ()))
         if access.tokens is None and not access.api_keys:
             self.problems.append(f"{PREFIX}AUTH_DEV_KEY, {PREFIX}AUTH_JWKS_FILE, {PREFIX}AUTH_JWKS_URL or "
                                  f"{PREFIX}AUTH_API_KEYS: configure at least one way for callers to authenticate")
@@ -280,6 +282,25 @@ def _redis_url(raw: str) -> str:
     if not url.path.strip("/").isdigit() and url.path.strip("/") != "":
         raise ValueError(f"{REDIS_URL_FORM}, with the db a number")
     return raw
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated browser origins, ``scheme://host[:port]`` each, as a browser sends them in ``Origin`` (a
+    trailing ``/`` is dropped). ``*`` is refused: any web page could then read the demo's GraphiQL page, which
+    carries a token, and call the gateway with whatever token its visitor's browser holds for it."""
+    origins = tuple(dict.fromkeys(o.strip().rstrip("/") for o in raw.split(",") if o.strip()))
+    for origin in origins:
+        if origin == "*":
+            raise ValueError("* is not taken: name each origin (scheme://host[:port]) whose pages may call")
+        url = urlsplit(origin)
+        try:
+            url.port  # noqa: B018 - raises on a port that is not a number up to 65535
+        except ValueError:
+            raise ValueError(f"{origin!r} has no valid port") from None
+        if url.scheme not in ("http", "https") or not url.hostname or url.path or url.query or url.fragment \
+                or url.username is not None:
+            raise ValueError(f"{origin!r} is not an origin: scheme://host[:port], no path")
+    return origins
 
 
 def _environment(raw: str) -> str:

@@ -145,3 +145,19 @@ def test_a_credential_a_vendor_refuses_stops_serve_in_one_line(sandbox: SandboxP
     errors = [line for line in output.splitlines() if '"level": "error"' in line]
     assert any(reason in line and f"CAMPUSGRAPH_{name}" in line for line in errors), output
     assert "Traceback" not in output and value not in output
+
+
+def test_cors_origins_are_taken_as_browsers_send_them() -> None:
+    settings = Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_CORS_ORIGINS":
+                                  "https://app.campus.example/, http://localhost:3000,https://app.campus.example"})
+    assert settings.access.cors_origins == ("https://app.campus.example", "http://localhost:3000")
+    assert Settings.from_env(SANDBOX_ENV).access.cors_origins == ()
+
+
+@pytest.mark.parametrize("value", ["*", "app.campus.example", "https://app.campus.example/graphql",
+                                   "ftp://app.campus.example", "https://app.campus.example:99999"])
+def test_a_cors_origin_that_is_not_one_is_refused(value: str) -> None:
+    """`*` would let any page read the demo's GraphiQL page (it carries a token); a path or no scheme never matches
+    the Origin a browser sends, so the front-end would fail with nothing said."""
+    with pytest.raises(SettingsError, match="CAMPUSGRAPH_CORS_ORIGINS: "):
+        Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_CORS_ORIGINS": value})
