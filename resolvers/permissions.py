@@ -50,6 +50,13 @@ FIELD_SCOPES: dict[tuple[str, str], str] = {
     ("CourseAssessmentPayload", "enrollment"): "students:read.sensitive",  # as Query.enrollment
 }
 
+# `node(id:)` and `_entities` reach these types by id, past the field that guards them elsewhere: they need the
+# scope of that field (resolvers/port.py, Port.entity).
+ENTITY_SCOPES: dict[str, tuple[str, str]] = {
+    "Hold": ("Student", "holds"),
+    "Enrollment": ("Query", "enrollment"),
+}
+
 # Scopes whose use is written to the audit trail (reads of them, and every write).
 AUDITED_SCOPES = frozenset({"students:read.sensitive", "students:read.gpa", "enrollments:read.grades",
                             "hubmis:read.sensitive", "people:private"})

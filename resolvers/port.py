@@ -15,7 +15,7 @@ from resolvers.academicport import AcademicPort
 from resolvers.arguments import blank, check_filter, check_one_of
 from resolvers.loaders import MISSING, peek
 from resolvers.mapping import academic, people
-from resolvers.permissions import FIELD_SCOPES
+from resolvers.permissions import AUDITED_SCOPES, ENTITY_SCOPES, FIELD_SCOPES
 from resolvers.portbase import DARTMOUTH, HUBMIS, HUBMIS_KEY, STELLIC, hubmis_key
 from schema.detail import (
     AttendanceMark,
@@ -368,14 +368,24 @@ class Port(AcademicPort):
         return (await self.up.stellic.get_planner(username, course_filter)).raw.get("future_courses", [])
 
     # ---- any entity by type and key: node(id:) and federation's _entities -------------------------
-    async def entity(self, type_name: str, key: str) -> Any:
+    async def entity(self, type_name: str, key: str, audit: Any = None) -> Any:
         """The object ``node(id:)`` finds. Federation's ``_entities`` (added by Strawberry, so outside the
-        scope table's reach) arrives here too, and needs the same scope as ``node``."""
+        scope table's reach) arrives here too, and needs the same scope as ``node``; a type another field guards
+        (ENTITY_SCOPES: a hold, an enrollment) needs that field's scope too, and its read is audited as that
+        field's (``audit``: the request's AuditTrail)."""
         from resolvers import lists  # lists builds on this module
 
         scope = FIELD_SCOPES[("Query", "node")]
         if self.viewer is not None and not self.viewer.has(scope):
             raise GatewayError(f"Query._entities requires the {scope} scope", "FORBIDDEN", scope=scope)
+        guarded = ENTITY_SCOPES.get(type_name)
+        if guarded is not None:
+            scope, where = FIELD_SCOPES[guarded], ".".join(guarded)
+            if self.viewer is not None and not self.viewer.has(scope):
+                raise GatewayError(f"a {type_name}, as {where}, requires the {scope} scope", "FORBIDDEN",
+                                   scope=scope)
+            if audit is not None and scope in AUDITED_SCOPES:
+                audit.touch(where, key)
         if type_name == "Student":
             return await self.resolve_student(key=key)
         if type_name == "Staff":

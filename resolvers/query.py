@@ -128,7 +128,7 @@ class Query:
             raise GatewayError("not an ID this gateway issued", "BAD_USER_INPUT", argument="id")
         if decoded[0] == "Task":
             return await _task(info, id)
-        result: Node | None = await _port(info).entity(*decoded)
+        result: Node | None = await _port(info).entity(*decoded, audit=info.context.audit)
         return result
 
     @strawberry.field(description="A student by exactly one of: global id, Dartmouth netid, Stellic username or "

@@ -29,7 +29,7 @@ class Node:
         name = cls.__strawberry_definition__.name  # type: ignore[attr-defined]
         if decoded is None or decoded[0] != name:
             return None
-        return await port(info).entity(name, decoded[1])
+        return await port(info).entity(name, decoded[1], audit=getattr(info.context, "audit", None))
 
 
 @dataclass_transform(order_default=True, kw_only_default=True, field_specifiers=(strawberry.field, StrawberryField))

@@ -283,3 +283,30 @@ def test_an_authorization_header_without_its_scheme_says_which_to_use(gateway: G
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
     assert error["message"] == "the Authorization header must be 'Bearer <token>' or 'ApiKey <key>'"
+
+
+def test_a_hold_or_an_enrollment_by_its_global_id_needs_the_scope_that_guards_it_elsewhere(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """`node(id:)` and `_entities` answered a students:read caller a student's hold (its code and note) and an
+    enrollment, which `Student.holds` and `Query.enrollment` refuse without students:read.sensitive; their ids
+    are base64 of the type and the vendor's key, so anyone may write one."""
+    holder = next(h.person_key for h in world().holds.values() if not world().people[h.person_key].ferpa
+                  and DARTMOUTH in world().people[h.person_key].vendors)
+    ids = gateway.query("query($n: String) { student(netid: $n) { holds { id } enrollments { id } } }",
+                        {"n": holder})["data"]["student"]
+    hold, enrollment = ids["holds"][0]["id"], ids["enrollments"][0]["id"]
+    basic, sensitive = ["students:read"], ["students:read", "students:read.sensitive"]
+    sandbox.reset()
+    for type_name, global_id in (("Hold", hold), ("Enrollment", enrollment)):
+        for query in ("query($id: ID!) { node(id: $id) { id } }",
+                      "query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }"):
+            variables = {"id": global_id, "r": [{"__typename": type_name, "id": global_id}]}
+            denied = gateway.query(query, variables, scopes=basic)
+            assert denied["data"] in ({"node": None}, {"_entities": [None]}), denied
+            assert [(e["extensions"]["code"], e["extensions"]["scope"]) for e in denied["errors"]] == [
+                ("FORBIDDEN", "students:read.sensitive")], denied
+            assert type_name in denied["errors"][0]["message"]
+    assert vendor_calls(sandbox) == 0  # nothing fetched for them
+    for global_id in (hold, enrollment):
+        granted = gateway.query("query($id: ID!) { node(id: $id) { id } }", {"id": global_id}, scopes=sensitive)
+        assert granted == {"data": {"node": {"id": global_id}}}
