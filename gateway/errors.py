@@ -57,6 +57,9 @@ ERROR_CODES: dict[str, str] = {
     "REQUEST_TOO_LARGE": "the request body exceeds the limit (HTTP 413)",
     "RATE_LIMITED": "this caller sent too many requests; see the Retry-After header (HTTP 429)",
     "OPERATION_NOT_ALLOWED": "only persisted (allow-listed) operations are accepted here (HTTP 400)",
+    "PERSISTED_QUERY_NOT_SUPPORTED": "an operation sent as `extensions.persistedQuery` alone (Apollo's automatic "
+                                     "persisted queries), with no allow-list configured: send its text (HTTP 200, "
+                                     "message `PersistedQueryNotSupported`, as Apollo Client and urql expect)",
     "INTROSPECTION_DISABLED": "introspection needs the graphql:introspect scope in production mode",
     "GRAPHQL_PARSE_FAILED": "the query is not GraphQL: a syntax error (`locations` point at it)",
     "GRAPHQL_VALIDATION_FAILED": "the query does not fit the schema",

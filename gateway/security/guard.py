@@ -137,6 +137,12 @@ class GraphQLGuard:
                 return
             body = allowed
             operations = _operations(body, scope)  # the allow-listed texts a hash stood for
+        elif _hash_only(body, scope):
+            # Automatic persisted queries (Apollo's protocol) are not kept here: the answer its clients (Apollo
+            # Client, urql) take as "send the text instead", with Apollo Server's status and message.
+            await refuse(send, 200, "PERSISTED_QUERY_NOT_SUPPORTED", "PersistedQueryNotSupported",
+                         {"Cache-Control": "private, no-cache, must-revalidate"})
+            return
         scope.setdefault("state", {})["viewer"] = viewer
         if operations and all(_read_only(q) for q in operations):
             await _watching_the_client(self.app, scope, body, receive, send)
@@ -251,6 +257,29 @@ def _allowed_text(operation: dict[str, Any], allowed: dict[str, str]) -> str | N
     persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
     sha = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
     return allowed.get(sha) if isinstance(sha, str) else None
+
+
+def _hash_only(body: bytes, scope: Scope) -> bool:
+    """Whether an operation of the request (a GET's parameters, a POST's body or one of its batch) names its text
+    by ``extensions.persistedQuery`` alone; not JSON, or not a GraphQL request, is left to Strawberry to refuse."""
+    if scope["method"] == "GET":
+        params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        if "query" in params:
+            return False
+        try:
+            operations: Any = [{"extensions": jsoncodec.loads(params.get("extensions") or "{}")}]
+        except ValueError:
+            return False
+    else:
+        if b"persistedQuery" not in body:  # most requests: no second parse of the body
+            return False
+        try:
+            operations = jsoncodec.loads(body)
+        except ValueError:
+            return False
+    return any(isinstance(o, dict) and o.get("query") is None and isinstance(o.get("extensions"), dict)
+               and isinstance(o["extensions"].get("persistedQuery"), dict)
+               for o in (operations if isinstance(operations, list) else [operations]))
 
 
 def _allow_listed_get(query_string: bytes, allowed: dict[str, str]) -> bytes | None:

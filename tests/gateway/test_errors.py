@@ -79,6 +79,27 @@ def test_a_request_without_a_query_is_a_bad_request(gateway: GatewayProcess, bod
     assert error["message"] == "No GraphQL query found in the request"
 
 
+APQ = {"persistedQuery": {"version": 1,  # sha256 of "{ __typename }"
+                          "sha256Hash": "7f56e67dd21ab3f30d1ff8b7bed08893f0a0db86449836189b361dd1e56ddb4b"}}
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_an_automatic_persisted_query_is_told_it_is_not_supported(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                                  method: str) -> None:
+    """Apollo Client's and urql's persisted-query links send a query's hash alone first, and send its text only when
+    told PersistedQueryNotFound or PersistedQueryNotSupported: a POST was a BAD_REQUEST, which they report to the
+    application as the query's failure, and a GET (Accept: */*, as fetch sends it) was answered with the GraphiQL
+    page, which they cannot read at all."""
+    body = {"extensions": APQ} if method == "POST" else {"extensions": json.dumps(APQ)}
+    error = send(gateway, body, 200, method=method)["errors"][0]
+    assert error["message"] == "PersistedQueryNotSupported"  # urql compares the message, Apollo either
+    assert error["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
+    assert vendor_calls(sandbox) == 0
+    retried = httpx.post(f"{gateway.url}/graphql", headers=gateway.bearer(), timeout=30,
+                         json={"query": "{ __typename }", "extensions": APQ})  # the text, with its hash
+    assert retried.json() == {"data": {"__typename": "Query"}}
+
+
 def test_a_body_that_is_not_json_and_a_mutation_sent_with_get_are_bad_requests(gateway: GatewayProcess,
                                                                                sandbox: SandboxProcess) -> None:
     broken = send(gateway, b'{"query": "{ vendors { vendor } }"', 400)["errors"][0]
