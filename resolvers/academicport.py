@@ -21,7 +21,6 @@ from resolvers.permissions import FIELD_SCOPES
 from resolvers.staffport import StaffPort
 from resolvers.valuelists import ValueList
 from schema.connections import EnrollmentConnection, EnrollmentEdge
-from schema.node import PageInfo
 from schema.ports import MaybeAwaitable
 from schema.types import Enrollment, HoldType, Section, Staff
 
@@ -115,6 +114,6 @@ class AcademicPort(StaffPort):
         for i, record in enumerate(page.records):
             self.loaders.dartmouth_enrollment_by_id.prime(record.id, record)
             edges.append(EnrollmentEdge(cursor=page.cursor(i), node=academic.enrollment_from_dartmouth(record)))
-        return EnrollmentConnection(edges=edges, page_info=PageInfo(
-            has_next_page=page.has_next, end_cursor=page.end_cursor), total_count=page.total)
+        return EnrollmentConnection(edges=edges, page_info=page.page_info(),
+                                    total_count=page.total)
 

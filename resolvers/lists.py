@@ -32,7 +32,6 @@ from schema.connections import (
 )
 from schema.enums import Vendor
 from schema.inputs import SectionFilter, StaffFilter, StudentFilter
-from schema.node import PageInfo
 from schema.types import Enrollment, Hold
 
 T = TypeVar("T")
@@ -52,10 +51,6 @@ async def _hubmis_page(port: Port, route: Any, filters: dict[str, Any], first: i
         return reply.parse_each(model, envelope)
 
     return await paged(read, list_tag(route.key, filters), first, after, maximum=100)  # HUBmis' largest page
-
-
-def _page_info(page: Page[Any]) -> PageInfo:
-    return PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
 
 
 # Which sources can apply each student filter (by its GraphQL name); Stellic's export takes none.
@@ -108,7 +103,7 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
             key = port.rules.norm(record.external_id) if record.external_id else f"{HUBMIS_KEY}{record.id}"
             if not await port.hidden(key):
                 edges.append(StudentEdge(cursor=listed.cursor(i), node=port.student(key, **{HUBMIS: record.id})))
-        return StudentConnection(edges=edges, page_info=_page_info(listed), total_count=None)
+        return StudentConnection(edges=edges, page_info=listed.page_info(), total_count=None)
     if source is Vendor.STELLIC:
         return await _stellic_students(port, first, after)
     page = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_STUDENTS, _clean({
@@ -118,7 +113,7 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
     for i, student in enumerate(page.records):
         port.loaders.dartmouth_student_by_netid.prime(student.netid, student)
         edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(student.netid, **{DARTMOUTH: student.netid})))
-    return StudentConnection(edges=edges, page_info=_page_info(page), total_count=page.total)
+    return StudentConnection(edges=edges, page_info=page.page_info(), total_count=page.total)
 
 
 async def _stellic_students(port: Port, first: int, after: str | None) -> StudentConnection:
@@ -150,7 +145,7 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
         if filtered or not await port.hidden(key):
             port.loaders.stellic_engagement_by_username.prime(spelled[username], rows[username])
             edges.append(StudentEdge(cursor=page.cursor(i), node=port.student(key, stellic=spelled[username])))
-    return StudentConnection(edges=edges, page_info=_page_info(page), total_count=len(usernames))
+    return StudentConnection(edges=edges, page_info=page.page_info(), total_count=len(usernames))
 
 
 HUBMIS_STAFF_STATUSES = ("current", "past")  # filter[status] of the staff list; HUBmis refuses any other
@@ -165,7 +160,7 @@ async def staff(port: Port, f: StaffFilter, first: int, after: str | None) -> St
         HubmisStaff.from_payload)
     edges = [StaffEdge(cursor=page.cursor(i), node=port.staff_from_hubmis(record))
              for i, record in enumerate(page.records)]
-    return StaffConnection(edges=edges, page_info=_page_info(page), total_count=None)
+    return StaffConnection(edges=edges, page_info=page.page_info(), total_count=None)
 
 
 async def sections(port: Port, term: str, f: SectionFilter, first: int, after: str | None) -> SectionConnection:
@@ -179,7 +174,7 @@ async def sections(port: Port, term: str, f: SectionFilter, first: int, after: s
     for i, record in enumerate(page.records):
         port.loaders.dartmouth_section_by_id.prime(record.id, record)
         edges.append(SectionEdge(cursor=page.cursor(i), node=academic.section_from_dartmouth(record, full=record)))
-    return SectionConnection(edges=edges, page_info=_page_info(page), total_count=page.total)
+    return SectionConnection(edges=edges, page_info=page.page_info(), total_count=page.total)
 
 
 async def enrollment(port: Port, key: str) -> Enrollment | None:

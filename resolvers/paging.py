@@ -21,6 +21,7 @@ from gateway.errors import GatewayError
 from gateway.vendors.dartmouth.client import DartmouthClient, rows
 from gateway.vendors.errors import VendorBadRequest
 from gateway.vendors.routes import Route
+from schema.node import PageInfo
 
 T = TypeVar("T")
 
@@ -107,6 +108,10 @@ class Page(Generic[T]):
     @property
     def end_cursor(self) -> str | None:
         return self.cursor(len(self.records) - 1) if self.records else None
+
+    def page_info(self) -> PageInfo:
+        return PageInfo(has_next_page=self.has_next, end_cursor=self.end_cursor, has_previous_page=self.offset > 0,
+                        start_cursor=self.cursor(0) if self.records else None)
 
 
 def plan_reads(offset: int, first: int, maximum: int) -> tuple[int, list[int]]:

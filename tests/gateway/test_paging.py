@@ -108,6 +108,31 @@ def test_first_zero_still_counts(gateway: GatewayProcess, sandbox: SandboxProces
     assert result["data"]["all"]["totalCount"] > 3
 
 
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_page_info_says_where_a_page_starts_as_the_connections_spec_asks(gateway: GatewayProcess,
+                                                                       listing: Listing) -> None:
+    """Relay's PageInfo has `hasPreviousPage` and `startCursor` besides: tools checking a schema against the
+    Connections spec (and clients normalising pageInfo) found only the two the sketch names."""
+    full = dataclasses.replace(listing, query=listing.query.replace(
+        "pageInfo { hasNextPage endCursor }", "pageInfo { hasNextPage endCursor hasPreviousPage startCursor }"))
+    top = full.page(gateway, 3)
+    assert top["pageInfo"]["hasPreviousPage"] is False
+    assert top["pageInfo"]["startCursor"] == top["edges"][0]["cursor"]
+    on = full.page(gateway, 3, top["pageInfo"]["endCursor"])
+    assert on["pageInfo"]["hasPreviousPage"] is True
+    assert on["pageInfo"]["startCursor"] == on["edges"][0]["cursor"]
+    assert full.page(gateway, 0)["pageInfo"]["startCursor"] is None
+
+
+def test_stellic_students_page_info_says_where_a_page_starts(gateway: GatewayProcess) -> None:
+    query = """query($after: String) { students(source: STELLIC, first: 2, after: $after) {
+        edges { cursor } pageInfo { hasPreviousPage startCursor endCursor } } }"""
+    top = gateway.query(query, {"after": None})["data"]["students"]
+    assert top["pageInfo"]["hasPreviousPage"] is False and top["pageInfo"]["startCursor"] == top["edges"][0]["cursor"]
+    on = gateway.query(query, {"after": top["pageInfo"]["endCursor"]})["data"]["students"]
+    assert on["pageInfo"]["hasPreviousPage"] is True and on["pageInfo"]["startCursor"] == on["edges"][0]["cursor"]
+
+
 # ---- 1. `first` after a cursor -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
