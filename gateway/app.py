@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import Annotated, Any, Literal, cast
 
@@ -24,6 +25,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.federation.schema import FederationAny
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult, Info
@@ -43,7 +45,7 @@ from gateway.observability.metrics import CONTENT_TYPE_LATEST, GatewayMetrics
 from gateway.observability.operation import OperationObserver
 from gateway.observability.requestlog import RequestLog, current_request, new_request_id
 from gateway.observability.tracing import Tracing
-from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy, operation_hash, refuse
+from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy, operation_hash, read_only, refuse
 from gateway.security.introspection import IntrospectionRequiresScope, current_viewer
 from gateway.security.limits import OperationVariables, validation_rules
 from gateway.security.selection import OperationSelection
@@ -190,6 +192,28 @@ class CampusGraphQL(GraphQL[Context, None]):
             await refuse(send, exc.status_code, code, exc.reason, allow)
             return
         await response(scope, receive, send)
+
+    async def execute_operation(self, request: Any, request_adapter: AsyncHTTPRequestAdapter,
+                                request_data: GraphQLRequestData | list[GraphQLRequestData], context: Context,
+                                root_value: None, sub_response: Any) -> Any:
+        """As Strawberry's, except for a batch: each of its operations is run as a request of its own would be, with
+        its own data port (fresh loaders, its own failures to report) and audit record, and its place in the batch
+        (``Context.batch_index``, which an Idempotency-Key covers it by); and a batch that holds a mutation runs its
+        operations one after another in the order sent, so that a read after a write shows it. Strawberry runs them
+        side by side over one context: a read after a write was answered before the write, or from the loaders of
+        a read before it, and a vendor failure one operation reported showed in the others' errors too."""
+        if not isinstance(request_data, list):
+            return await super().execute_operation(request, request_adapter, request_data, context, root_value,
+                                                   sub_response)
+
+        def run(index: int, data: GraphQLRequestData) -> Awaitable[ExecutionResult]:
+            own = replace(context, port=self._port(context.viewer), audit=AuditTrail(), batch_index=index)
+            return self.execute_single(request=request, request_adapter=request_adapter, sub_response=sub_response,
+                                       context=own, root_value=root_value, request_data=data)
+
+        if all(read_only(data.query or "") for data in request_data):
+            return await asyncio.gather(*(run(i, data) for i, data in enumerate(request_data)))
+        return [await run(i, data) for i, data in enumerate(request_data)]
 
     def encode_json(self, data: object) -> str:
         return jsoncodec.dumps(data)  # text, as Strawberry's streaming answers need

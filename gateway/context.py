@@ -25,4 +25,5 @@ class Context:
     tasks: Any = None  # resolvers.tasks.TaskTracker, shared by every request of this process
     idempotency: IdempotencyStore | None = None
     idempotency_key: str | None = None  # the request's Idempotency-Key header
+    batch_index: int | None = None  # the operation's place in a batched request (None: not a batch)
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload (its credentials)

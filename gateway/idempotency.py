@@ -157,6 +157,11 @@ def storable(result: GraphQLExecutionResult, writes_applied: int = 0) -> bool:
     return not codes or not codes <= NOT_SENT
 
 
+def _writes_applied(context: Any) -> int:
+    """The writes the request has had applied so far (its call budget counts them)."""
+    return int(getattr(getattr(context, "budget", None), "writes_applied", 0))
+
+
 def _error(formatted: dict[str, Any]) -> GraphQLError:
     """A stored error as it was first sent, locations included."""
     error = GraphQLError(formatted["message"], path=formatted.get("path"), extensions=formatted.get("extensions"))
@@ -176,6 +181,7 @@ class Idempotency(SchemaExtension):
     def __init__(self, *, execution_context: Any = None) -> None:
         self._held: tuple[IdempotencyStore, str, str] | None = None
         self._replay: dict[str, Any] | None = None
+        self._writes_before = 0  # the request's writes applied before this operation (a batch runs several)
 
     async def on_execute(self) -> AsyncIterator[None]:
         ec = self.execution_context
@@ -186,7 +192,10 @@ class Idempotency(SchemaExtension):
             yield
             return
         viewer = getattr(getattr(context, "viewer", None), "id", "")
-        key = f"{viewer}\n{header}"
+        # In a batch the key covers each operation by its place: one key, sent again with the batch, replays each.
+        index = getattr(context, "batch_index", None)
+        key = f"{viewer}\n{header}" + ("" if index is None else f"\n{index}")
+        self._writes_before = _writes_applied(context)
         assert ec.graphql_document is not None
         fp = fingerprint(print_ast(ec.graphql_document), ec.operation_name, ec.variables)
         try:
@@ -218,7 +227,7 @@ class Idempotency(SchemaExtension):
                 result.data = self._replay.get("data")
                 result.errors = [_error(e) for e in self._replay.get("errors") or []] or None
             elif self._held is not None and isinstance(result, GraphQLExecutionResult) and storable(
-                    result, getattr(getattr(self.execution_context.context, "budget", None), "writes_applied", 0)):
+                    result, _writes_applied(self.execution_context.context) - self._writes_before):
                 store, key, fp = self._held
                 kept = True  # answered either way: a result Redis lost is not worth an error over a write applied
                 try:

@@ -144,7 +144,7 @@ class GraphQLGuard:
                          {"Cache-Control": "private, no-cache, must-revalidate"})
             return
         scope.setdefault("state", {})["viewer"] = viewer
-        if operations and all(_read_only(q) for q in operations):
+        if operations and all(read_only(q) for q in operations):
             await _watching_the_client(self.app, scope, body, receive, send)
         else:  # a write goes on when its client hangs up: stopping half-way could lose what it started
             await self.app(scope, _replay(body), send)
@@ -218,7 +218,7 @@ def _operations(body: bytes, scope: Scope) -> list[str]:
 
 
 @lru_cache(maxsize=512)
-def _read_only(query: str) -> bool:
+def read_only(query: str) -> bool:
     """Whether no operation of the document is a mutation or subscription (the keyword opening a top-level
     definition); a text that does not lex is left to the parser, and treated as not read-only."""
     lexer, depth = Lexer(Source(query)), 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.gatewayproc import GatewayProcess, sandbox_env
@@ -154,6 +155,21 @@ def test_no_loader_state_is_shared_between_requests(gateway: GatewayProcess, san
     sandbox.reset("dartmouth")
     ok = gateway.query(query)
     assert "errors" not in ok and ok["data"]["student"]["dartmouth"]["gradTerm"]
+
+
+def test_a_failure_in_one_operation_of_a_batch_is_reported_in_that_operation_alone(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """The operations of a batch shared one data port: the Dartmouth failure reported under the first one's
+    ``sources`` (a field that still answers) was reported again in the others, at a path they do not have."""
+    sandbox.faults("dartmouth", outage=True)
+    sandbox.faults("hubmis", latency_ms=300)  # the second operation ends after the first
+    batch = [{"query": '{ student(netid: "sstanton") { sources { vendor } } }'},
+             {"query": "{ staffMember(hubmisId: 12) { hubmisId } }"}]
+    response = httpx.post(f"{gateway.url}/graphql", json=batch, headers=gateway.bearer(), timeout=30)
+    first, second = response.json()
+    assert [e["path"] for e in first["errors"]] == [["student", "sources"]]
+    assert "errors" not in second, second["errors"]
+    assert second["data"] == {"staffMember": {"hubmisId": 12}}
 
 
 @pytest.fixture(scope="module")
