@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.security.guard import _read_only
+from gateway.security.guard import read_only as is_read_only
 from tests.gatewayproc import GatewayProcess
 from tests.sandboxproc import SandboxProcess
 
@@ -65,4 +65,4 @@ def test_a_query_whose_client_hangs_up_sends_no_more_vendor_calls(gateway: Gatew
     ('query Q { a(s: "unterminated }', False),
 ])
 def test_only_a_document_without_writes_is_stopped_when_its_client_leaves(text: str, read_only: bool) -> None:
-    assert _read_only(text) is read_only
+    assert is_read_only(text) is read_only
