@@ -25,7 +25,7 @@ from strawberry.types import Info
 from gateway.errors import GatewayError
 from gateway.observability.metrics import record_task
 from gateway.upstreams import Upstreams
-from gateway.vendors.errors import VendorError, VendorNotFound
+from gateway.vendors.errors import CircuitOpen, VendorError, VendorNotFound
 from resolvers.taskstore import (
     COMPLETE,
     COURSE_ASSESSMENT,
@@ -88,6 +88,8 @@ class _Follow:
         self.record: TaskRecord | None = None
         self.version = 0
         self.finished = False
+        # The latest poll's failure (None once a poll answers): a wait that ends while the vendor fails reports it.
+        self.failure: VendorError | None = None
         self.changed = asyncio.Condition()
         self.runner: asyncio.Task[None] | None = None
 
@@ -202,7 +204,10 @@ class TaskTracker:
                     record = await self.get(*key)
                 except VendorError as exc:
                     log.warning("polling %s task %s failed: %s", key[0], key[1], exc)
+                    if not isinstance(exc, CircuitOpen) or follow.failure is None:
+                        follow.failure = exc  # what the vendor did, not the circuit the failing polls opened
                 else:
+                    follow.failure = None
                     await follow.publish(record)
                     if record is None or record.terminal:
                         return
@@ -213,8 +218,10 @@ class TaskTracker:
             with contextlib.suppress(RuntimeError):
                 await follow.publish(record, finished=True)
 
-    async def wait(self, kind: str, vendor_id: str, timeout_s: float | None = None) -> TaskRecord | None:
-        """The task once it ends, or as it stands after ``timeout_s`` (the configured wait by default)."""
+    async def wait(self, kind: str, vendor_id: str,
+                   timeout_s: float | None = None) -> tuple[TaskRecord | None, VendorError | None]:
+        """The task once it ends, or as it stands after ``timeout_s`` (the configured wait by default); and, when
+        it has not ended, the failure of the latest poll if that failed (the vendor could not say how it stands)."""
         follow = self.follow(kind, vendor_id)
         deadline = time.monotonic() + (self.wait_s if timeout_s is None else timeout_s)
         version, record = 0, None
@@ -228,7 +235,8 @@ class TaskTracker:
                 break
             if follow.finished or (record is not None and record.terminal):
                 break
-        return record or await self.store.get(kind, vendor_id)
+        record = record or await self.store.get(kind, vendor_id)
+        return record, None if record is not None and record.terminal else follow.failure
 
     async def updates(self, kind: str, vendor_id: str) -> AsyncIterator[TaskRecord]:
         """The task now, then each change of its status, until it ends."""

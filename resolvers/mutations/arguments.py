@@ -82,4 +82,5 @@ SUBMIT_DATE = arg("When the course assessment was submitted, ISO 8601 (without a
 OPT_OUT_DATE = arg("When the student opted out of the course assessment, as submitDate; sent as Dartmouth "
                    "`course_assessment.opt_out_date`. Not with submitDate.")
 WAIT = arg("true: follow Dartmouth's task (`GET /api/tasks/{id}`) until it ends or CAMPUSGRAPH_TASK_WAIT_S "
-           "(default 10 s) passes, and answer it as it then stands; false, null or left out: answer at once.")
+           "(default 10 s) passes, and answer it as it then stands (as last known, with the failure reported at "
+           "`task`, when Dartmouth's task reads fail); false, null or left out: answer at once.")

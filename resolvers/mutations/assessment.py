@@ -62,7 +62,10 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
         return _refused(refused)
     record = await tracker.accepted(COURSE_ASSESSMENT, task_id, subject=key)
     if wait:
-        record = await tracker.wait(COURSE_ASSESSMENT, task_id) or record
+        waited, failure = await tracker.wait(COURSE_ASSESSMENT, task_id)
+        record = waited or record
+        if failure is not None:  # the task is as last known: Dartmouth could not say how it stands now
+            info.context.port.incomplete.append(([*info.path.as_list(), "task"], failure))
     enrollment: Enrollment | None = None
     if record.status == COMPLETE:
         # This request may have read the enrollment before the task changed it (an earlier mutation of the same

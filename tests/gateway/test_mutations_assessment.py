@@ -4,6 +4,7 @@ polling and by ``wait: true``, the failed task, and the enrollment read after th
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -12,7 +13,7 @@ import pytest
 from gateway.sandbox import credentials as creds
 from schema.node import encode_id
 from tests.gateway.writes import USER_ERRORS, calls, codes, mutate
-from tests.gatewayproc import GatewayProcess
+from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess
 
 ENROLLMENT = "AAAS.010.01-202001-U-10188-f002qt1-student"
@@ -23,6 +24,7 @@ SET = f"""mutation($e: ID!, $s: DateTime, $o: DateTime, $w: Boolean) {{
 READ_TASK = f"query($id: ID!) {{ task(id: $id) {{ {TASK} }} }}"
 READ_ENROLLMENT = "query($e: ID!) { enrollment(id: $e) { courseAssessment { submitDate optOutDate } } }"
 PATCH_ROUTE = "PATCH /api/academic/enrollments/{id}"
+TASK_ROUTE = "GET /api/tasks/{id}"
 SEED_FAILURE = "['Payload is invalid, contains values for both submit_date and opt_out_date.']"
 
 
@@ -185,3 +187,36 @@ def test_a_failed_read_back_is_reported_not_silently_null(gateway: GatewayProces
         (["setCourseAssessment", "enrollment"], "VENDOR_UNAVAILABLE", "dartmouth")]
     assert sandbox.records("dartmouth", "enrollments", ENROLLMENT)["course_assessment"]["submit_date"] == \
         "2020-03-05T17:53:46Z"
+
+
+@pytest.fixture
+def short_wait_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
+    """A gateway whose `wait: true` gives up after 1.5 s (10 s by default), polling every 0.1 s; a circuit its
+    failing polls open is half-open again after 0.5 s."""
+    proc = GatewayProcess(sandbox_env(sandbox, task_wait_s=1.5, task_poll_s=0.1,
+                                      dartmouth_breaker_reset_s=0.5)).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.mark.parametrize(("fault", "code", "status"), [
+    ({"outage": True}, "VENDOR_UNAVAILABLE", 503),
+    ({"error_rate": 1.0, "error_status": 429, "retry_after_s": 60}, "VENDOR_RATE_LIMITED", 429),
+    ({"malformed": True}, "VENDOR_PROTOCOL_ERROR", 200),
+])
+def test_a_wait_whose_task_cannot_be_read_says_so(short_wait_gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                  fault: dict[str, Any], code: str, status: int) -> None:
+    """Dartmouth accepted the PATCH but fails every read of its task while the mutation waits: the task is
+    answered as last known (PENDING), and the failure is reported at its path, not taken for a task still
+    running. Once Dartmouth answers again the task is followed to its end."""
+    sandbox.faults("dartmouth", route=TASK_ROUTE, **fault)
+    result = short_wait_gateway.post(SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z", "w": True}).json()
+    payload = result["data"]["setCourseAssessment"]
+    assert payload["success"] and payload["task"]["status"] == "PENDING" and payload["enrollment"] is None
+    assert [(e["path"], e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"].get("status"))
+            for e in result["errors"]] == [(["setCourseAssessment", "task"], code, "dartmouth", status)]
+    assert "Traceback" not in str(result) and sandbox.url("dartmouth") not in str(result)
+    sandbox.reset("dartmouth")  # the faults go, and so does the task: the data is restored
+    time.sleep(0.6)  # the polls' failures opened the circuit
+    patched = mutate(short_wait_gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z", "w": True})
+    assert patched["task"]["status"] == "COMPLETE"  # no failure remembered from the task before
