@@ -1,8 +1,9 @@
 """Credentials that look after themselves: a static PAT, OAuth client credentials, and API key -> JWT.
 
 Tokens are fetched on first use (or at start-up), renewed before they expire, fetched by one
-caller at a time however many wait (single flight), and renewed once more after a 401. A static
-token cannot be renewed, so its 401 is final.
+caller at a time however many wait (single flight: the callers waiting on an exchange share its
+outcome, its failure included, rather than each sending its own once it failed), and renewed once
+more after a 401. A static token cannot be renewed, so its 401 is final.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class _RenewingToken:
         self._call, self._route = call, route
         self._token: str | None = None
         self._renew_at = 0.0  # monotonic
-        self._lock = asyncio.Lock()
+        # The exchange in flight, which every caller needing a token meanwhile awaits; None between exchanges.
+        self._exchange: asyncio.Future[str] | None = None
 
     @property
     def renewable(self) -> bool:
@@ -83,17 +85,25 @@ class _RenewingToken:
         raise NotImplementedError  # each credential type says how it obtains a token
 
     async def _ensure(self, force: bool = False, stale: str | None = None) -> str:
-        if not force and self._token is not None and time.monotonic() < self._renew_at:
+        fresh = self._token is not None and time.monotonic() < self._renew_at
+        if fresh and (not force or self._token != stale):  # after a 401: unless another caller renewed it since
+            assert self._token is not None
             return self._token
-        async with self._lock:
-            # Whoever held the lock before us may already have renewed it.
-            fresh = self._token is not None and time.monotonic() < self._renew_at
-            if fresh and (not force or self._token != stale):
-                assert self._token is not None
-                return self._token
-            token, lifetime = await self._fetch()
-            self._token, self._renew_at = token, time.monotonic() + lifetime - _renew_margin(lifetime)
-            return token
+        if self._exchange is None:
+            self._exchange = asyncio.ensure_future(self._exchanged())
+            self._exchange.add_done_callback(self._exchange_done)
+        # Shielded: a caller that gives up (its client hung up) does not cancel the exchange the others await.
+        return await asyncio.shield(self._exchange)
+
+    async def _exchanged(self) -> str:
+        token, lifetime = await self._fetch()
+        self._token, self._renew_at = token, time.monotonic() + lifetime - _renew_margin(lifetime)
+        return token
+
+    def _exchange_done(self, exchange: asyncio.Future[str]) -> None:
+        self._exchange = None  # the next caller needing a token, after a failure too, sends a new exchange
+        if not exchange.cancelled():
+            exchange.exception()  # retrieved here; each caller that awaited it has it raised
 
     async def renew(self, stale: dict[str, str]) -> None:
         await self._ensure(force=True, stale=stale.get("Authorization", "").removeprefix("Bearer "))

@@ -343,3 +343,33 @@ def test_vendors_says_what_last_went_wrong_with_each_vendor(gateway: GatewayProc
     ready = httpx.get(f"{gateway.url}/readyz", timeout=10).json()
     (stellic,) = [v for v in ready["vendors"] if v["vendor"] == "stellic"]
     assert stellic["last_error"]["code"] == "VENDOR_UNAVAILABLE" and stellic["last_error"]["status"] == 503
+
+
+@pytest.fixture
+def short_lived_jwt_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
+    """A gateway whose Dartmouth JWTs live 2-3 s (renewed 1 s before they expire), with a 1 s timeout."""
+    sandbox.faults("dartmouth", token_ttl_s=2)
+    proc = GatewayProcess(sandbox_env(sandbox, dartmouth_timeout_s=1.0)).start()
+    yield proc
+    proc.stop()
+
+
+def test_a_renewal_that_times_out_is_waited_for_once_not_once_per_read(
+        short_lived_jwt_gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Dartmouth turns slow just as its JWT is due for renewal: the reads of the query wait on one credential
+    exchange, and when it times out they all fail with it. Each used to start its own exchange once the one
+    before failed, so a query with five Dartmouth reads waited five timeouts (43 s at the default 10 s)."""
+    netid = linked_student()
+    time.sleep(2.1)  # the JWT is due for renewal (its exp is rounded up to a whole second)
+    at_start = len(sandbox.requests("dartmouth")["requests"])  # the gateway's start-up calls
+    sandbox.faults("dartmouth", latency_ms=3000)
+    started = time.monotonic()
+    result = short_lived_jwt_gateway.query(WIDE_QUERY, {"n": netid})
+    took = time.monotonic() - started
+    student = result["data"]["student"]
+    assert student["stellic"]["engagementScore"] is not None and student["dartmouth"] is None
+    assert {(e["extensions"]["code"], e["extensions"]["vendor"]) for e in result["errors"]} == {
+        ("VENDOR_UNAVAILABLE", "dartmouth")}
+    assert took < 2.0, took
+    time.sleep(3.2)  # the sandbox logs a request once it has answered it
+    assert [r["route"] for r in sandbox.requests("dartmouth")["requests"][at_start:]] == ["POST /api/jwt"]
