@@ -144,6 +144,10 @@ class VendorClient:
             failed = (VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status,
                                         route=route.key) if reply.status >= 500 else client_error(self.vendor, route,
                                                                                                   reply))
+            if isinstance(failed, VendorRateLimited):  # no call goes until the vendor's retry-after (HUBmis' count)
+                self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
+                if self.rate is not None and failed.retry_after_s is not None:
+                    await self.rate.observe(retry_at=time.time() + failed.retry_after_s)
         self._note(failed)
         raise failed
 

@@ -18,6 +18,7 @@ from gateway.vendors.errors import (
     VendorForbidden,
     VendorNotFound,
     VendorProtocolError,
+    VendorRateLimited,
 )
 from gateway.vendors.routes import Route
 
@@ -122,6 +123,10 @@ def client_error(vendor: str, route: Route, reply: Reply) -> VendorError:
                                    **kw)  # type: ignore[arg-type]
     if status in (400, 409, 413, 422):
         return VendorBadRequest(vendor, vendor_message(reply.body), detail=reply.body, **kw)
+    if status == 429:  # a call the request path does not wait out (a credential exchange): the vendor's limit
+        until = retry_at(reply.headers)
+        return VendorRateLimited(vendor, "the vendor's rate limit was reached",
+                                 retry_after_s=None if until is None else max(0.0, until - time.time()), **kw)
     return VendorProtocolError(vendor, f"unexpected HTTP {status}", **kw)  # type: ignore[arg-type]
 
 

@@ -373,3 +373,28 @@ def test_a_renewal_that_times_out_is_waited_for_once_not_once_per_read(
     assert took < 2.0, took
     time.sleep(3.2)  # the sandbox logs a request once it has answered it
     assert [r["route"] for r in sandbox.requests("dartmouth")["requests"][at_start:]] == ["POST /api/jwt"]
+
+
+@pytest.fixture
+def short_lived_tokens_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
+    """A gateway whose Dartmouth JWTs and HUBmis tokens live 2-3 s (renewed 1 s before they expire)."""
+    for vendor in ("dartmouth", "hubmis"):
+        sandbox.faults(vendor, token_ttl_s=2)
+    proc = GatewayProcess(sandbox_env(sandbox)).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.mark.parametrize(("vendor", "route"), [("hubmis", "POST /api/v1/token"), ("dartmouth", "POST /api/jwt")])
+def test_a_renewal_refused_for_the_rate_limit_is_a_rate_limit(short_lived_tokens_gateway: GatewayProcess,
+                                                              sandbox: SandboxProcess, vendor: str, route: str) -> None:
+    """The vendor answers the credential exchange 429: the fields that needed the credential are rate limited, with
+    the vendor's retry-after, not "an answer outside the contract" (VENDOR_PROTOCOL_ERROR, "unexpected HTTP 429")."""
+    time.sleep(2.1)  # the tokens are due for renewal
+    sandbox.faults(vendor, route=route, error_rate=1.0, error_status=429, retry_after_s=30)
+    result = short_lived_tokens_gateway.query(QUERY, {"n": linked_student()})
+    student = result["data"]["student"]
+    assert student["stellic"]["engagementScore"] is not None and student[vendor] is None
+    failures = [e["extensions"] for e in result["errors"] if e["path"][-1] == vendor]
+    assert [(f["code"], f["vendor"], f.get("status")) for f in failures] == [("VENDOR_RATE_LIMITED", vendor, 429)]
+    assert 0 < failures[0]["retryAfterS"] <= 31  # HUBmis gives a Unix time, in whole seconds
