@@ -240,6 +240,9 @@ class VendorClient:
         retryable = route.method == "GET" and route.repeatable
         self._retry_tokens = min(10.0, self._retry_tokens + self.http.retry_budget_ratio)
         attempt, renewed, answer_lost = 0, False, False
+        # The call's waits for a rate slot and for 429s' retry-after share one limit over all its attempts: were
+        # each attempt allowed it anew, a read of a rate-limiting vendor would wait three times as long.
+        rate_deadline = time.monotonic() + self.http.max_retry_wait_s
         role = Role.CALL
         observed: VendorError | None = None  # what this call would report had it not been retried
         while True:
@@ -248,7 +251,7 @@ class VendorClient:
                 budget = current_budget.get()
                 if budget is not None:
                     budget.spend(self.vendor, route.key)
-                role = await self._admit(route, role, observed)
+                role = await self._admit(route, role, observed, rate_deadline)
                 if budget is not None:
                     budget.check_client(self.vendor, route.key)  # it may have hung up while this waited
             except BaseException:
@@ -312,7 +315,7 @@ class VendorClient:
                 observed = VendorRateLimited(self.vendor, "the vendor's rate limit was reached", retry_after_s=wait,
                                              status=429, route=route.key)
                 self._note(observed)
-                if wait <= self.http.max_retry_wait_s:
+                if time.monotonic() + wait <= rate_deadline:
                     next_role = await self._may_retry(route, attempt, retryable, floor=wait)
                     if next_role is not None:
                         role = next_role
@@ -334,7 +337,7 @@ class VendorClient:
             self._note(refusal)
             raise refusal
 
-    async def _admit(self, route: Route, role: Role, observed: VendorError | None) -> Role:
+    async def _admit(self, route: Route, role: Role, observed: VendorError | None, rate_deadline: float) -> Role:
         """Fail fast while the breaker is open; otherwise wait for a rate slot, then take the breaker's slot
         (after the reset time, waiting for the probe's outcome if another call is probing). Returns the
         attempt's role: ``role`` (the retry's, if this is one) or the breaker's probe."""
@@ -342,8 +345,10 @@ class VendorClient:
             raise self._refusal(route, observed)
         if self.rate is not None:
             try:
-                await self.rate.acquire(self.http.max_retry_wait_s)
+                await self.rate.acquire(max(0.0, rate_deadline - time.monotonic()))
             except RateWaitTooLong as exc:
+                if isinstance(observed, VendorRateLimited):
+                    raise observed from None  # a retry: the 429 its attempt before saw, with its status
                 raise VendorRateLimited(self.vendor, "the gateway's share of the vendor's rate limit is spent",
                                         retry_after_s=exc.wait_s, route=route.key) from None
         admitted = await self.breaker.admit(self.http.timeout_s)

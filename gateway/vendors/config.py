@@ -42,7 +42,7 @@ class HttpPolicy:
     retries: int = 2  # extra attempts for reads
     backoff_base_s: float = 0.1
     backoff_max_s: float = 2.0
-    max_retry_wait_s: float = 10.0  # a 429 asking for longer than this is returned as an error, not waited out
+    max_retry_wait_s: float = 10.0  # the longest one call waits, over its attempts, for rate slots and 429s
     retry_budget_ratio: float = 0.2  # retries may add at most this share of calls (plus a small reserve)
     breaker_failures: int = 5  # consecutive failures that open the circuit
     breaker_reset_s: float = 10.0  # how long it stays open before one probe is let through

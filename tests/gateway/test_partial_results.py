@@ -398,3 +398,28 @@ def test_a_renewal_refused_for_the_rate_limit_is_a_rate_limit(short_lived_tokens
     failures = [e["extensions"] for e in result["errors"] if e["path"][-1] == vendor]
     assert [(f["code"], f["vendor"], f.get("status")) for f in failures] == [("VENDOR_RATE_LIMITED", vendor, 429)]
     assert 0 < failures[0]["retryAfterS"] <= 31  # HUBmis gives a Unix time, in whole seconds
+
+
+@pytest.fixture
+def patient_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
+    """A gateway that waits out a rate limit for 4 s at most (10 s by default)."""
+    proc = GatewayProcess(sandbox_env(sandbox, hubmis_max_retry_wait_s=4, dartmouth_max_retry_wait_s=4)).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.mark.parametrize("vendor", ["hubmis", "dartmouth"])
+def test_a_rate_limited_read_waits_at_most_the_longest_wait_in_all(patient_gateway: GatewayProcess,
+                                                                    sandbox: SandboxProcess, vendor: str) -> None:
+    """Every answer is a 429 asking for 3 s: the read waits them out while its MAX_RETRY_WAIT_S (4 s) lasts, then
+    fails. Each retry used to be allowed the whole wait again, so the read took three 429s and over 6 s."""
+    patient_gateway.query(QUERY, {"n": "warm-up-tokens"})
+    sandbox.reset()
+    sandbox.faults(vendor, error_rate=1.0, error_status=429, retry_after_s=3)
+    started = time.monotonic()
+    result = patient_gateway.query(QUERY, {"n": linked_student()})
+    took = time.monotonic() - started
+    assert result["data"]["student"]["stellic"]["engagementScore"] is not None
+    assert {(e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"].get("status"))
+            for e in result["errors"]} == {("VENDOR_RATE_LIMITED", vendor, 429)}
+    assert took < 4.5, took
