@@ -15,6 +15,7 @@ limit, and the vendor's error-body shape. Controls live under ``/_sandbox``:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import unquote
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -255,6 +256,11 @@ class Simulator:
             await _until(answer_at)
             return (*answered, decision)
         if decision.delay_s > 0:
+            if route is not None and decision.fail_status is None:
+                # The write has arrived in full before the vendor works on it: a caller that gives up waiting meanwhile
+                # does not undo it (read after the wait, its body was gone with the caller: never applied, a 500).
+                with contextlib.suppress(ClientDisconnect):
+                    await request.body()
             await _until(time.perf_counter() + decision.delay_s)
         if route is None:
             return None, self._error(405 if path_known else 404,
@@ -289,6 +295,9 @@ class Simulator:
             response = await self._handlers[route.name](call)
         except SandboxError as exc:
             response = self._error(exc.status, exc.message, {**rate_headers, **exc.headers}, exc.body)
+        except ClientDisconnect:  # the caller left before its body was in: nothing to apply, no one to answer
+            log.info("%s sandbox: the caller of %s left before sending its body", self.vendor, route.name)
+            response = self._error(400, "request body incomplete")
         except Exception:
             log.exception("%s sandbox handler %s failed", self.vendor, route.name)
             response = self._error(500, "Internal Server Error")

@@ -192,3 +192,16 @@ def test_uvicorn_notice_of_a_lost_answer_is_dropped_once_per_expected_loss() -> 
     assert not notices.filter(record(notices.MESSAGE))
     assert notices.filter(record(notices.MESSAGE))  # not expected: a real unfinished response still shows
     assert notices.filter(record("something else"))
+
+
+def test_a_write_whose_caller_gave_up_waiting_is_still_applied(sandbox: SandboxProcess) -> None:
+    """The write arrived in full, then the caller timed out during the vendor's latency: as at a real vendor (and as
+    the gateway's WRITE_OUTCOME_UNKNOWN warns), it is applied all the same. The simulator read the body only after
+    the latency, found the caller gone, and logged a traceback and a 500 for a write it never applied."""
+    sandbox.faults("stellic", route="POST /partnerapi/v1/holds", latency_ms=800)
+    with pytest.raises(httpx.TimeoutException):
+        httpx.post(f"{sandbox.url('stellic')}/partnerapi/v1/holds", headers=PAT, timeout=0.3,
+                   json={"sis_id": "H-GONE", "student_id": "mabbott", "hold_code": "AR"})
+    time.sleep(0.8)
+    assert sandbox.records("stellic", "holds", "H-GONE")["student_username"] == "mabbott"
+    assert [r["status"] for r in sandbox.requests("stellic")["requests"]] == [201]
