@@ -54,9 +54,14 @@ def _ttl_of(answer: dict[str, Any], ttl: float) -> float:
 class _Transport(Exception):
     """Internal: the exchange failed below HTTP; ``sent`` says whether the request may have reached the vendor."""
 
-    def __init__(self, message: str, sent: bool, timed_out: bool = False) -> None:
+    def __init__(self, message: str, sent: bool, timed_out: bool = False, cause: str = "") -> None:
         super().__init__(message)
         self.sent, self.timed_out = sent, timed_out
+        self.cause = cause  # aiohttp's exception class, for the log line only
+
+    @property
+    def logged(self) -> str:
+        return f"{self} ({self.cause})" if self.cause else str(self)
 
 
 class VendorClient:
@@ -129,7 +134,7 @@ class VendorClient:
             reply = await self._observed(route, 1, self.base_url + route.url(), params or None, None, headers,
                                          form=form)
         except _Transport as exc:
-            self._log(route, 0, started, 1, error=str(exc))
+            self._log(route, 0, started, 1, error=exc.logged)
             failed: VendorError = VendorUnavailable(self.vendor, f"credential exchange failed: {exc}", route=route.key)
         except Malformed as exc:
             failed = exc
@@ -264,7 +269,7 @@ class VendorClient:
                 reply = await self._observed(route, attempt, url, params, json_body, sent_headers)
             except _Transport as exc:
                 self.breaker.record_failure(None, role)
-                self._log(route, 0, started, attempt, error=str(exc))
+                self._log(route, 0, started, attempt, error=exc.logged)
                 answer_lost = answer_lost or exc.sent
                 if not retryable and exc.sent:
                     observed = WriteOutcomeUnknown(self.vendor, "the write was sent but its answer was lost "
@@ -436,12 +441,18 @@ class VendorClient:
                 raw = await response.read()
                 kept = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
                 status = response.status
+        # Said in words, as each reaches a client in the error's message: not aiohttp's class names.
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-            raise _Transport(f"could not connect ({type(exc).__name__})", sent=False) from None
+            raise _Transport("could not connect to the vendor", sent=False, cause=type(exc).__name__) from None
         except (TimeoutError, aiohttp.ServerTimeoutError):
             raise _Transport("timed out waiting for the answer", sent=True, timed_out=True) from None
+        except aiohttp.ServerDisconnectedError as exc:
+            raise _Transport("the vendor closed the connection without answering", sent=True,
+                             cause=type(exc).__name__) from None
+        except aiohttp.ClientPayloadError as exc:
+            raise _Transport("the vendor's answer was cut off", sent=True, cause=type(exc).__name__) from None
         except aiohttp.ClientError as exc:
-            raise _Transport(f"connection failed ({type(exc).__name__})", sent=True) from None
+            raise _Transport("the connection to the vendor failed", sent=True, cause=type(exc).__name__) from None
         return Reply(status, kept, parse_body(self.vendor, raw, kept.get("content-type", ""), status))
 
     def _log(self, route: Route, status: int, started: float, attempt: int, *, cache: str = "miss",

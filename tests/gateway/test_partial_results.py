@@ -423,3 +423,15 @@ def test_a_rate_limited_read_waits_at_most_the_longest_wait_in_all(patient_gatew
     assert {(e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"].get("status"))
             for e in result["errors"]} == {("VENDOR_RATE_LIMITED", vendor, 429)}
     assert took < 4.5, took
+
+
+def test_a_lost_answer_is_told_in_words_not_by_the_http_library_s_class(gateway: GatewayProcess,
+                                                                        sandbox: SandboxProcess) -> None:
+    """Dartmouth closes the connection before its answers end: the fields say the answer was cut off, not
+    "connection failed (ClientPayloadError)", a name from the gateway's HTTP library."""
+    gateway.query(QUERY, {"n": "warm-up-tokens"})
+    sandbox.faults("dartmouth", lose_answer_next=50)
+    result = gateway.query(QUERY, {"n": linked_student()})
+    assert result["data"]["student"]["hubmis"]["enrolmentStatus"] == "current"
+    assert {(e["extensions"]["code"], e["message"]) for e in result["errors"]} == {
+        ("VENDOR_UNAVAILABLE", "dartmouth: the vendor's answer was cut off")}
