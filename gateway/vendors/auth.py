@@ -72,6 +72,7 @@ class _RenewingToken:
         self._renew_at = 0.0  # monotonic
         # The exchange in flight, which every caller needing a token meanwhile awaits; None between exchanges.
         self._exchange: asyncio.Future[str] | None = None
+        self._failed = False  # whether the latest exchange failed
 
     @property
     def renewable(self) -> bool:
@@ -79,7 +80,9 @@ class _RenewingToken:
 
     @property
     def ready(self) -> bool:
-        return self._token is not None and time.monotonic() < self._renew_at
+        """A token was obtained and, once due for renewal, renewing it has not failed: one that came due while no call
+        needed it is renewed by the next call, so the vendor is no less able to serve (/readyz)."""
+        return self._token is not None and (time.monotonic() < self._renew_at or not self._failed)
 
     async def _fetch(self) -> tuple[str, float]:
         raise NotImplementedError  # each credential type says how it obtains a token
@@ -96,7 +99,12 @@ class _RenewingToken:
         return await asyncio.shield(self._exchange)
 
     async def _exchanged(self) -> str:
-        token, lifetime = await self._fetch()
+        try:
+            token, lifetime = await self._fetch()
+        except BaseException:
+            self._failed = True
+            raise
+        self._failed = False
         self._token, self._renew_at = token, time.monotonic() + lifetime - _renew_margin(lifetime)
         return token
 

@@ -3,6 +3,7 @@ and the others serve, and while Redis, once configured, stops answering (shown a
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -109,3 +110,25 @@ def test_a_vendor_is_up_only_with_session_credentials_and_a_breaker_not_open() -
     assert vendor_up(up) and vendor_up({**up, "breaker": "half_open"})
     assert not vendor_up({**up, "breaker": "open"})
     assert not vendor_up({**up, "session_open": False}) and not vendor_up({**up, "credentials_ready": False})
+
+
+def test_a_credential_due_for_renewal_is_not_a_vendor_down(sandbox: SandboxProcess) -> None:
+    """Tokens are renewed by the next call that needs one: a quiet spell past a token's renewal time (HUBmis' after
+    13.5 minutes, Dartmouth's after 54) left /readyz listing both vendors down with nothing wrong. A renewal that
+    fails does mark its vendor down."""
+    for vendor in ("dartmouth", "hubmis"):
+        sandbox.faults(vendor, token_ttl_s=2)
+    gateway = GatewayProcess(sandbox_env(sandbox)).start()
+    try:
+        time.sleep(2.5)  # both tokens are past their renewal time (and expired); no call has needed one
+        status, body = ready(gateway)
+        assert status == 200 and body["down"] == [], body
+        assert all(v["credentials_ready"] for v in body["vendors"])
+        sandbox.faults("dartmouth", route="POST /api/jwt", outage=True)
+        result = gateway.query(EVERYONE, {"n": linked_student()})
+        assert result["data"]["student"]["hubmis"] is not None and result["data"]["student"]["dartmouth"] is None
+        status, body = ready(gateway)
+        assert status == 200 and body["down"] == ["dartmouth"]
+        assert by_vendor(body)["dartmouth"]["credentials_ready"] is False
+    finally:
+        gateway.stop()
