@@ -61,8 +61,7 @@ class PageInfo:
                     "the vendor's paging).")
     end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page. Source: gateway.")
     has_previous_page: bool = strawberry.field(
-        default=False,
         description="Whether records come before this page: true when it starts after a cursor (`after`), as this "
                     "connection pages forward only (`first`, `after`). Source: gateway.")
     start_cursor: str | None = strawberry.field(
-        default=None, description="The first edge's cursor; null when the page has no edges. Source: gateway.")
+        description="The first edge's cursor; null when the page has no edges. Source: gateway.")

@@ -248,14 +248,19 @@ def _too_many_tokens(query: str, limit: int) -> bool:
     return True
 
 
+def _persisted_query(operation: Any) -> dict[str, Any] | None:
+    """An operation's ``extensions.persistedQuery`` (Apollo's protocol), when it is an object."""
+    extensions = operation.get("extensions") if isinstance(operation, dict) else None
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    return persisted if isinstance(persisted, dict) else None
+
+
 def _allowed_text(operation: dict[str, Any], allowed: dict[str, str]) -> str | None:
     """The operation's text if it is allow-listed (sent as text, or by ``persistedQuery.sha256Hash`` alone)."""
     query = operation.get("query")
     if query is not None:
         return str(query) if operation_hash(str(query)) in allowed else None
-    extensions = operation.get("extensions")
-    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
-    sha = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    sha = (_persisted_query(operation) or {}).get("sha256Hash")
     return allowed.get(sha) if isinstance(sha, str) else None
 
 
@@ -277,8 +282,7 @@ def _hash_only(body: bytes, scope: Scope) -> bool:
             operations = jsoncodec.loads(body)
         except ValueError:
             return False
-    return any(isinstance(o, dict) and o.get("query") is None and isinstance(o.get("extensions"), dict)
-               and isinstance(o["extensions"].get("persistedQuery"), dict)
+    return any(isinstance(o, dict) and o.get("query") is None and _persisted_query(o) is not None
                for o in (operations if isinstance(operations, list) else [operations]))
 
 
