@@ -205,7 +205,8 @@ def cost_rule(limit: int) -> type[OperationRule]:
                   fragments: dict[str, FragmentDefinitionNode], multiplier: int, carried: int | None,
                   seen: frozenset[str]) -> int:
             """Scalars weigh 1 and objects 2, times every list size above them. A connection's ``first``
-            is carried down to the list beneath it (its ``edges``)."""
+            is carried down to the list beneath it (its ``edges``), whose objects weigh nothing: an edge only
+            wraps its node, and the node is the item counted (so a page of 1000 with two fields fits)."""
             variables = self.variables
             total = 0
             for node, path_seen in _walk_selections(selection_set, fragments, seen):
@@ -223,7 +224,8 @@ def cost_rule(limit: int) -> type[OperationRule]:
                 carry = None if is_list else own
                 inner = multiplier * max(1, size)
                 child = get_named_type(field.type) if field is not None else None
-                total += 2 * inner + self._cost(node.selection_set, child, fragments, inner, carry, path_seen)
+                weight = 0 if is_list and carried is not None else 2
+                total += weight * inner + self._cost(node.selection_set, child, fragments, inner, carry, path_seen)
             return total
 
     return CostLimit

@@ -106,6 +106,15 @@ def test_list_sizes_multiply_into_the_cost(gateway: GatewayProcess, sandbox: San
     assert len(small["data"]["students"]["edges"]) == 5
 
 
+def test_the_largest_page_with_a_few_fields_fits_the_cost(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """`first` may be 1000. An edge only wraps its node, so it weighs nothing: the largest page with two fields
+    costs 4,002 and runs (with one field it cost 5,002, over the limit, so the largest page could never be asked)."""
+    refused(gateway, sandbox, "{ students(first: 1000) { edges { node { netid status classYear firstName } } } }",
+            "QUERY_TOO_COMPLEX")
+    result = gateway.query("{ students(first: 1000) { edges { node { netid status } } } }")
+    assert "errors" not in result and len(result["data"]["students"]["edges"]) > 25, result.get("errors")
+
+
 def test_an_invalid_document_is_reported_by_its_mistakes_alone(gateway: GatewayProcess,
                                                                sandbox: SandboxProcess) -> None:
     """A mistyped field in a big query is one validation error: not also a cost computed over fields that do
@@ -155,7 +164,7 @@ def test_a_text_validated_before_is_still_costed_with_its_new_variables(gateway:
     text = "query($n: Int!) { students(first: $n) { edges { node { netid } } } }"
     assert len(gateway.query(text, {"n": 3})["data"]["students"]["edges"]) == 3
     before = vendor_calls(sandbox)
-    result = gateway.query(text, {"n": 1500})
+    result = gateway.query(text, {"n": 2000})
     assert result.get("data") is None and result["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert vendor_calls(sandbox) == before
     assert len(gateway.query(text, {"n": 2})["data"]["students"]["edges"]) == 2
