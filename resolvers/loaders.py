@@ -27,6 +27,7 @@ from gateway.vendors.errors import VendorNotFound
 from gateway.vendors.hubmis.client import STAFF_DIRECTORY_PAGE, HubmisClient
 from gateway.vendors.hubmis.models import HubmisStaff
 from resolvers.crosswalk import HubmisIndex
+from resolvers.tutorgroups import TutorGroupReader
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -128,6 +129,9 @@ class Loaders:
             lambda k: d.list_enrollments(_enrollment_filters(*k)))
         self.dartmouth_holds_by_netid: FanOutLoader[str, Any] = loader(lambda netid: d.list_holds(netid=netid))
         self.hubmis_student_by_id: FanOutLoader[int, Any] = loader(h.get_student)
+        # HUBmis student id -> tutor group (None: in none): a page's are read by tutor group, not one per student
+        self.hubmis_tutor_group_by_id: DataLoader[int, Any] = (
+            DataLoader(TutorGroupReader(h).load) if batching else loader(TutorGroupReader(h).one))
         self.hubmis_staff_by_id: FanOutLoader[int, Any] = loader(
             h.get_staff if staff_index is None or not batching else staff_reader(h, staff_index))
         self.stellic_engagement_by_username: FanOutLoader[str, Any] = loader(s.get_engagement_score)

@@ -347,7 +347,7 @@ class Port(AcademicPort):
         return [people.attendance_from_hubmis(m) for m in marks]
 
     async def hubmis_tutor_group(self, hubmis_id: int) -> GroupRef | None:
-        return people.tutor_group_from_hubmis(await self.up.hubmis.list_student_academic_structure(hubmis_id))
+        return people.tutor_group_from_hubmis(await self.loaders.hubmis_tutor_group_by_id.load(hubmis_id))
 
     async def hubmis_timetable(self, hubmis_id: int) -> list[TimetablePeriod] | None:
         periods = await self.up.hubmis.get_student_timetable(hubmis_id)

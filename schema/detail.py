@@ -198,7 +198,9 @@ class HubmisStudentRecord:
     tags: list[str] = strawberry.field(description="Source: HUBmis.")
 
     @strawberry.field(description="The student's tutor group in the active year (the student record does not "
-                                  "carry it). Source: HUBmis academic structure.")
+                                  "carry it); null when they are in none. Source: HUBmis, the student's academic "
+                                  "structure or the active year's tutor groups and their students, whichever "
+                                  "costs fewer calls (a page's tutor groups are read once, not per student).")
     async def tutor_group(self, info: Info[Any, Any]) -> GroupRef | None:
         return await port(info).hubmis_tutor_group(self.id)
 

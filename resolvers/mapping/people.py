@@ -179,9 +179,9 @@ def hubmis_record_from(r: Any) -> HubmisStudentRecord:
         tags=[str(t) for t in r.tags])
 
 
-def tutor_group_from_hubmis(groups: Any) -> GroupRef | None:
-    """The tutor group among a student's academic-structure rows (year group, form, tutor group, subject sets)."""
-    return next((_group(g) for g in groups if g.group_type == "tutor_group"), None)
+def tutor_group_from_hubmis(group: Any) -> GroupRef | None:
+    """A student's tutor group (``resolvers.tutorgroups``); None when they are in none."""
+    return _group(group)
 
 
 # DfE session codes that mean the student was in: present am (/), present pm (\\), late (L).

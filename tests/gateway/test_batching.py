@@ -6,8 +6,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import redis as redis_sync
 
 from tests.gatewayproc import GatewayProcess, sandbox_env
+from tests.redisproc import RedisProcess
+from tests.sandbox.test_hubmis_helpers import Hub
 from tests.sandboxproc import SandboxProcess
 
 ROSTER = """{ students(first: 20) { edges { node {
@@ -215,3 +218,67 @@ def test_with_batching_and_caching_off_every_field_is_its_own_call(sandbox_proce
         assert section
     finally:
         proc.stop()
+
+
+TUTOR_GROUPS = ("{ students(first: %d, source: HUBMIS) { edges { node {"
+                " hubmisId hubmis { tutorGroup { id name code } } } } } }")
+STRUCTURE = "GET /api/v1/students/{id}/academic-structure"
+GROUP_ROUTES = ("GET /api/v1/academic-years", "GET /api/v1/academic-years/{academicYearId}/tutor-groups",
+                "GET /api/v1/academic-years/{academicYearId}/tutor-groups/{id}/students")
+
+
+def _tutor_group_of(hub: Hub, hubmis_id: int) -> dict[str, object] | None:
+    """What HUBmis' own academic structure says of the student: the one tutor group, or None (not on roll)."""
+    rows = hub.json(f"/students/{hubmis_id}/academic-structure")
+    return next(({k: g[k] for k in ("id", "name", "code")} for g in rows if g["group_type"] == "tutor_group"), None)
+
+
+def test_a_page_of_tutor_groups_reads_each_tutor_group_once_not_each_student(gateway: GatewayProcess,
+                                                                             sandbox: SandboxProcess) -> None:
+    """students(first: 100) { hubmis { tutorGroup } } spent one academic-structure read per row, 100 of HUBmis'
+    500: each tutor group's students are read instead (and the year and the tutor-group list, cached 1 h)."""
+    result = gateway.query(TUTOR_GROUPS % 100)
+    assert "errors" not in result, result.get("errors")
+    log = sandbox.requests("hubmis")["by_route"]
+    hub = Hub(sandbox)
+    active = hub.years()[1]["id"]
+    groups = hub.json(f"/academic-years/{active}/tutor-groups")
+    assert log.get(STRUCTURE, 0) == 0, log
+    assert [log.get(r, 0) for r in GROUP_ROUTES] == [1, 1, len(groups)], log
+    assert len(groups) + 2 < 50  # the 300-student sandbox: 20 tutor groups
+    rows = [e["node"] for e in result["data"]["students"]["edges"]]
+    assert len(rows) == 100
+    assert [r["hubmis"]["tutorGroup"] for r in rows] == [_tutor_group_of(hub, r["hubmisId"]) for r in rows]
+    assert any(r["hubmis"]["tutorGroup"] is None for r in rows)  # past students and applicants are in none
+    sandbox.reset("hubmis")
+    assert gateway.query(TUTOR_GROUPS % 100) == result
+    assert calls(sandbox, "hubmis") == 0  # every read cached: the list page too
+
+
+def test_one_students_tutor_group_is_one_read_or_none_once_the_groups_are_read(
+        gateway: GatewayProcess, sandbox: SandboxProcess, gateway_redis: RedisProcess) -> None:
+    """One student, or a page too short to beat reading the tutor groups, reads each academic structure; once
+    a page has read the tutor groups, a later student's is answered from them with no call."""
+    result = gateway.query(TUTOR_GROUPS % 2)
+    assert "errors" not in result, result.get("errors")
+    log = sandbox.requests("hubmis")["by_route"]
+    assert log.get(STRUCTURE) == 2 and not any(log.get(r) for r in GROUP_ROUTES), log
+    hub = Hub(sandbox)
+    rows = [e["node"] for e in result["data"]["students"]["edges"]]
+    assert [r["hubmis"]["tutorGroup"] for r in rows] == [_tutor_group_of(hub, r["hubmisId"]) for r in rows]
+    page = gateway.query(TUTOR_GROUPS % 100)["data"]["students"]["edges"]
+    sandbox.reset("hubmis")
+    one = "{ student(hubmisId: %d) { hubmis { tutorGroup { id code } } } }"
+    for node in (page[60]["node"], next(e["node"] for e in page if e["node"]["hubmis"]["tutorGroup"] is None)):
+        found = gateway.query(one % node["hubmisId"])["data"]["student"]["hubmis"]["tutorGroup"]
+        assert found == (node["hubmis"]["tutorGroup"] and {k: node["hubmis"]["tutorGroup"][k] for k in ("id", "code")})
+    log = sandbox.requests("hubmis")["by_route"]  # (the student's own record is read: `hubmis` shows it)
+    assert not log.get(STRUCTURE) and not any(log.get(r) for r in GROUP_ROUTES), log
+    # On a cold cache one student is one read: of their academic structure, nothing else.
+    redis_sync.Redis.from_url(gateway_redis.url).flushdb()
+    for node in (page[60]["node"], next(e["node"] for e in page if e["node"]["hubmis"]["tutorGroup"] is None)):
+        sandbox.reset("hubmis")
+        found = gateway.query(one % node["hubmisId"])["data"]["student"]["hubmis"]["tutorGroup"]
+        assert found == (node["hubmis"]["tutorGroup"] and {k: node["hubmis"]["tutorGroup"][k] for k in ("id", "code")})
+        log = sandbox.requests("hubmis")["by_route"]
+        assert log.get(STRUCTURE) == 1 and not any(log.get(r) for r in GROUP_ROUTES), log

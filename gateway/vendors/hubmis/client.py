@@ -244,6 +244,11 @@ class HubmisClient(VendorClient):
         """``GET /api/v1/academic-years``."""
         return await self._list(routes.LIST_ACADEMIC_YEARS, HubmisAcademicYear.from_payload, ttl=TTL_STRUCTURE_S)
 
+    async def active_academic_year_id(self) -> int | None:
+        """The id of the year ``GET /api/v1/academic-years`` marks active (cached 1 h): the year a student's academic
+        structure shows, whatever ``academic-year-id`` says; None when HUBmis marks none."""
+        return next((year.id for year in await self.list_academic_years() if year.is_active), None)
+
     async def list_terms(self, academic_year_id: int) -> list[HubmisTerm]:
         """``GET /api/v1/academic-years/{academicYearId}/terms``."""
         return await self._list(routes.LIST_TERMS, HubmisTerm.from_payload, path=year_path(academic_year_id),
