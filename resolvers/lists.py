@@ -6,7 +6,7 @@ not fetch again what the page already carried.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from gateway.errors import GatewayError
@@ -19,7 +19,7 @@ from gateway.vendors.hubmis.models import HubmisStaff, HubmisStudent
 from gateway.vendors.payload import envelope
 from resolvers.arguments import blank, check_filter, check_one_of, dartmouth_class_year
 from resolvers.mapping import academic
-from resolvers.paging import Page, dartmouth_page, list_tag, paged
+from resolvers.paging import Page, dartmouth_page, list_tag, paged, visible_page
 from resolvers.port import Port
 from resolvers.portbase import DARTMOUTH, HUBMIS, HUBMIS_KEY
 from schema.connections import (
@@ -42,15 +42,20 @@ def _clean(params: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _hubmis_page(port: Port, route: Any, filters: dict[str, Any], first: int,
-                       after: str | None, model: Callable[[Any], T]) -> Page[T]:
-    """A page of a HUBmis list, each record parsed by ``model`` (once per cached answer)."""
+                       after: str | None, model: Callable[[Any], T],
+                       keep: Callable[[T], Awaitable[bool]] | None = None) -> Page[T]:
+    """A page of a HUBmis list, each record parsed by ``model`` (once per cached answer); ``keep``: whether the
+    caller may see a record, for a caller who may not see them all (``visible_page``)."""
 
     async def read(number: int, size: int) -> list[T]:
         query = {**filters, "page[number]": number, "page[size]": size}
         reply = await port.up.hubmis.get(route, params=query, ttl=TTL_PEOPLE_S)
         return reply.parse_each(model, envelope)
 
-    return await paged(read, list_tag(route.key, filters), first, after, maximum=100)  # HUBmis' largest page
+    tag = list_tag(route.key, filters)
+    if keep is not None:
+        return await visible_page(read, tag, first, after, 100, keep)
+    return await paged(read, tag, first, after, maximum=100)  # HUBmis' largest page
 
 
 # Which sources can apply each student filter (by its GraphQL name); Stellic's export takes none.
@@ -93,16 +98,24 @@ async def students(port: Port, source: Vendor, f: StudentFilter, first: int, aft
     if source is Vendor.DARTMOUTH:
         await check_dartmouth_student_filter(port, f)
     if source is Vendor.HUBMIS:
+
+        def key_of(record: HubmisStudent) -> str:
+            # The key as every other path takes it (student(hubmisId:), node(id:)): one person, one global id.
+            return port.rules.norm(record.external_id) if record.external_id else f"{HUBMIS_KEY}{record.id}"
+
+        async def visible(record: HubmisStudent) -> bool:
+            return not await port.hidden(key_of(record))
+
+        # A caller who may not see FERPA-protected people gets pages of those it may see, and hasNextPage only
+        # when one follows: not a page short of them, or an empty one, with more (or none) to come.
         listed = await _hubmis_page(port, hubmis_routes.LIST_STUDENTS, _clean({
             "search": f.search, "filter[yearGroup]": f.year_group, "filter[form]": f.form,
-            "filter[enrolmentStatus]": f.status_code}), first, after, HubmisStudent.from_payload)
+            "filter[enrolmentStatus]": f.status_code}), first, after, HubmisStudent.from_payload,
+            keep=None if port.private else visible)
         edges = []
         for i, record in enumerate(listed.records):
             port.loaders.hubmis_student_by_id.prime(record.id, record)
-            # The key as every other path takes it (student(hubmisId:), node(id:)): one person, one global id.
-            key = port.rules.norm(record.external_id) if record.external_id else f"{HUBMIS_KEY}{record.id}"
-            if not await port.hidden(key):
-                edges.append(StudentEdge(cursor=listed.cursor(i), node=port.student(key, **{HUBMIS: record.id})))
+            edges.append(StudentEdge(cursor=listed.cursor(i), node=port.student(key_of(record), **{HUBMIS: record.id})))
         return StudentConnection(edges=edges, page_info=listed.page_info(), total_count=None)
     if source is Vendor.STELLIC:
         return await _stellic_students(port, first, after)

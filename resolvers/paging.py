@@ -96,10 +96,14 @@ class Page(Generic[T]):
     has_next: bool
     total: int | None = None
     key: str | None = None
+    # Where each record ends in the vendor's list, when records it skipped lie between them (``visible_page``);
+    # None: ``records`` are the vendor's, one after the other from ``offset``.
+    ends: tuple[int, ...] | None = None
+    resume: int | None = None  # an empty page that read only skipped records: the position after them
 
     def cursor(self, index: int) -> str:
         """The cursor after ``records[index]``."""
-        return _encode(self._prefix, self.offset + index + 1)
+        return _encode(self._prefix, self.ends[index] if self.ends is not None else self.offset + index + 1)
 
     @cached_property
     def _prefix(self) -> str:
@@ -107,7 +111,9 @@ class Page(Generic[T]):
 
     @property
     def end_cursor(self) -> str | None:
-        return self.cursor(len(self.records) - 1) if self.records else None
+        if not self.records:
+            return None if self.resume is None else _encode(self._prefix, self.resume)
+        return self.cursor(len(self.records) - 1)
 
     def page_info(self) -> PageInfo:
         return PageInfo(has_next_page=self.has_next, end_cursor=self.end_cursor, has_previous_page=self.offset > 0,
@@ -166,6 +172,38 @@ async def paged(read: Callable[[int, int], Awaitable[list[T]]], tag: str, first:
     if total is not None:
         more = offset + len(records) < total
     return Page(records, offset, tag, has_next=more, total=total)
+
+
+async def visible_page(read: Callable[[int, int], Awaitable[list[T]]], tag: str, first: int, after: str | None,
+                       maximum: int, keep: Callable[[T], Awaitable[bool]]) -> Page[T]:
+    """``paged`` for a caller who may not see every record of the list (FERPA-protected people): a page of
+    ``first`` records it may see, skipping the others, and ``has_next`` true only when one it may see follows.
+    The records come from one read of the largest page (at most ``maximum``) that holds the range and one record
+    more, so a skipped record is made up for from the same call, not another one; cursors keep the vendor's
+    positions, so each continues right after its edge. Where no page holds it (``first`` near ``maximum``), the
+    range is read as ``paged`` reads it. An empty page that read only skipped records (a whole read of them)
+    still says where to go on from."""
+    check_first(first, maximum)
+    offset = decode_cursor(after, tag).offset if after is not None else 0
+    size = next((s for s in range(maximum, first, -1) if offset % s + first + 1 <= s), None)
+    if size is None:
+        read_now, full = await read_range(read, offset, first, maximum)
+    else:
+        number = offset // size + 1
+        batch = await read(number, size)
+        read_now, full = batch[offset - (number - 1) * size:], len(batch) == size
+    records: list[T] = []
+    ends: list[int] = []
+    more = full  # none it may see after the page in what was read: more only if the vendor may hold more past it
+    for i, record in enumerate(read_now):
+        if await keep(record):
+            if len(records) == first:
+                more = True  # one it may see follows the page
+                break
+            records.append(record)
+            ends.append(offset + i + 1)
+    resume = offset + len(read_now) if first and not records and more else None
+    return Page(records, offset, tag, has_next=more, ends=tuple(ends), resume=resume)
 
 
 async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[str, Any], first: int, after: str | None,

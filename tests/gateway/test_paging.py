@@ -330,3 +330,79 @@ def test_has_next_page_reads_one_record_ahead_without_another_call() -> None:
                         assert more is False, (length, offset, first)
 
     asyncio.run(check())
+
+
+# ---- 1c. a HUBmis list for a caller who may not see FERPA-protected people --------------------------------
+
+RESTRICTED = ["students:read"]  # no people:private: FERPA-protected people are hidden
+HUBMIS_SEARCH = """query($first: Int!, $after: String, $filter: StudentFilter) {
+    students(source: HUBMIS, first: $first, after: $after, filter: $filter) {
+        edges { cursor node { hubmisId } } pageInfo { hasNextPage endCursor startCursor } } }"""
+
+
+def restricted_walk(gateway: GatewayProcess, first: int, where: dict[str, Any] | None = None,
+                    enough: int = 10_000) -> list[int]:
+    """The ids a caller without people:private reads page by page (until it has ``enough``), checking each page as
+    a Relay client would rely on it: `first` edges but on the last page, the end and start cursors those of its
+    last and first edges, and no page promised after the last. Each walk is its own caller (60 requests at once)."""
+    ids: list[int] = []
+    after = None
+    walker = gateway.bearer(RESTRICTED, subject=f"walker-{first}-{where}-{enough}")
+    for _ in range(55):
+        response = gateway.post(HUBMIS_SEARCH, {"first": first, "after": after, "filter": where}, walker)
+        result = response.json()
+        assert response.status_code == 200 and "errors" not in result, result
+        page = result["data"]["students"]
+        edges, info = page["edges"], page["pageInfo"]
+        ids += [edge["node"]["hubmisId"] for edge in edges]
+        if info["hasNextPage"]:
+            assert len(edges) == first, (after, page)
+        assert info["endCursor"] == (edges[-1]["cursor"] if edges else None), page
+        assert info["startCursor"] == (edges[0]["cursor"] if edges else None), page
+        if not info["hasNextPage"] or len(ids) >= enough:
+            return ids
+        after = info["endCursor"]
+    raise AssertionError("the list never ended")
+
+
+def test_a_hubmis_page_without_people_private_is_full_and_says_when_it_is_the_last(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """A HUBmis page dropped the FERPA-protected people it held: a page one short, an empty page with
+    hasNextPage true (first: 1 at a hidden student), and hasNextPage true before a last page of nothing when
+    the list ended with one. Now each page holds `first` people the caller may see, from the same HUBmis call."""
+    everyone: list[int] = []
+    after = None
+    while after != "end":  # as a caller seeing everyone reads it
+        page = gateway.query(HUBMIS_SEARCH, {"first": 100, "after": after})["data"]["students"]
+        everyone += [e["node"]["hubmisId"] for e in page["edges"]]
+        after = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else "end"
+    walked = restricted_walk(gateway, 40)
+    assert len(set(walked)) == len(walked)
+    hidden = [i for i in everyone if i not in walked]
+    assert hidden and hidden[0] in everyone[:60], "the sandbox hides no one early in HUBmis' list"
+    visible = [i for i in everyone if i not in hidden]
+    assert walked[:len(visible)] == visible
+    shown = visible[:everyone.index(hidden[0]) + 5]
+    assert restricted_walk(gateway, 1, enough=len(shown)) == shown  # one by one, straight past the hidden one
+    sandbox.reset("hubmis")
+    assert restricted_walk(gateway, 7) == walked
+    assert calls(sandbox, BY_NAME["hubmis students"]) <= -(-len(walked) // 7)  # one HUBmis call a page at most
+    # A list that ends with a hidden student (their form's, year group's or surname's): the page before it is
+    # the last, whatever its size.
+    ending = None
+    for student in hidden:
+        record = gateway.query("query($id: Int!) { student(hubmisId: $id) { lastName hubmis { form { id }"
+                               " yearGroup { id } } } }", {"id": student})["data"]["student"]
+        for where in ({"search": record["lastName"]}, {"form": record["hubmis"]["form"]["id"]},
+                      {"yearGroup": record["hubmis"]["yearGroup"]["id"]}):
+            listed = [e["node"]["hubmisId"] for e in gateway.query(
+                HUBMIS_SEARCH, {"first": 100, "filter": where})["data"]["students"]["edges"]]
+            if listed[-1] == student and 1 < len(listed) < 40:
+                ending = where, [i for i in listed if i not in hidden]
+                break
+        if ending:
+            break
+    assert ending, "no list here ends with a hidden student"
+    where, expected = ending
+    for first in (1, len(expected), 3):
+        assert restricted_walk(gateway, first, where) == expected, (first, where)
