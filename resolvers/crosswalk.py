@@ -212,17 +212,13 @@ class StellicIndex:
 
 class FerpaIndex:
     """Netids Dartmouth shows only to callers holding ``people:private``: the students its private view
-    lists minus those its public view lists (both paged lists; Dartmouth documents no rate limit). The private
-    view lists every Dartmouth student, so it also says who Dartmouth has no student record for."""
+    lists minus those its public view lists (both paged lists; Dartmouth documents no rate limit)."""
 
     def __init__(self, private: DartmouthClient, public: DartmouthClient, refresh_s: float = 300.0,
                  rules: IdentityRules | None = None) -> None:
         self.private, self.public, self.refresh_s = private, public, refresh_s
         self.rules = rules or IdentityRules()
         self.protected: frozenset[str] = frozenset()
-        # Every Dartmouth student's netid (normalised) at the last build; None before it, or when the gateway
-        # reads Dartmouth with one view only (then nothing is listed here).
-        self.students: frozenset[str] | None = None
         self.ready = asyncio.Event()
 
     async def _netids(self, client: DartmouthClient) -> set[str]:
@@ -237,7 +233,6 @@ class FerpaIndex:
         else:
             every, visible = await asyncio.gather(self._netids(self.private), self._netids(self.public))
             self.protected = frozenset(self.rules.norm(netid) for netid in every - visible)
-            self.students = frozenset(self.rules.norm(netid) for netid in every)
         self.ready.set()
         log.info("ferpa index built: %d protected", len(self.protected),
                  extra={"index": {"vendor": "dartmouth", "route": "ferpa", "size": len(self.protected)}})
@@ -251,11 +246,6 @@ class FerpaIndex:
             except VendorError as exc:
                 log.warning("ferpa index refresh failed: %s", exc)
             await asyncio.sleep(self.refresh_s)
-
-    def lacks(self, netid: str) -> bool:
-        """Whether Dartmouth had no student with this netid at the last build (refreshed every ``refresh_s``);
-        False when the index cannot say."""
-        return self.students is not None and self.rules.norm(netid) not in self.students
 
     async def is_protected(self, netid: str) -> bool:
         """From the index; before its first build, by asking both views (two cached reads)."""

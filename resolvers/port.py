@@ -13,7 +13,7 @@ from gateway.vendors.errors import VendorError
 from gateway.vendors.hubmis.params import as_utc
 from resolvers.academicport import AcademicPort
 from resolvers.arguments import blank, check_filter, check_one_of
-from resolvers.loaders import MISSING, held, peek
+from resolvers.loaders import MISSING, peek
 from resolvers.mapping import academic, people
 from resolvers.permissions import AUDITED_SCOPES, ENTITY_SCOPES, FIELD_SCOPES
 from resolvers.portbase import DARTMOUTH, HUBMIS, HUBMIS_KEY, STELLIC, hubmis_key
@@ -297,16 +297,9 @@ class Port(AcademicPort):
     async def _student_advisors(self, student: Student) -> list[Advisor]:
         return _advisors(await self._dartmouth_record(student))
 
-    def _lacks_in_dartmouth(self, student: Student) -> bool:
-        """Whether Dartmouth is known to have no student record for the person, so no holds or enrollments: this
-        request read it (404), or the crosswalk's list of every Dartmouth student (``FerpaIndex``, refreshed every
-        5 minutes) does not hold them. Someone HUBmis or Stellic alone knows then costs Dartmouth no call."""
-        return (not self._may_be_in_dartmouth(student) or self.ferpa.lacks(student.key)
-                or held(self.loaders.dartmouth_student_by_netid, student.key) is None)
-
     def student_holds(self, student: Student) -> Any:
         """The holds, or an awaitable of them."""
-        if self._lacks_in_dartmouth(student):  # by netid at once: someone Dartmouth lacks has none
+        if not self._may_be_in_dartmouth(student):  # by netid at once: someone Dartmouth lacks has none
             return []
         holds = peek(self.loaders.dartmouth_holds_by_netid, student.key)
         return self._student_holds(student) if holds is MISSING else _holds(holds)
@@ -317,7 +310,7 @@ class Port(AcademicPort):
     def student_enrollments(self, student: Student, term: str | None, active_only: bool) -> Any:
         """The enrollments, or an awaitable of them."""
         check_filter("term", term)
-        if self._lacks_in_dartmouth(student):
+        if not self._may_be_in_dartmouth(student):
             return []
         key = (student.key, term, active_only)
         rows = peek(self.loaders.dartmouth_enrollments_by_netid, key)

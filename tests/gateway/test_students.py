@@ -402,26 +402,3 @@ def test_a_hubmis_key_in_a_global_id_is_that_hubmis_record_or_no_one(gateway: Ga
         result = gateway.query(node, {"id": encode_id(type_name, "hubmis:abc")})
         (error,) = result["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT", result
-
-
-def test_holds_and_enrollments_of_someone_dartmouth_lacks_ask_dartmouth_nothing(
-        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
-    """Someone HUBmis or Stellic alone knows has no Dartmouth holds or enrollments, and the crosswalk knows
-    Dartmouth lacks them (its FERPA index lists every Dartmouth student): both lists are empty with no call to
-    Dartmouth's holds or enrollments, which could only have answered empty."""
-    hubmis_only = next(p for p in world().students() if p.vendors == {HUBMIS} and not p.ferpa)
-    stellic_only = next(p for p in world().students() if p.vendors == {STELLIC} and not p.ferpa)
-    hubmis_id = gateway.query("query($netid: String!) { student(netid: $netid) { hubmisId } }",
-                              {"netid": hubmis_only.key})["data"]["student"]["hubmisId"]
-    fields = "{ holds { code } enrollments { id } activeEnrollments: enrollments(activeOnly: true) { id } }"
-    routes = ("GET /api/academic/holds", "GET /api/academic/enrollments")
-    for lookup in (f"hubmisId: {hubmis_id}", f'stellicUsername: "{stellic_only.key}"', f'netid: "{hubmis_only.key}"'):
-        sandbox.reset("dartmouth")
-        result = gateway.query(f"{{ student({lookup}) {fields} }}")
-        assert result == {"data": {"student": {"holds": [], "enrollments": [], "activeEnrollments": []}}}, result
-        log = sandbox.requests("dartmouth")["by_route"]
-        assert not any(log.get(route) for route in routes), (lookup, log)
-    # Someone Dartmouth has is still asked.
-    sandbox.reset("dartmouth")
-    assert "errors" not in gateway.query(f'{{ student(netid: "{linked_student()}") {fields} }}')
-    assert all(sandbox.requests("dartmouth")["by_route"].get(route) for route in routes)
