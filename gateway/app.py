@@ -172,7 +172,8 @@ class CampusGraphQL(GraphQL[Context, None]):
         self._graphiql_headers = graphiql_headers
         self.call_budget, self.batching = settings.call_budget, settings.batching_enabled
         self.tasks = TaskTracker(upstreams, TaskStore(upstreams.redis, link=upstreams.redis_link),
-                                 wait_s=settings.task_wait_s, poll_s=settings.task_poll_s)
+                                 wait_s=settings.task_wait_s, poll_s=settings.task_poll_s,
+                                 follow_s=settings.task_follow_s)
         self.idempotency = IdempotencyStore(upstreams.redis, link=upstreams.redis_link)
         self.authenticator: Authenticator | None = None  # WebSocket callers authenticate in connection_init
 

@@ -36,6 +36,8 @@ ERROR_CODES: dict[str, str] = {
     "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost: it may or may not have been applied",
     "WRITE_ANSWER_UNREADABLE": "the vendor accepted a write (2xx) but its answer does not fit its contract: the write "
                                "is most likely applied; read the record back rather than sending it again",
+    "TASK_NOT_FOLLOWED": "the gateway stopped following a task that had not ended (after "
+                         "`CAMPUSGRAPH_TASK_FOLLOW_S`): the last event of its `taskUpdates`; ask `task(id:)` later",
     "UPSTREAM_BUDGET_EXCEEDED": "the request needed more upstream calls than its budget allows",
     "CLIENT_CLOSED_REQUEST": "in the log only: the client of a query hung up before its answer, so the calls it had "
                              "not yet sent were not sent (status 499 in the request line)",

@@ -100,6 +100,7 @@ class Settings:
     access: AccessSettings = field(default_factory=AccessSettings)
     task_wait_s: float = 10.0  # longest a `wait: true` mutation waits for its task before answering
     task_poll_s: float = 0.5  # first interval between polls of a vendor task (it grows while the task runs)
+    task_follow_s: float = 3600.0  # how long the gateway follows a vendor task (or a write it cannot see the end of)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -229,7 +230,8 @@ class _Reader:
             hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", _above_zero(float), 900.0),
             hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", _share, 0.25), access=self.access(),
             task_wait_s=self.get("TASK_WAIT_S", _positive(float), 10.0),
-            task_poll_s=self.get("TASK_POLL_S", _poll_interval, 0.5))
+            task_poll_s=self.get("TASK_POLL_S", _poll_interval, 0.5),
+            task_follow_s=self.get("TASK_FOLLOW_S", _above_zero(float), 3600.0))
         if self.problems:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
         return settings

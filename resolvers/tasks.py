@@ -22,7 +22,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, vendor_extensions
 from gateway.observability.metrics import record_task
 from gateway.upstreams import Upstreams
 from gateway.vendors.errors import CircuitOpen, VendorError, VendorNotFound
@@ -73,6 +73,22 @@ def require_scope(info: Info[Any, Any], kind: str) -> None:
         raise GatewayError(f"following this {kind} task requires the {scope} scope", "FORBIDDEN", scope=scope)
 
 
+def _told(failure: VendorError) -> tuple[str, int | None]:
+    """What a subscriber was told of a failing poll: told again only when the vendor fails otherwise."""
+    return failure.code, failure.status
+
+
+def _gave_up(failure: VendorError | None, record: TaskRecord | None, follow_s: float) -> GatewayError:
+    """The last word of a subscription whose follower gave up before the task ended: the vendor's failure when its
+    polls were failing (its code, vendor and status), else TASK_NOT_FOLLOWED."""
+    stands = f"last known {record.status.upper()}" if record is not None else "its state unknown"
+    gave_up = f"the gateway stopped following the task after {follow_s:.0f} s ({stands}): ask task(id:) later"
+    if failure is None:
+        return GatewayError(gave_up, "TASK_NOT_FOLLOWED")
+    extensions = vendor_extensions(failure)
+    return GatewayError(f"{failure.vendor}: {failure.message}; {gave_up}", extensions.pop("code"), **extensions)
+
+
 def task_from_record(record: TaskRecord) -> Task:
     return Task(id=task_id(record.kind, record.vendor_id), kind=TaskKind(record.kind),
                 status=TaskStatus(record.status), message=record.message, result_url=record.result_url,
@@ -88,7 +104,8 @@ class _Follow:
         self.record: TaskRecord | None = None
         self.version = 0
         self.finished = False
-        # The latest poll's failure (None once a poll answers): a wait that ends while the vendor fails reports it.
+        # The latest poll's failure (None once a poll answers): a wait that ends while the vendor fails reports it,
+        # and a subscriber is told of it.
         self.failure: VendorError | None = None
         self.changed = asyncio.Condition()
         self.runner: asyncio.Task[None] | None = None
@@ -99,6 +116,12 @@ class _Follow:
             self.version += 1
             self.finished = self.finished or finished
             self.changed.notify_all()
+
+    async def failed(self, exc: VendorError) -> None:
+        """A poll failed: kept as what the vendor did (not the circuit its failing polls opened), and published."""
+        if not isinstance(exc, CircuitOpen) or self.failure is None:
+            self.failure = exc
+        await self.publish(None)
 
     async def next_after(self, version: int) -> tuple[int, TaskRecord | None]:
         async with self.changed:
@@ -204,8 +227,7 @@ class TaskTracker:
                     record = await self.get(*key)
                 except VendorError as exc:
                     log.warning("polling %s task %s failed: %s", key[0], key[1], exc)
-                    if not isinstance(exc, CircuitOpen) or follow.failure is None:
-                        follow.failure = exc  # what the vendor did, not the circuit the failing polls opened
+                    await follow.failed(exc)
                 else:
                     follow.failure = None
                     await follow.publish(record)
@@ -238,20 +260,42 @@ class TaskTracker:
         record = record or await self.store.get(kind, vendor_id)
         return record, None if record is not None and record.terminal else follow.failure
 
-    async def updates(self, kind: str, vendor_id: str) -> AsyncIterator[TaskRecord]:
-        """The task now, then each change of its status, until it ends."""
+    async def updates(self, kind: str, vendor_id: str) -> AsyncIterator[TaskRecord | VendorError | GatewayError]:
+        """The task now, then each change of its status, until it ends. A poll that fails is told once (the
+        vendor's failure, until a poll answers or it fails otherwise), after the task as last known, so a
+        subscriber is not left waiting in silence; polling goes on, and the task's end follows once the vendor
+        answers. A follower that gives up before the task ends says so last."""
         follow = self.follow(kind, vendor_id)
-        version, last = 0, None
+        version, last, told = 0, None, None
         while True:
             version, record = await follow.next_after(version)
+            failure = follow.failure
+            if record is None and failure is not None:
+                record = await self.store.get(kind, vendor_id)  # what the gateway knows while the vendor cannot say
             if record is None:
+                if failure is not None and not follow.finished:
+                    if _told(failure) != told:
+                        told = _told(failure)
+                        yield failure
+                    continue
                 if last is None:
+                    if failure is not None:
+                        yield _gave_up(failure, None, self.follow_s)
+                        return
                     raise GatewayError("no such task", "NOT_FOUND", argument="id")
                 return
             if record.status != last:
                 last = record.status
                 yield record
-            if record.terminal or follow.finished:
+            if record.terminal:
+                return
+            if failure is None:
+                told = None
+            elif _told(failure) != told and not follow.finished:
+                told = _told(failure)
+                yield failure
+            if follow.finished:
+                yield _gave_up(failure, record, self.follow_s)
                 return
 
     async def close(self) -> None:

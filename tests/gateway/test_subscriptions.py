@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,9 +12,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from schema.node import encode_id
-from tests.gateway.test_mutations_assessment import ENROLLMENT, SEED_FAILURE, SET, dartmouth_patch
+from tests.gateway.test_mutations_assessment import ENROLLMENT, SEED_FAILURE, SET, TASK_ROUTE, dartmouth_patch
 from tests.gateway.writes import mutate
-from tests.gatewayproc import GatewayProcess
+from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess
 
 UPDATES = """subscription($id: ID!) { taskUpdates(id: $id) { id kind status message resultUrl } }"""
@@ -67,6 +69,69 @@ def test_a_failed_task_streams_its_message(gateway: GatewayProcess, sandbox: San
     messages = subscribe(gateway, UPDATES, {"id": encode_id("Task", f"course_assessment:{vendor_id}")})
     assert statuses(messages) == ["PENDING", "FAILED"]
     assert messages[-2]["payload"]["data"]["taskUpdates"]["message"] == SEED_FAILURE
+
+
+@pytest.fixture
+def fast_poll_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
+    """A gateway polling tasks every 0.1 s; a circuit its failing polls open is half-open again after 0.5 s."""
+    proc = GatewayProcess(sandbox_env(sandbox, task_poll_s=0.1, dartmouth_breaker_reset_s=0.5)).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.mark.parametrize(("fault", "code", "status"), [
+    ({"error_rate": 1.0, "error_status": 503}, "VENDOR_UNAVAILABLE", 503),
+    ({"outage": True}, "VENDOR_UNAVAILABLE", 503),
+])
+def test_a_subscriber_is_told_when_the_task_cannot_be_read_and_still_gets_its_end(
+        fast_poll_gateway: GatewayProcess, sandbox: SandboxProcess, fault: dict[str, Any], code: str,
+        status: int) -> None:
+    """While Dartmouth fails every read of the task, the subscriber is sent the task as last known and the
+    failure (coded as a query's error, once, not once per poll), rather than silence; when Dartmouth answers
+    again, the task's end follows and the stream completes."""
+    sandbox.faults("dartmouth", route=TASK_ROUTE, **fault)
+    task = mutate(fast_poll_gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"})["task"]
+    heal = threading.Timer(2.5, lambda: sandbox.faults("dartmouth", route=TASK_ROUTE, error_rate=0, outage=False))
+    heal.start()
+    try:
+        messages = subscribe(fast_poll_gateway, UPDATES, {"id": task["id"]}, timeout=10)
+    finally:
+        heal.cancel()
+    assert [m["type"] for m in messages] == ["next", "next", "next", "complete"], messages
+    first, told, last = (m["payload"] for m in messages[:3])
+    assert first["data"]["taskUpdates"]["status"] == "PENDING" and "errors" not in first
+    assert told["data"] is None
+    (error,) = told["errors"]
+    assert error["path"] == ["taskUpdates"]
+    assert (error["extensions"]["code"], error["extensions"]["vendor"], error["extensions"]["status"]) == (
+        code, "dartmouth", status)
+    assert error["extensions"]["requestId"] and sandbox.url("dartmouth") not in str(error)
+    assert last["data"]["taskUpdates"]["status"] == "COMPLETE" and "errors" not in last
+
+
+@pytest.fixture
+def giving_up_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
+    """A gateway that follows a task for 2 s at most, polling every 0.1 s."""
+    proc = GatewayProcess(sandbox_env(sandbox, task_follow_s=2, task_poll_s=0.1)).start()
+    yield proc
+    proc.stop()
+
+
+def test_a_follower_that_gives_up_ends_the_stream_saying_so(giving_up_gateway: GatewayProcess,
+                                                             sandbox: SandboxProcess) -> None:
+    """A task whose reads fail until the gateway stops following it ends its stream with an error saying so (the
+    vendor's failure, coded), not a bare `complete` a client would take for the task's end."""
+    sandbox.faults("dartmouth", route=TASK_ROUTE, outage=True)
+    vendor_id = dartmouth_patch(sandbox, {"course_assessment": {"submit_date": "2020-03-05T17:53:46Z",
+                                                                "opt_out_date": None}})
+    messages = subscribe(giving_up_gateway, UPDATES, {"id": encode_id("Task", f"course_assessment:{vendor_id}")})
+    assert [m["type"] for m in messages] == ["next", "next", "complete"], messages
+    told, last = (m["payload"] for m in messages[:2])
+    assert told["data"] is None and told["errors"][0]["extensions"]["code"] == "VENDOR_UNAVAILABLE"
+    (error,) = last["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["vendor"], error["extensions"]["status"]) == (
+        "VENDOR_UNAVAILABLE", "dartmouth", 503)
+    assert "the gateway stopped following the task" in error["message"], error
 
 
 def test_an_export_streams_pending_running_complete(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
