@@ -239,8 +239,11 @@ class CourseAssessmentPayload:
                                                      "(`Location: /api/tasks/{id}`), as it stands when the "
                                                      "mutation answers. Source: Dartmouth tasks.")
     enrollment: Enrollment | None = strawberry.field(description="The enrollment as it now stands, once the task "
-                                                                 "is COMPLETE within `wait`. Source: Dartmouth "
-                                                                 "academic enrollments, read again.")
+                                                                 "is COMPLETE within `wait` (null before). When "
+                                                                 "that read fails, or Dartmouth answers it 404, null "
+                                                                 "with the error (NOT_FOUND for the 404) at this "
+                                                                 "path. Source: Dartmouth academic enrollments, "
+                                                                 "read again.")
     user_errors: list[UserError] = strawberry.field(description="What the gateway refused before sending (an id "
                                                                 "that is not an enrollment's, both dates), or "
                                                                 "Dartmouth's refusal (its 404 NOT_FOUND, 400 "

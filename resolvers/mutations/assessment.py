@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from gateway.vendors.dartmouth.routes import GET_ENROLLMENT
 from gateway.vendors.errors import VendorBadRequest, VendorError, VendorNotFound
 from resolvers import lists
 from resolvers.ids import OtherTypesId, key_of
@@ -71,9 +72,15 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
         # This request may have read the enrollment before the task changed it (an earlier mutation of the same
         # document): read it anew, not from the request's loader.
         forget(info.context.port.loaders.dartmouth_enrollment_by_id, key)
+        read_back = [*info.path.as_list(), "enrollment"]
         try:
             enrollment = await lists.enrollment(info.context.port, key)
         except VendorError as exc:  # the change is made; only reading it back failed: reported at its path
-            info.context.port.incomplete.append(([*info.path.as_list(), "enrollment"], exc))
+            info.context.port.incomplete.append((read_back, exc))
+        else:
+            if enrollment is None:  # Dartmouth's 404 for the enrollment its task just changed: said, not a bare null
+                info.context.port.incomplete.append((read_back, VendorNotFound(
+                    "dartmouth", "the change is made (its task completed), but reading the enrollment back found "
+                                 "no such enrollment", status=404, route=GET_ENROLLMENT.key)))
     return CourseAssessmentPayload(success=True, task=task_from_record(record), enrollment=enrollment,
                                    user_errors=[])

@@ -189,6 +189,20 @@ def test_a_failed_read_back_is_reported_not_silently_null(gateway: GatewayProces
         "2020-03-05T17:53:46Z"
 
 
+def test_a_read_back_dartmouth_answers_404_is_reported_not_silently_null(gateway: GatewayProcess,
+                                                                        sandbox: SandboxProcess) -> None:
+    """The task completed, then Dartmouth answered the read-back 404: `enrollment` is null with a NOT_FOUND error
+    at its path, so a client can tell "not found when read back" from a payload that needs no enrollment."""
+    sandbox.faults("dartmouth", route="GET /api/academic/enrollments/{id}", outage=True, error_status=404)
+    result = gateway.post(SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z", "w": True}).json()
+    payload = result["data"]["setCourseAssessment"]
+    assert payload["success"] and payload["task"]["status"] == "COMPLETE" and payload["enrollment"] is None
+    assert [(e["path"], e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"].get("status"))
+            for e in result.get("errors", [])] == [(["setCourseAssessment", "enrollment"], "NOT_FOUND", "dartmouth",
+                                                    404)], result
+    assert "reading the enrollment back found no such enrollment" in result["errors"][0]["message"]
+
+
 @pytest.fixture
 def short_wait_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
     """A gateway whose `wait: true` gives up after 1.5 s (10 s by default), polling every 0.1 s; a circuit its
