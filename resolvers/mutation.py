@@ -135,5 +135,6 @@ class Mutation:
         description="Sets an enrollment's course assessment: a submitDate or an optOutDate, or neither to clear "
                     "it. Dartmouth accepts it and a task carries it out; `wait: true` waits for the task (up to "
                     "CAMPUSGRAPH_TASK_WAIT_S). Read back by `enrollment(id:)` and the enrollment lists once the task "
-                    "is complete (the payload's `enrollment` then), not before. Source: Dartmouth PATCH "
-                    "/api/academic/enrollments/{id}.")
+                    "is complete (the payload's `enrollment` then), not before; when Dartmouth's answer is lost or "
+                    "names no task, once Dartmouth shows the change (the gateway watches the enrollment). Source: "
+                    "Dartmouth PATCH /api/academic/enrollments/{id}.")

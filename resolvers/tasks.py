@@ -73,6 +73,11 @@ def require_scope(info: Info[Any, Any], kind: str) -> None:
         raise GatewayError(f"following this {kind} task requires the {scope} scope", "FORBIDDEN", scope=scope)
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """A course-assessment date as Dartmouth is sent it: a naive one is taken as UTC (as the PATCH's body does)."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
 def _told(failure: VendorError) -> tuple[str, int | None]:
     """What a subscriber was told of a failing poll: told again only when the vendor fails otherwise."""
     return failure.code, failure.status
@@ -137,6 +142,7 @@ class TaskTracker:
         self.up, self.store = upstreams, store
         self.wait_s, self.poll_s, self.follow_s = wait_s, poll_s, follow_s
         self._follows: dict[tuple[str, str], _Follow] = {}
+        self._watches: dict[str, asyncio.Task[None]] = {}  # enrollment id -> its watch (unsettled_enrollment)
 
     # ---- starting, reading ------------------------------------------------------------------------------------
     async def accepted(self, kind: str, vendor_id: str, status: str = PENDING, *,
@@ -184,6 +190,44 @@ class TaskTracker:
             if follow is not None:
                 await follow.publish(record)
         return record
+
+    async def unsettled_enrollment(self, enrollment_id: str, submit_date: datetime | None,
+                                   opt_out_date: datetime | None) -> None:
+        """A course-assessment PATCH Dartmouth may have applied, but with no task to follow (its answer lost or
+        unreadable): the enrollment's cached reads are forgotten at once, and since a read made before Dartmouth's
+        task runs would cache the assessment from before for 30 min, the enrollment is then watched (read afresh
+        on the poll schedule, for as long as a task is followed) and forgotten again once it shows the assessment
+        sent. A later write to the same enrollment replaces the watch."""
+        await self.forget_enrollment(enrollment_id)
+        earlier = self._watches.pop(enrollment_id, None)
+        if earlier is not None:
+            earlier.cancel()
+        wanted = (_utc(submit_date), _utc(opt_out_date))
+        self._watches[enrollment_id] = asyncio.get_running_loop().create_task(
+            self._watch(enrollment_id, wanted), name="task-watch-enrollment", context=contextvars.Context())
+
+    async def _watch(self, enrollment_id: str, wanted: tuple[datetime | None, datetime | None]) -> None:
+        interval, deadline = self.poll_s, time.monotonic() + self.follow_s
+        try:
+            while time.monotonic() < deadline:
+                await asyncio.sleep(interval)
+                interval = min(MAX_POLL_S, interval * 1.5)
+                try:
+                    shown = (await self.up.dartmouth.get_enrollment(enrollment_id, fresh=True)).course_assessment
+                except VendorNotFound:
+                    return
+                except VendorError as exc:
+                    log.warning("watching enrollment %s after an unknown PATCH outcome failed: %s", enrollment_id, exc)
+                    continue
+                dates = (None, None) if shown is None else (_utc(shown.submit_date), _utc(shown.opt_out_date))
+                if dates == wanted:
+                    await self.forget_enrollment(enrollment_id)
+                    return
+            log.warning("enrollment %s never showed the course assessment of a PATCH whose outcome was unknown",
+                        enrollment_id)
+        finally:
+            if self._watches.get(enrollment_id) is asyncio.current_task():
+                del self._watches[enrollment_id]
 
     async def forget_enrollment(self, enrollment_id: str) -> None:
         """Forget the cached reads a course assessment changes, under every Dartmouth credential they were cached
@@ -299,7 +343,7 @@ class TaskTracker:
                 return
 
     async def close(self) -> None:
-        runners = [f.runner for f in self._follows.values() if f.runner is not None]
+        runners = [f.runner for f in self._follows.values() if f.runner is not None] + [*self._watches.values()]
         for runner in runners:
             runner.cancel()
         for runner in runners:

@@ -3,7 +3,8 @@
 Seed 004's rule is checked before sending: both dates may be null (that clears the assessment), at most one
 may be set. Dartmouth answers 202 and a task in ``Location``; the gateway follows the task, and when it
 completes the enrollment's cached reads are forgotten, so the next read shows the new assessment. When the
-PATCH's answer is lost or names no task, there is nothing to follow: they are forgotten at once.
+PATCH's answer is lost or names no task, there is no task to follow: they are forgotten at once, and the
+enrollment is watched until it shows the change (``TaskTracker.unsettled_enrollment``).
 """
 
 from __future__ import annotations
@@ -56,9 +57,10 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
         return _refused(checks.errors)
     tracker: TaskTracker = info.context.tasks
     # A lost answer or a 202 naming no task leaves no task to follow, though Dartmouth may carry the change out:
-    # the enrollment's cached reads are forgotten at once, as its completion would.
+    # the enrollment's cached reads are forgotten at once, and again when Dartmouth shows the change.
     task_id, refused = await attempt(upstreams(info).dartmouth.patch_enrollment(key, submit_date, opt_out_date),
-                                     forget=lambda: tracker.forget_enrollment(key), refused=_refusal)
+                                     forget=lambda: tracker.unsettled_enrollment(key, submit_date, opt_out_date),
+                                     refused=_refusal)
     if task_id is None:
         return _refused(refused)
     record = await tracker.accepted(COURSE_ASSESSMENT, task_id, subject=key)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from gateway.idempotency import IdempotencyStore
-from tests.gateway.test_mutations_assessment import ENROLLMENT, SET
+from tests.gateway.test_mutations_assessment import ENROLLMENT, READ_ENROLLMENT, SET
 from tests.gateway.writes import USER_ERRORS, codes, replica, writes
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.redisproc import RedisProcess
@@ -141,7 +141,13 @@ def test_a_dartmouth_patch_whose_answer_is_lost(gateway: GatewayProcess, impatie
     sandbox.faults("dartmouth", route=PATCH, latency_ms=1200)
     lost = post(impatient, None, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"}, SET)
     assert lost["errors"][0]["extensions"]["code"] == "WRITE_OUTCOME_UNKNOWN"
-    time.sleep(1.0)
+    assert impatient.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"] == {"courseAssessment": None}
+    # The gateway watches the enrollment it could not follow a task for: once Dartmouth's task applies the PATCH
+    # (after its latency), the read above, cached meanwhile, is forgotten and the watch ends.
+    deadline = time.monotonic() + 8
+    while impatient.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"]["courseAssessment"] is None:
+        assert time.monotonic() < deadline, "the enrollment read before the PATCH applied was kept"
+        time.sleep(0.2)
     assert sent(sandbox, "dartmouth", PATCH) == 1
 
 

@@ -147,10 +147,10 @@ class DartmouthClient(VendorClient):
         return await self._all(routes.LIST_ENROLLMENTS, DartmouthEnrollment.from_payload, query(filters, more),
                                TTL_ACADEMIC_S, limit)
 
-    async def get_enrollment(self, enrollment_id: str) -> DartmouthEnrollment:
-        """``GET /api/academic/enrollments/{id}``."""
+    async def get_enrollment(self, enrollment_id: str, *, fresh: bool = False) -> DartmouthEnrollment:
+        """``GET /api/academic/enrollments/{id}``; ``fresh`` asks Dartmouth, neither reading nor filling the cache."""
         return await self._one(routes.GET_ENROLLMENT, DartmouthEnrollment.from_payload, {"id": enrollment_id},
-                               TTL_ACADEMIC_S)
+                               0.0 if fresh else TTL_ACADEMIC_S)
 
     async def patch_enrollment(self, enrollment_id: str, submit_date: datetime | str | None,
                                opt_out_date: datetime | str | None) -> str:
