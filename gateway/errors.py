@@ -23,7 +23,8 @@ log = logging.getLogger("campusgraph.errors")
 # code -> meaning, rendered into the README's error table.
 ERROR_CODES: dict[str, str] = {
     "VENDOR_UNAVAILABLE": "the vendor could not be reached, timed out or failed (5xx) after the retries allowed, "
-                          "or its circuit opened while this request ran; status is the upstream status",
+                          "or its circuit opened while this request ran; status is the upstream status. A write "
+                          "it answered 5xx (not 502 or 504) was not applied, by that answer, nor sent again",
     "VENDOR_CIRCUIT_OPEN": "calls to the vendor are suspended for a few seconds after repeated failures (nothing "
                            "was sent); status is the upstream status of the failure that opened the circuit",
     "VENDOR_RATE_LIMITED": "the vendor's rate limit (or the gateway's share of it) is spent; see retryAfterS",
@@ -33,7 +34,8 @@ ERROR_CODES: dict[str, str] = {
     "VENDOR_BAD_REQUEST": "the vendor refused the request as invalid",
     "VENDOR_PROTOCOL_ERROR": "the vendor answered outside its contract (malformed body, unexpected status)",
     "NOT_FOUND": "no such record",
-    "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost: it may or may not have been applied",
+    "WRITE_OUTCOME_UNKNOWN": "a write was sent but its answer was lost (no answer, or a 502 or 504 from the "
+                             "vendor's front end, with its `status`): it may or may not have been applied",
     "WRITE_ANSWER_UNREADABLE": "the vendor accepted a write (2xx) but its answer does not fit its contract: the write "
                                "is most likely applied; read the record back rather than sending it again",
     "TASK_NOT_FOLLOWED": "the gateway stopped following a task that had not ended (after "

@@ -328,8 +328,7 @@ class VendorClient:
                 raise observed
             if reply.status >= 500:
                 self.breaker.record_failure(reply.status, role)
-                observed = VendorUnavailable(self.vendor, "the vendor failed to answer", status=reply.status,
-                                             route=route.key)
+                observed = self._failed(route, reply.status)
                 self._note(observed)
                 next_role = await self._may_retry(route, attempt, retryable, failed=True)
                 if next_role is None:
@@ -341,6 +340,21 @@ class VendorClient:
             refusal.after_lost_answer = answer_lost and route.method == "DELETE"
             self._note(refusal)
             raise refusal
+
+    def _failed(self, route: Route, status: int) -> VendorError:
+        """The error of a 5xx answer. A read's is the vendor failing. A write's says what it means for the write,
+        which is never sent again after a 5xx: a 502 or 504 comes from a front end that had no (good) answer from
+        the vendor behind it, so the write may have been applied (WRITE_OUTCOME_UNKNOWN); any other 5xx is the
+        vendor's own word that the write failed, not applied (the same Idempotency-Key sends it again)."""
+        if route.method == "GET":
+            return VendorUnavailable(self.vendor, "the vendor failed to answer", status=status, route=route.key)
+        if status in (502, 504):
+            return WriteOutcomeUnknown(self.vendor, "the write was sent but its answer was lost (the vendor's front "
+                                       f"end answered HTTP {status}: it had no answer from the vendor); it may or "
+                                       "may not have been applied", status=status, route=route.key)
+        return VendorUnavailable(self.vendor, f"the vendor answered the write with HTTP {status}, a failure: by that "
+                                 "answer it was not applied, and the gateway did not send it again", status=status,
+                                 route=route.key)
 
     async def _admit(self, route: Route, role: Role, observed: VendorError | None, rate_deadline: float) -> Role:
         """Fail fast while the breaker is open; otherwise wait for a rate slot, then take the breaker's slot

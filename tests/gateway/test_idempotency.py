@@ -83,6 +83,41 @@ def test_a_write_that_was_never_sent_frees_its_key(gateway: GatewayProcess, sand
     assert sent(sandbox, "stellic", HOLDS) == 2  # a 503 is never retried by the gateway itself
 
 
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_write_the_vendor_failed_says_it_was_not_applied_nor_sent_again(gateway: GatewayProcess,
+                                                                         sandbox: SandboxProcess, status: int) -> None:
+    """A 5xx answer to a write read "the vendor failed to answer", which left a user guessing whether the hold was
+    placed: the error now says what the answer means (not applied, by the vendor's word) and what the gateway did
+    (sent it once), and the key stays free for the retry that applies it."""
+    holds = sandbox.records("stellic", "holds")["count"]
+    sandbox.faults("stellic", route=HOLDS, fail_next=1, error_status=status)
+    failed = post(gateway, "k-30", {"sis": "H-30", "note": None})
+    (error,) = failed["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["vendor"], error["extensions"]["status"]) == (
+        "VENDOR_UNAVAILABLE", "stellic", status)
+    assert error["message"] == (f"stellic: the vendor answered the write with HTTP {status}, a failure: by that "
+                                "answer it was not applied, and the gateway did not send it again")
+    assert sandbox.records("stellic", "holds")["count"] == holds  # as the sandbox does on an injected 5xx
+    assert post(gateway, "k-30", {"sis": "H-30", "note": None})["data"]["placeHold"]["success"]
+    assert sent(sandbox, "stellic", HOLDS) == 2
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_write_answered_by_the_vendors_front_end_may_have_been_applied(gateway: GatewayProcess,
+                                                                        sandbox: SandboxProcess, status: int) -> None:
+    """A 502 or 504 to a write is the front end in front of the vendor saying it had no (good) answer from it: the
+    vendor may have applied the write. It read "the vendor failed to answer" and freed the key, so a retry with it
+    could place the hold twice; now it is WRITE_OUTCOME_UNKNOWN (with the status), kept under the key."""
+    sandbox.faults("stellic", route=HOLDS, fail_next=1, error_status=status)
+    failed = post(gateway, "k-31", {"sis": "H-31", "note": None})
+    (error,) = failed["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["vendor"], error["extensions"]["status"]) == (
+        "WRITE_OUTCOME_UNKNOWN", "stellic", status)
+    assert "may or may not have been applied" in error["message"] and f"HTTP {status}" in error["message"]
+    assert post(gateway, "k-31", {"sis": "H-31", "note": None}) == failed  # replayed, not sent again
+    assert sent(sandbox, "stellic", HOLDS) == 1
+
+
 def test_a_key_is_kept_when_an_earlier_write_of_the_operation_was_applied(gateway: GatewayProcess,
                                                                           sandbox: SandboxProcess) -> None:
     # The tag fails unsent, which nulls the whole answer (payloads are non-null), but the hold before it was placed:
