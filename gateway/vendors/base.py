@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections.abc import Mapping, Sequence
@@ -388,7 +389,8 @@ class VendorClient:
         if observed is not None:
             return observed
         breaker, status = self.breaker, self.breaker.last_status
-        suspended = f"calls are suspended for {breaker.retry_in_s():.0f}s after repeated failures"
+        # Whole seconds, rounded up: a call refused in the circuit's last half second was told "suspended for 0s".
+        suspended = f"calls are suspended for {max(1, math.ceil(breaker.retry_in_s()))}s after repeated failures"
         budget = current_budget.get()
         if (route.method == "GET" and budget is not None and breaker.opened_at is not None
                 and breaker.opened_at >= budget.started):

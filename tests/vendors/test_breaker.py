@@ -89,6 +89,8 @@ async def test_calls_arriving_during_a_failing_probe_are_refused_when_it_fails(
     results = await read_each(client)
     assert (type(results[0]), results[0].status) == (VendorUnavailable, 503)  # the probe saw the outage itself
     assert [(type(r), r.status) for r in results[1:]] == [(CircuitOpen, 503)] * 3
+    # The probe reopened the circuit for 0.3 s: they are told a whole second, not "suspended for 0s".
+    assert {str(r).split(": ", 1)[1] for r in results[1:]} == {"calls are suspended for 1s after repeated failures"}
     assert len(calls(sandbox)) == 1  # only the probe went out
     assert client.breaker.state == "open"
 
