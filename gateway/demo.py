@@ -15,7 +15,7 @@ import uvicorn
 
 from gateway.app import create_app
 from gateway.auth.viewer import BASIC_SCOPES, SCOPES
-from gateway.logs import configure
+from gateway.logs import configure, quiet_cut_off_requests
 from gateway.sandbox import credentials as creds
 from gateway.sandbox.runner import SandboxConfig, serve
 from gateway.sandbox.simulator import SandboxOptions
@@ -25,6 +25,12 @@ from gateway.settings import Settings, SettingsError
 WIRED = frozenset(f"CAMPUSGRAPH_{vendor}_{name}" for vendor, names in (
     ("STELLIC", ("BASE_URL", "TOKEN")), ("HUBMIS", ("BASE_URL", "CLIENT_ID", "CLIENT_SECRET", "REALM")),
     ("DARTMOUTH", ("BASE_URL", "API_KEY"))) for name in names)
+
+
+# How long Ctrl-C (or SIGTERM) lets requests still running finish before the demo stops: a demo in a terminal stops
+# when asked. Without a limit it waited for every one, a query on a slow vendor or a sandbox latency for as long as
+# they took. `campusgraph serve` drains its requests for up to 30 s instead (gateway/cli.py).
+STOP_GRACE_S = 1  # uvicorn takes whole seconds
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, str]:
@@ -100,7 +106,9 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
     # GraphiQL's token is minted for each page load: a page opened after the printed tokens expire still works.
     app = create_app(settings, graphiql_headers=lambda: {
         "Authorization": f"Bearer {tokens.mint('demo-admin', list(SCOPES))}"})
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                                           timeout_graceful_shutdown=STOP_GRACE_S))
+    quiet_cut_off_requests()  # after uvicorn's Config, which sets its loggers up
     gateway = asyncio.create_task(server.serve(sockets=[listener]))
     while not server.started and not gateway.done():  # noqa: ASYNC110 - uvicorn exposes no started event
         await asyncio.sleep(0.05)

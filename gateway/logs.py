@@ -7,6 +7,7 @@ written while a request runs (its upstream calls included) carries that request'
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -40,6 +41,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+class CutOffAtShutdown(logging.Filter):
+    """Drops uvicorn's "Exception in ASGI application" traceback for a request it cancelled because a graceful
+    shutdown ran out of time: nothing failed, and uvicorn's line before it ("Cancel 1 running task(s), timeout
+    graceful shutdown exceeded") already says what happened."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+def quiet_cut_off_requests() -> None:
+    """CutOffAtShutdown on uvicorn's error logger, for a server run with uvicorn's own log configuration."""
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, CutOffAtShutdown) for f in logger.filters):
+        logger.addFilter(CutOffAtShutdown())
+
+
 def configure(level: str = "INFO") -> None:
     """Send every campusgraph log record to stderr as JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
@@ -56,7 +73,9 @@ def uvicorn_log_config(level: str = "INFO") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "filters": {"cut_off": {"()": CutOffAtShutdown}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr",
+                                "filters": ["cut_off"]}},
         "loggers": {name: {"handlers": ["stderr"], "level": level.upper(), "propagate": False}
                     for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
     }

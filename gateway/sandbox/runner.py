@@ -14,6 +14,7 @@ from functools import partial
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
+from gateway.logs import quiet_cut_off_requests
 from gateway.sandbox import credentials as creds
 from gateway.sandbox.population import build_world
 from gateway.sandbox.simulator import SandboxOptions, Simulator
@@ -141,8 +142,10 @@ async def serve(config: SandboxConfig, on_ready: Callable[[str], None] = print) 
     sockets = bind(config)
     simulators = build_simulators(config)
     mux = PortMux({config.ports[v]: sim for v, sim in simulators.items()})
+    # A simulator stops when asked: a call it is holding (a latency fault) is cut off after a second, not waited for.
     server = uvicorn.Server(uvicorn.Config(mux, log_level="warning", access_log=False, lifespan="on",
-                                           timeout_keep_alive=30))
+                                           timeout_keep_alive=30, timeout_graceful_shutdown=1))
+    quiet_cut_off_requests()  # after uvicorn's Config, which sets its loggers up
     task = asyncio.ensure_future(server.serve(sockets=sockets))
     while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn exposes no started event
         await asyncio.sleep(0.02)

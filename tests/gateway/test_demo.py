@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -123,3 +124,36 @@ def test_a_gateway_port_in_use_stops_the_demo_with_its_reason() -> None:
     assert done.returncode == 2, output
     assert f"campusgraph demo: cannot listen on 127.0.0.1:{port}" in done.stdout, output
     assert "Traceback" not in output and "GraphiQL at" not in output
+
+
+def test_ctrl_c_stops_the_demo_promptly_while_a_query_is_still_running() -> None:
+    """A demo waited for every request still running when stopped: a query on a slow vendor (here a sandbox
+    latency of 20 s) held Ctrl-C for as long as it took. It is cut off after a second now, without a traceback."""
+    proc, port, lines = start_demo()
+    try:
+        dartmouth = next(line.split()[1] for line in lines if line.strip().startswith("Dartmouth"))
+        httpx.post(f"{dartmouth}/_sandbox/faults", json={"latency_ms": 20_000}).raise_for_status()
+        full = token_after(lines, "Token with every scope")
+        answers: list[object] = []
+
+        def ask() -> None:
+            try:
+                answers.append(httpx.post(f"http://127.0.0.1:{port}/graphql", timeout=40,
+                                          headers={"Authorization": f"Bearer {full}"},
+                                          json={"query": '{ student(netid: "d59951y") { dartmouth { gradTerm } } }'}))
+            except httpx.HTTPError as cut_off:
+                answers.append(cut_off)
+
+        asking = threading.Thread(target=ask)
+        asking.start()
+        time.sleep(1.0)  # the query is waiting on Dartmouth
+        assert not answers
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=40)
+        stopped_in = time.monotonic() - started
+        asking.join(timeout=40)
+        assert stopped_in < 6, (stopped_in, rest)
+        assert proc.returncode == 0 and "Traceback" not in rest, rest
+    finally:
+        stop(proc)
