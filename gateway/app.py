@@ -167,7 +167,7 @@ class CampusGraphQL(GraphQL[Context, None]):
 
     def __init__(self, schema: strawberry.Schema, upstreams: Upstreams, crosswalk: Crosswalk,
                  settings: Settings, graphiql_headers: graphiql.HeaderSource | None = None) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None)
         self.upstreams, self.crosswalk = upstreams, crosswalk
         self._graphiql_headers = graphiql_headers
         self.call_budget, self.batching = settings.call_budget, settings.batching_enabled
@@ -271,6 +271,14 @@ class CampusGraphQL(GraphQL[Context, None]):
                 if item.get(name) is not None and not fits(item[name]):
                     raise HTTPException(400, f"The GraphQL operation's `{name}` must be {what} or null, if provided.")
         return payload
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """As Strawberry's (a GET with no query that accepts HTML: a browser), except that with GraphiQL turned off
+        such a GET is told so, where Strawberry said only "Not Found"."""
+        if super().should_render_graphql_ide(request) and not self.graphql_ide:
+            raise HTTPException(404, "GraphiQL is turned off on this gateway (CAMPUSGRAPH_GRAPHIQL_ENABLED=false): "
+                                     "send queries as a POST of JSON, or a GET with ?query=")
+        return super().should_render_graphql_ide(request)
 
     @property
     def graphql_ide_html(self) -> str:

@@ -89,6 +89,7 @@ class Settings:
     port: int = 8000
     log_level: str = "INFO"  # of the campusgraph loggers; `campusgraph serve --log-level` overrides it
     metrics_enabled: bool = True  # GET /metrics in Prometheus' text format
+    graphiql_enabled: bool = True  # GraphiQL's page at GET /graphql for a browser (queries by GET work either way)
     otlp_endpoint: str | None = None  # OTLP/HTTP collector; traces are off while unset
     service_name: str = "campusgraph"  # service.name of exported spans
     trace_sample_ratio: float = 1.0  # share of operations traced (parent-based: a caller's decision wins)
@@ -221,6 +222,7 @@ class _Reader:
             port=self.get("PORT", port_number, 8000),
             log_level=self.get("LOG_LEVEL", _log_level, "INFO"),
             metrics_enabled=self.get("METRICS_ENABLED", _bool, True),
+            graphiql_enabled=self.get("GRAPHIQL_ENABLED", _bool, True),
             otlp_endpoint=self.get("OTLP_ENDPOINT", _endpoint, None),
             service_name=self.get("SERVICE_NAME", str, "campusgraph"),
             trace_sample_ratio=self.get("TRACE_SAMPLE_RATIO", _share, 1.0),
