@@ -25,10 +25,11 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.federation.schema import FederationAny
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult, Info
+from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -45,7 +46,16 @@ from gateway.observability.metrics import CONTENT_TYPE_LATEST, GatewayMetrics
 from gateway.observability.operation import OperationObserver
 from gateway.observability.requestlog import RequestLog, current_request, new_request_id
 from gateway.observability.tracing import Tracing
-from gateway.security.guard import CallerLimiter, GraphQLGuard, GuardPolicy, operation_hash, read_only, refuse
+from gateway.security.guard import (
+    GRAPHQL_RESPONSE,
+    CallerLimiter,
+    GraphQLGuard,
+    GuardPolicy,
+    operation_hash,
+    read_only,
+    refuse,
+    response_media_type,
+)
 from gateway.security.introspection import IntrospectionRequiresScope, current_viewer
 from gateway.security.limits import OperationVariables, validation_rules
 from gateway.security.selection import OperationSelection
@@ -190,7 +200,7 @@ class CampusGraphQL(GraphQL[Context, None]):
             cause = exc.__cause__
             code = request_error_code(cause) if isinstance(cause, REQUEST_ERRORS) else "BAD_REQUEST"
             allow = {"Allow": "GET, POST"} if exc.status_code == 405 else None  # a method other than GET or POST
-            await refuse(send, exc.status_code, code, exc.reason, allow)
+            await refuse(scope, send, exc.status_code, code, exc.reason, allow)
             return
         await response(scope, receive, send)
 
@@ -215,6 +225,37 @@ class CampusGraphQL(GraphQL[Context, None]):
         if all(read_only(data.query or "") for data in request_data):
             return await asyncio.gather(*(run(i, data) for i, data in enumerate(request_data)))
         return [await run(i, data) for i, data in enumerate(request_data)]
+
+    async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
+        """Strawberry's, carrying the media type the request's Accept header prefers (create_response answers in it)."""
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = response_media_type(request.headers.get("accept"))
+        return sub_response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Strawberry's, but a request refused before execution (a document that does not parse or validate, or
+        variables that do not fit it: a PreExecutionError) has no ``data``, not ``"data": null``: GraphQL's spec
+        leaves it out when nothing ran, and a client tells a refusal from a result by it."""
+        processed = await super().process_result(request, result)
+        if isinstance(result, PreExecutionError):
+            processed.pop("data", None)
+        return processed
+
+    def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+                        sub_response: Response) -> Response:
+        """Strawberry's, in the media type the request prefers. In ``application/graphql-response+json`` (the
+        GraphQL-over-HTTP spec's), a request refused before execution (no ``data``) is a 400 (500 for an
+        unexpected failure); a result, partial or not, stays a 200, as every answer is in ``application/json``.
+        A batch is a 200 either way: each of its answers says for itself."""
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type != GRAPHQL_RESPONSE:
+            return response
+        response.headers["content-type"] = GRAPHQL_RESPONSE
+        if isinstance(response_data, dict) and "data" not in response_data and response.status_code == 200:
+            codes = {(e.get("extensions") or {}).get("code") for e in response_data.get("errors") or []
+                     if isinstance(e, dict)}
+            response.status_code = 500 if "INTERNAL_ERROR" in codes else 400
+        return response
 
     def encode_json(self, data: object) -> str:
         return jsoncodec.dumps(data)  # text, as Strawberry's streaming answers need

@@ -26,13 +26,45 @@ from gateway.observability.requestlog import current_request
 from gateway.vendors.ratelimit import LocalBucket, RateBudget, RateWaitTooLong, RedisBucket
 from gateway.vendors.redislink import RedisLink
 
+JSON = "application/json"
+GRAPHQL_RESPONSE = "application/graphql-response+json"  # the GraphQL-over-HTTP media type
 
-async def refuse(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-    """Answers with one GraphQL error, coded and carrying the request id, as every error of the gateway does."""
+
+def response_media_type(accept: str | None) -> str:
+    """The media type to answer in: ``application/graphql-response+json`` when the ``Accept`` header prefers it
+    (a higher q than ``application/json`` and the wildcards, or the same q and listed first), else
+    ``application/json``, as for a client that sends no Accept or one naming neither."""
+    best, best_q = JSON, 0.0
+    for part in (accept or "").split(","):
+        media, *parameters = (p.strip() for p in part.split(";"))
+        media = media.lower()
+        if media in ("*/*", "application/*"):
+            media = JSON
+        if media not in (JSON, GRAPHQL_RESPONSE):
+            continue
+        q = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > best_q:
+            best, best_q = media, q
+    return best
+
+
+async def refuse(scope: Scope, send: Send, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> None:
+    """Answers a request refused before it ran with ``status`` and one GraphQL error, coded and carrying the
+    request id, as every error of the gateway does, in the media type its Accept header prefers. No ``data``:
+    nothing ran (GraphQL's spec leaves "data" out when an error came before execution)."""
     record = current_request.get()
     extensions = {"code": code, **({"requestId": record.id} if record is not None else {})}
-    body = json.dumps({"data": None, "errors": [{"message": message, "extensions": extensions}]}).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
+    media_type = response_media_type(Headers(scope=scope).get("accept"))
+    raw = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
@@ -99,29 +131,32 @@ class GraphQLGuard:
         try:
             viewer = self.policy.authenticator.authenticate(headers)
         except AuthError as exc:
-            await refuse(send, 401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="campusgraph"'})
+            await refuse(scope, send, 401, "UNAUTHENTICATED", str(exc),
+                         {"WWW-Authenticate": 'Bearer realm="campusgraph"'})
             return
         if self.policy.limiter is not None:
             wait = await self.policy.limiter.allow(viewer.id)
             if wait is not None:
-                await refuse(send, 429, "RATE_LIMITED", "too many requests from this caller",
+                await refuse(scope, send, 429, "RATE_LIMITED", "too many requests from this caller",
                              {"Retry-After": str(max(1, round(wait)))})
                 return
         if int(headers.get("content-length") or 0) > self.policy.max_body_bytes:
-            await refuse(send, 413, "REQUEST_TOO_LARGE", f"request bodies are limited to {self.policy.max_body_bytes} "
-                                                         "bytes")
+            await refuse(scope, send, 413, "REQUEST_TOO_LARGE",
+                         f"request bodies are limited to {self.policy.max_body_bytes} bytes")
             return
         body = await _read(receive, self.policy.max_body_bytes)
         if body is None:
-            await refuse(send, 413, "REQUEST_TOO_LARGE", f"request bodies are limited to {self.policy.max_body_bytes} "
-                                                         "bytes")
+            await refuse(scope, send, 413, "REQUEST_TOO_LARGE",
+                         f"request bodies are limited to {self.policy.max_body_bytes} bytes")
             return
         operations = _operations(body, scope)
         if len(operations) > self.policy.max_batch:
-            await refuse(send, 400, "BATCH_TOO_LARGE", f"at most {self.policy.max_batch} operations per batch")
+            await refuse(scope, send, 400, "BATCH_TOO_LARGE",
+                         f"at most {self.policy.max_batch} operations per batch")
             return
         if any(_too_many_tokens(q, self.policy.max_tokens) for q in operations):
-            await refuse(send, 400, "TOO_MANY_TOKENS", f"operations are limited to {self.policy.max_tokens} tokens")
+            await refuse(scope, send, 400, "TOO_MANY_TOKENS",
+                         f"operations are limited to {self.policy.max_tokens} tokens")
             return
         if self.policy.persisted is not None:
             if scope["method"] == "GET":
@@ -132,7 +167,7 @@ class GraphQLGuard:
             else:
                 allowed = _allow_listed(body, self.policy.persisted)
             if allowed is None:
-                await refuse(send, 400, "OPERATION_NOT_ALLOWED",
+                await refuse(scope, send, 400, "OPERATION_NOT_ALLOWED",
                              "only persisted (allow-listed) operations are accepted")
                 return
             body = allowed
@@ -140,7 +175,7 @@ class GraphQLGuard:
         elif _hash_only(body, scope):
             # Automatic persisted queries (Apollo's protocol) are not kept here: the answer its clients (Apollo
             # Client, urql) take as "send the text instead", with Apollo Server's status and message.
-            await refuse(send, 200, "PERSISTED_QUERY_NOT_SUPPORTED", "PersistedQueryNotSupported",
+            await refuse(scope, send, 200, "PERSISTED_QUERY_NOT_SUPPORTED", "PersistedQueryNotSupported",
                          {"Cache-Control": "private, no-cache, must-revalidate"})
             return
         scope.setdefault("state", {})["viewer"] = viewer

@@ -6,7 +6,8 @@ graphql-core's standard rules (and Strawberry's two) judge the document alone: a
 accepted once they accept again, so the texts they accepted are remembered (a bounded LRU) and
 skip them. The gateway's own rules (depth, aliases, directives, cost, introspection scope) depend
 on the caller and the variables, so they run on every request the standard rules accept. A text with errors is never
-remembered: its errors are found again, and reported exactly as before.
+remembered: its errors are found again, and reported exactly as before. Variables that do not fit the operation
+are found here too, so that they refuse the request before execution, as an invalid document does.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from graphql import (
     specified_rules,
     validate,
 )
+from graphql.execution.values import get_variable_values
+from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -96,7 +99,8 @@ class Validation(SchemaExtension):
                 self.accepted.add(text)
         # A document the standard rules refuse never runs, and its cost or depth counts fields that may not
         # exist: its errors alone are reported, one kind of error for one mistake.
-        context.pre_execution_errors = errors or self._own_errors(schema, document, context.operation_name)
+        context.pre_execution_errors = errors or self._own_errors(schema, document, context.operation_name) or \
+            _variable_errors(schema, document, context.operation_name, context.variables)
         yield
 
     def _own_errors(self, schema: GraphQLSchema, document: DocumentNode,
@@ -114,6 +118,18 @@ class Validation(SchemaExtension):
                 for operation in operations:
                     judge.enter_operation_definition(operation)
         return errors
+
+
+def _variable_errors(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+                     variables: dict[str, Any] | None) -> list[GraphQLError]:
+    """The errors of variables that do not fit the operation run, found as graphql-core's execution finds them
+    (the same errors), but here, before execution: the request is refused as a whole, like an invalid document,
+    so its answer has no ``data`` (gateway.app's process_result) rather than graphql-core's ``"data": null``."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or not operation.variable_definitions:
+        return []
+    coerced = get_variable_values(schema, operation.variable_definitions, variables or {})
+    return coerced if isinstance(coerced, list) else []
 
 
 def warm(schema: GraphQLSchema, texts: Sequence[str], cached_parse: Callable[..., DocumentNode],

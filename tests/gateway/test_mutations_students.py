@@ -69,7 +69,7 @@ def test_a_missing_required_field_fails_graphql_validation_before_any_call(gatew
                                                                           sandbox: SandboxProcess) -> None:
     partial = {k: v for k, v in NEW_PROFILE.items() if k != "lastName"}
     result = gateway.query(PROFILE, {"u": "qada2", "input": partial})
-    assert result["data"] is None and "lastName" in result["errors"][0]["message"]
+    assert "data" not in result and "lastName" in result["errors"][0]["message"]
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert calls(sandbox, "stellic") == []
 
