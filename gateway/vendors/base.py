@@ -13,6 +13,7 @@ import math
 import random
 import time
 from collections.abc import Mapping, Sequence
+from contextvars import Context, ContextVar
 from typing import Any, ClassVar, TypeVar
 
 import aiohttp
@@ -46,6 +47,24 @@ T = TypeVar("T")
 # How long a record's 404 is cached at most: an absence is cheap to check again and is what changes first (a record
 # created elsewhere), and a vendor wrongly answering 404 for a while is not remembered past it.
 NOT_FOUND_TTL_S = 60.0
+
+
+# True in a ``background_context()``: calls the gateway makes on its own, for no user's request (task polls, the
+# enrollment watch). Their failures do not count toward the vendor's circuit breaker (``VendorClient._failed_attempt``).
+_background: ContextVar[bool] = ContextVar("campusgraph_background", default=False)
+
+
+def background_context() -> Context:
+    """A fresh context (no request's call budget) for a task that calls vendors on the gateway's own behalf.
+
+    Its calls go out while the vendor's circuit is closed, and a failure of theirs is not counted, so a route only
+    background work reads (Dartmouth's task status) failing cannot open the circuit for users' calls, nor keep it
+    open. They still respect the breaker: refused while the circuit is open (their own schedule tries again), and
+    after the reset time one may probe, which closes the circuit if it succeeds and, if it fails, leaves it
+    half-open for the next call to probe (a background failure is no verdict)."""
+    context = Context()
+    context.run(_background.set, True)
+    return context
 
 
 def _ttl_of(answer: dict[str, Any], ttl: float) -> float:
@@ -269,7 +288,7 @@ class VendorClient:
                 sent_headers = await self.auth.headers()
                 reply = await self._observed(route, attempt, url, params, json_body, sent_headers)
             except _Transport as exc:
-                self.breaker.record_failure(None, role)
+                self._failed_attempt(None, role)
                 self._log(route, 0, started, attempt, error=exc.logged)
                 answer_lost = answer_lost or exc.sent
                 if not retryable and exc.sent:
@@ -289,7 +308,7 @@ class VendorClient:
                 role = next_role
                 continue
             except Malformed as exc:
-                self.breaker.record_failure(exc.status, role)
+                self._failed_attempt(exc.status, role)
                 self._note(exc)
                 raise
             except BaseException as exc:
@@ -328,7 +347,7 @@ class VendorClient:
                         continue
                 raise observed
             if reply.status >= 500:
-                self.breaker.record_failure(reply.status, role)
+                self._failed_attempt(reply.status, role)
                 observed = self._failed(route, reply.status)
                 self._note(observed)
                 next_role = await self._may_retry(route, attempt, retryable, failed=True)
@@ -341,6 +360,15 @@ class VendorClient:
             refusal.after_lost_answer = answer_lost and route.method == "DELETE"
             self._note(refusal)
             raise refusal
+
+    def _failed_attempt(self, status: int | None, role: Role) -> None:
+        """Tell the breaker an attempt failed (5xx, no answer, an answer out of contract). A background call's
+        failure is not counted: it only releases the probe or lead retry it held, so the calls waiting on it decide
+        again (the next one probes or leads) rather than waiting for a verdict that never comes."""
+        if _background.get():
+            self.breaker.release(role)
+        else:
+            self.breaker.record_failure(status, role)
 
     def _failed(self, route: Route, status: int) -> VendorError:
         """The error of a 5xx answer. A read's is the vendor failing. A write's says what it means for the write,

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from gateway.vendors.base import background_context
 from gateway.vendors.budget import call_budget
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.errors import CircuitOpen, VendorUnavailable
@@ -116,3 +117,45 @@ async def test_a_cancelled_probe_lets_the_next_call_probe(sandbox: SandboxProces
     assert (await waiting)["netid"] == "f002qt1"
     assert client.breaker.state == "closed"
     await asyncio.sleep(0.3)
+
+
+async def read_in_background(client: Any, netid: str = "d59951y") -> Any:
+    """One read as the gateway's own background work (a task poll) makes it."""
+    read = client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": netid}, ttl=0)
+    task = asyncio.get_running_loop().create_task(read, context=background_context())
+    return (await asyncio.gather(task, return_exceptions=True))[0]
+
+
+async def test_background_failures_do_not_open_the_circuit_and_respect_it_once_open(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    client = await make_client("dartmouth", http={"retries": 0, "breaker_failures": 2, "breaker_reset_s": 30})
+    await client.prepare()
+    sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
+    for _ in range(4):
+        assert (type(failed := await read_in_background(client)), failed.status) == (VendorUnavailable, 503)
+    assert client.breaker.state == "closed"
+    await read_each(client, NETIDS[:2])  # users' own failing reads open it
+    assert client.breaker.state == "open"
+    sent = len(calls(sandbox))
+    assert isinstance(await read_in_background(client), CircuitOpen)  # refused, nothing sent
+    assert len(calls(sandbox)) == sent
+
+
+async def test_a_background_probe_that_fails_leaves_the_next_call_to_probe(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    """A background call may probe the half-open circuit, but its failure is no verdict: a user's call that waited
+    for it probes itself (and its failure reopens the circuit) rather than being refused on the poll's account."""
+    client = await _probing(sandbox, make_client, outage=True)
+    background = asyncio.ensure_future(read_in_background(client))
+    await asyncio.sleep(0.05)
+    (waited,) = await read_each(client, ("f002qt1",))
+    assert (type(await background), type(waited), waited.status) == (VendorUnavailable, VendorUnavailable, 503)
+    assert len(calls(sandbox)) == 2
+    assert client.breaker.state == "open"
+
+
+async def test_a_background_probe_that_succeeds_closes_the_circuit(sandbox: SandboxProcess,
+                                                                   make_client: MakeClient) -> None:
+    client = await _probing(sandbox, make_client)
+    assert (await read_in_background(client))["netid"] == "d59951y"
+    assert client.breaker.state == "closed"
