@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -25,6 +24,7 @@ from strawberry.types import Info
 from gateway.errors import GatewayError, vendor_extensions
 from gateway.observability.metrics import record_task
 from gateway.upstreams import Upstreams
+from gateway.vendors.base import background_context
 from gateway.vendors.errors import CircuitOpen, VendorError, VendorNotFound
 from resolvers.taskstore import (
     COMPLETE,
@@ -123,7 +123,8 @@ class _Follow:
             self.changed.notify_all()
 
     async def failed(self, exc: VendorError) -> None:
-        """A poll failed: kept as what the vendor did (not the circuit its failing polls opened), and published."""
+        """A poll failed: kept as what the vendor did (not the open circuit that refused a later poll), and
+        published."""
         if not isinstance(exc, CircuitOpen) or self.failure is None:
             self.failure = exc
         await self.publish(None)
@@ -204,7 +205,7 @@ class TaskTracker:
             earlier.cancel()
         wanted = (_utc(submit_date), _utc(opt_out_date))
         self._watches[enrollment_id] = asyncio.get_running_loop().create_task(
-            self._watch(enrollment_id, wanted), name="task-watch-enrollment", context=contextvars.Context())
+            self._watch(enrollment_id, wanted), name="task-watch-enrollment", context=background_context())
 
     async def _watch(self, enrollment_id: str, wanted: tuple[datetime | None, datetime | None]) -> None:
         interval, deadline = self.poll_s, time.monotonic() + self.follow_s
@@ -256,10 +257,11 @@ class TaskTracker:
         follow = self._follows.get(key)
         if follow is None:
             follow = self._follows[key] = _Follow()
-            # A fresh context: the poller must not spend the budget of the request that started it.
+            # A background context: the poller must not spend the budget of the request that started it, nor
+            # can its failing polls open the vendor's circuit for users' calls.
             follow.runner = asyncio.get_running_loop().create_task(self._run(key, follow),
                                                                    name=f"task-follow-{kind}",
-                                                                   context=contextvars.Context())
+                                                                   context=background_context())
         return follow
 
     async def _run(self, key: tuple[str, str], follow: _Follow) -> None:

@@ -35,3 +35,13 @@ def gateway(gateway_process: GatewayProcess, sandbox: SandboxProcess, gateway_re
     redis_sync.Redis.from_url(gateway_redis.url).flushdb()
     sandbox.reset()
     return gateway_process
+
+
+@pytest.fixture
+def tripping_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
+    """A gateway of its own whose Dartmouth circuit opens after 5 consecutive failures and stays open 30 s (longer
+    than any test waits), polling tasks every 0.1 s: whatever opens the circuit shows."""
+    proc = GatewayProcess(sandbox_env(sandbox, task_poll_s=0.1, dartmouth_breaker_failures=5,
+                                      dartmouth_breaker_reset_s=30)).start()
+    yield proc
+    proc.stop()

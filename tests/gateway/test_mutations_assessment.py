@@ -25,6 +25,7 @@ READ_TASK = f"query($id: ID!) {{ task(id: $id) {{ {TASK} }} }}"
 READ_ENROLLMENT = "query($e: ID!) { enrollment(id: $e) { courseAssessment { submitDate optOutDate } } }"
 PATCH_ROUTE = "PATCH /api/academic/enrollments/{id}"
 TASK_ROUTE = "GET /api/tasks/{id}"
+ENROLLMENT_ROUTE = "GET /api/academic/enrollments/{id}"
 SEED_FAILURE = "['Payload is invalid, contains values for both submit_date and opt_out_date.']"
 
 
@@ -138,6 +139,27 @@ def test_a_patch_dartmouth_may_have_applied_says_so_and_the_enrollment_shows_it_
     assert len(calls(sandbox, "dartmouth", "PATCH")) == 1  # sent once
 
 
+def test_a_failing_enrollment_watch_does_not_suspend_dartmouth_for_users(tripping_gateway: GatewayProcess,
+                                                                         sandbox: SandboxProcess) -> None:
+    """The enrollment watch after a lost PATCH answer is the gateway's own work: while Dartmouth fails its reads
+    (and only those), a user's query of Dartmouth routes that work is answered. Before, the watch's failing reads
+    opened Dartmouth's circuit and the query got VENDOR_CIRCUIT_OPEN."""
+    sandbox.faults("dartmouth", route=PATCH_ROUTE, lose_answer_next=1)
+    result = tripping_gateway.post(SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"}).json()
+    assert result["errors"][0]["extensions"]["code"] == "WRITE_OUTCOME_UNKNOWN"
+    sandbox.faults("dartmouth", route=ENROLLMENT_ROUTE, error_rate=1.0, error_status=503)
+    deadline = time.monotonic() + 10
+    while len([r for r in calls(sandbox, "dartmouth") if r["route"] == ENROLLMENT_ROUTE]) < 3:
+        assert time.monotonic() < deadline, "the enrollment was not watched"
+        time.sleep(0.1)
+    time.sleep(1.5)  # with the lost PATCH, as many consecutive failures as open the circuit, and more
+    answer = tripping_gateway.query("""{ student(netid: "f002qt1") { firstName holds { code } }
+                                         vendors { vendor circuit } }""")
+    assert "errors" not in answer, answer["errors"]
+    assert answer["data"]["student"]["firstName"]
+    assert {v["vendor"]: v["circuit"] for v in answer["data"]["vendors"]}["DARTMOUTH"] == "closed"
+
+
 def test_both_dates_are_refused_before_any_call(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     payload = mutate(gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z", "o": "2020-03-06T10:00:00Z"})
     assert not payload["success"] and payload["task"] is None
@@ -213,10 +235,8 @@ def test_a_read_back_dartmouth_answers_404_is_reported_not_silently_null(gateway
 
 @pytest.fixture
 def short_wait_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
-    """A gateway whose `wait: true` gives up after 1.5 s (10 s by default), polling every 0.1 s; a circuit its
-    failing polls open is half-open again after 0.5 s."""
-    proc = GatewayProcess(sandbox_env(sandbox, task_wait_s=1.5, task_poll_s=0.1,
-                                      dartmouth_breaker_reset_s=0.5)).start()
+    """A gateway whose `wait: true` gives up after 1.5 s (10 s by default), polling every 0.1 s."""
+    proc = GatewayProcess(sandbox_env(sandbox, task_wait_s=1.5, task_poll_s=0.1)).start()
     yield proc
     proc.stop()
 
@@ -239,6 +259,6 @@ def test_a_wait_whose_task_cannot_be_read_says_so(short_wait_gateway: GatewayPro
             for e in result["errors"]] == [(["setCourseAssessment", "task"], code, "dartmouth", status)]
     assert "Traceback" not in str(result) and sandbox.url("dartmouth") not in str(result)
     sandbox.reset("dartmouth")  # the faults go, and so does the task: the data is restored
-    time.sleep(0.6)  # the polls' failures opened the circuit
+    # Straight away: the polls' failures did not open Dartmouth's circuit (they are the gateway's own work).
     patched = mutate(short_wait_gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z", "w": True})
     assert patched["task"]["status"] == "COMPLETE"  # no failure remembered from the task before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -73,8 +74,8 @@ def test_a_failed_task_streams_its_message(gateway: GatewayProcess, sandbox: San
 
 @pytest.fixture
 def fast_poll_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
-    """A gateway polling tasks every 0.1 s; a circuit its failing polls open is half-open again after 0.5 s."""
-    proc = GatewayProcess(sandbox_env(sandbox, task_poll_s=0.1, dartmouth_breaker_reset_s=0.5)).start()
+    """A gateway polling tasks every 0.1 s."""
+    proc = GatewayProcess(sandbox_env(sandbox, task_poll_s=0.1)).start()
     yield proc
     proc.stop()
 
@@ -107,6 +108,65 @@ def test_a_subscriber_is_told_when_the_task_cannot_be_read_and_still_gets_its_en
         code, "dartmouth", status)
     assert error["extensions"]["requestId"] and sandbox.url("dartmouth") not in str(error)
     assert last["data"]["taskUpdates"]["status"] == "COMPLETE" and "errors" not in last
+
+
+STUDENT = """{ student(netid: "f002qt1") { firstName holds { code } } vendors { vendor circuit } }"""
+
+
+def task_polls(sandbox: SandboxProcess) -> int:
+    return int(sandbox.requests("dartmouth")["by_route"].get(TASK_ROUTE, 0))
+
+
+def wait_for_task_polls(sandbox: SandboxProcess, count: int) -> None:
+    deadline = time.monotonic() + 10
+    while task_polls(sandbox) < count:
+        assert time.monotonic() < deadline, f"only {task_polls(sandbox)} polls of the task"
+        time.sleep(0.1)
+
+
+def dartmouth_circuit(result: dict[str, Any]) -> str:
+    return next(v["circuit"] for v in result["data"]["vendors"] if v["vendor"] == "DARTMOUTH")
+
+
+def test_failing_task_polls_do_not_suspend_dartmouth_for_users(tripping_gateway: GatewayProcess,
+                                                               sandbox: SandboxProcess) -> None:
+    """Only Dartmouth's task route fails: the gateway's own polls of it fail again and again, yet a user's query of
+    Dartmouth routes that work is answered, and the subscriber hears the task's end at the first poll after the
+    route heals. Before, the polls opened Dartmouth's circuit: the query got VENDOR_CIRCUIT_OPEN although every
+    route it used worked, and the task's end waited for the circuit to reset."""
+    sandbox.faults("dartmouth", route=TASK_ROUTE, error_rate=1.0, error_status=503)
+    task = mutate(tripping_gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"})["task"]
+    wait_for_task_polls(sandbox, 5)  # as many consecutive failures as open the circuit
+    time.sleep(1)  # and more polls fail meanwhile
+    result = tripping_gateway.query(STUDENT)
+    assert "errors" not in result, result["errors"]
+    assert result["data"]["student"]["firstName"] and dartmouth_circuit(result) == "closed"
+    heal = threading.Timer(0.5, lambda: sandbox.faults("dartmouth", route=TASK_ROUTE, error_rate=0))
+    heal.start()
+    try:
+        messages = subscribe(tripping_gateway, UPDATES, {"id": task["id"]}, timeout=5)
+    finally:
+        heal.cancel()
+    assert [m["type"] for m in messages] == ["next", "next", "next", "complete"], messages
+    assert messages[1]["payload"]["errors"][0]["extensions"]["code"] == "VENDOR_UNAVAILABLE"  # still told
+    assert messages[2]["payload"]["data"]["taskUpdates"]["status"] == "COMPLETE"
+
+
+def test_task_polls_wait_while_users_calls_hold_the_circuit_open(tripping_gateway: GatewayProcess,
+                                                                 sandbox: SandboxProcess) -> None:
+    """A real outage still opens the circuit (users' own failing reads), and then the task's polls respect it:
+    nothing more is sent to Dartmouth's task route until it resets."""
+    sandbox.faults("dartmouth", route=TASK_ROUTE, error_rate=1.0, error_status=503)
+    mutate(tripping_gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"})
+    wait_for_task_polls(sandbox, 2)
+    sandbox.faults("dartmouth", outage=True)
+    for _ in range(3):
+        result = tripping_gateway.query(STUDENT)
+    assert dartmouth_circuit(result) == "open"
+    assert result["errors"][0]["extensions"]["code"] == "VENDOR_CIRCUIT_OPEN"
+    polls = task_polls(sandbox)
+    time.sleep(1.5)  # several poll intervals
+    assert task_polls(sandbox) == polls
 
 
 @pytest.fixture
