@@ -62,6 +62,7 @@ from gateway.security.selection import OperationSelection
 from gateway.security.validation import AcceptedQueries, CachedParse, Validation, parse_cache, warm
 from gateway.settings import AccessSettings, Settings
 from gateway.upstreams import Upstreams
+from gateway.vendors.base import background_context
 from gateway.vendors.budget import CallBudget, current_budget
 from gateway.vendors.errors import MissingScope, VendorAuthError
 from resolvers.crosswalk import Crosswalk, IdentityRules
@@ -399,7 +400,8 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
             refused.append(f"cannot start: {exc} (check {check})")
             raise
         gctuning.tune()
-        indexes = asyncio.create_task(crosswalk.run(), name="crosswalk-indexes")
+        # The gateway's own work, for no request: a failing refresh cannot open a vendor's circuit for users' calls.
+        indexes = asyncio.create_task(crosswalk.run(), name="crosswalk-indexes", context=background_context())
         try:
             yield
         finally:

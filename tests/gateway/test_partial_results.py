@@ -435,3 +435,25 @@ def test_a_lost_answer_is_told_in_words_not_by_the_http_library_s_class(gateway:
     assert result["data"]["student"]["hubmis"]["enrolmentStatus"] == "current"
     assert {(e["extensions"]["code"], e["message"]) for e in result["errors"]} == {
         ("VENDOR_UNAVAILABLE", "dartmouth: the vendor's answer was cut off")}
+
+
+def test_failing_index_refreshes_do_not_suspend_hubmis_for_users(sandbox: SandboxProcess) -> None:
+    """Only HUBmis' student list fails: the crosswalk's index refreshes (the gateway's own work) fail again and
+    again, yet a user's read of a HUBmis student, a route that works, is answered. Before, the refreshes' failures
+    opened HUBmis' circuit, and the read got VENDOR_CIRCUIT_OPEN."""
+    proc = GatewayProcess(sandbox_env(sandbox, hubmis_index_refresh_s=0.2, hubmis_breaker_failures=5,
+                                      hubmis_breaker_reset_s=30)).start()
+    try:
+        query = "{ student(hubmisId: 100) { hubmisId hubmis { form { name } } } vendors { vendor circuit } }"
+        assert "errors" not in proc.query(query)
+        sandbox.faults("hubmis", route="GET /api/v1/students", error_rate=1.0, error_status=503)
+        deadline = time.monotonic() + 20
+        while sandbox.requests("hubmis")["by_route"].get("GET /api/v1/students", 0) < 8:  # refreshes failing
+            assert time.monotonic() < deadline, "the index was not refreshed"
+            time.sleep(0.2)
+        result = proc.query(query.replace("hubmisId: 100", "hubmisId: 101"))
+        assert "errors" not in result, result["errors"]
+        assert result["data"]["student"]["hubmis"] is not None  # HUBmis answered the read
+        assert next(v["circuit"] for v in result["data"]["vendors"] if v["vendor"] == "HUBMIS") == "closed"
+    finally:
+        proc.stop()
