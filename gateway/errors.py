@@ -120,7 +120,7 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
 
 
 # What Strawberry raises for a request it cannot run as sent, instead of answering with errors (its view turns
-# them into plain-text 400s; gateway.app answers them as GraphQL errors).
+# them into plain-text 400s; gateway.view answers them as GraphQL errors).
 REQUEST_ERRORS = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
 

@@ -53,18 +53,20 @@ class TutorGroupReader:
         each = await self._uncached([(routes.LIST_STUDENT_ACADEMIC_STRUCTURE, {"id": i}) for i in ids])
         if each == 0:
             return None
+        year: int | None = None
         if await self._uncached([(routes.LIST_ACADEMIC_YEARS, None)]):
             upfront = 2  # the year, then its tutor groups
         else:
             year = await self.hubmis.active_academic_year_id()
-            if year is None:
+            if year is None:  # no active year to read the groups of: as the academic structure would answer
                 return None
             upfront = await self._uncached([(routes.LIST_TUTOR_GROUPS, year_path(year))])
         if upfront >= each:
             return None
-        year = await self.hubmis.active_academic_year_id()
-        if year is None:  # no active year to read the groups of: as the academic structure would answer
-            return None
+        if year is None:
+            year = await self.hubmis.active_academic_year_id()
+            if year is None:
+                return None
         groups = await self.hubmis.list_tutor_groups(year)
         if await self._uncached([(routes.LIST_TUTOR_GROUP_STUDENTS, year_path(year, g.id)) for g in groups]) >= each:
             return None

@@ -19,7 +19,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError
 class OperationNotResolved(CannotGetOperationTypeError):
     """Raised when a request does not say which one operation of its document to run. As a kind of Strawberry's
     own CannotGetOperationTypeError, it ends the request the same way (over HTTP a 400, answered with the code
-    OPERATION_RESOLUTION_FAILURE by ``gateway.app``; on a WebSocket an error message)."""
+    OPERATION_RESOLUTION_FAILURE by ``gateway.view``; on a WebSocket an error message)."""
 
     def __init__(self, message: str, operation_name: str | None) -> None:
         super().__init__(operation_name)

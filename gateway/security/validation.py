@@ -124,7 +124,7 @@ def _variable_errors(schema: GraphQLSchema, document: DocumentNode, operation_na
                      variables: dict[str, Any] | None) -> list[GraphQLError]:
     """The errors of variables that do not fit the operation run, found as graphql-core's execution finds them
     (the same errors), but here, before execution: the request is refused as a whole, like an invalid document,
-    so its answer has no ``data`` (gateway.app's process_result) rather than graphql-core's ``"data": null``."""
+    so its answer has no ``data`` (gateway.view's process_result) rather than graphql-core's ``"data": null``."""
     operation = get_operation_ast(document, operation_name)
     if operation is None or not operation.variable_definitions:
         return []

@@ -80,6 +80,17 @@ def fast_poll_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
     proc.stop()
 
 
+def updates_healed_after(delay_s: float, gateway: GatewayProcess, sandbox: SandboxProcess, task_id: str,
+                         timeout: float) -> list[dict[str, Any]]:
+    """The task's taskUpdates messages, the faults on Dartmouth's task route cleared ``delay_s`` after subscribing."""
+    heal = threading.Timer(delay_s, lambda: sandbox.faults("dartmouth", route=TASK_ROUTE, error_rate=0, outage=False))
+    heal.start()
+    try:
+        return subscribe(gateway, UPDATES, {"id": task_id}, timeout=timeout)
+    finally:
+        heal.cancel()
+
+
 @pytest.mark.parametrize(("fault", "code", "status"), [
     ({"error_rate": 1.0, "error_status": 503}, "VENDOR_UNAVAILABLE", 503),
     ({"outage": True}, "VENDOR_UNAVAILABLE", 503),
@@ -92,12 +103,7 @@ def test_a_subscriber_is_told_when_the_task_cannot_be_read_and_still_gets_its_en
     again, the task's end follows and the stream completes."""
     sandbox.faults("dartmouth", route=TASK_ROUTE, **fault)
     task = mutate(fast_poll_gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"})["task"]
-    heal = threading.Timer(2.5, lambda: sandbox.faults("dartmouth", route=TASK_ROUTE, error_rate=0, outage=False))
-    heal.start()
-    try:
-        messages = subscribe(fast_poll_gateway, UPDATES, {"id": task["id"]}, timeout=10)
-    finally:
-        heal.cancel()
+    messages = updates_healed_after(2.5, fast_poll_gateway, sandbox, task["id"], timeout=10)
     assert [m["type"] for m in messages] == ["next", "next", "next", "complete"], messages
     first, told, last = (m["payload"] for m in messages[:3])
     assert first["data"]["taskUpdates"]["status"] == "PENDING" and "errors" not in first
@@ -141,12 +147,7 @@ def test_failing_task_polls_do_not_suspend_dartmouth_for_users(tripping_gateway:
     result = tripping_gateway.query(STUDENT)
     assert "errors" not in result, result["errors"]
     assert result["data"]["student"]["firstName"] and dartmouth_circuit(result) == "closed"
-    heal = threading.Timer(0.5, lambda: sandbox.faults("dartmouth", route=TASK_ROUTE, error_rate=0))
-    heal.start()
-    try:
-        messages = subscribe(tripping_gateway, UPDATES, {"id": task["id"]}, timeout=5)
-    finally:
-        heal.cancel()
+    messages = updates_healed_after(0.5, tripping_gateway, sandbox, task["id"], timeout=5)
     assert [m["type"] for m in messages] == ["next", "next", "next", "complete"], messages
     assert messages[1]["payload"]["errors"][0]["extensions"]["code"] == "VENDOR_UNAVAILABLE"  # still told
     assert messages[2]["payload"]["data"]["taskUpdates"]["status"] == "COMPLETE"
