@@ -6,7 +6,6 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from gateway.auth.viewer import SCOPES
 from gateway.sandbox import credentials as creds
 from gateway.vendors.config import Secret
 from tests.sandboxproc import SandboxProcess, free_port
+from tests.scratch import scratch_dir
 
 
 def sandbox_env(sandbox: SandboxProcess, **overrides: Any) -> dict[str, str]:
@@ -49,7 +49,7 @@ class GatewayProcess:
 
     def start(self, timeout: float = 30.0) -> GatewayProcess:
         self.port = self.port or free_port()
-        self.log_path = os.path.join(tempfile.mkdtemp(prefix="cg-gateway-"), "gateway.log")
+        self.log_path = str(scratch_dir("gateway-") / "gateway.log")
         log = open(self.log_path, "w")  # noqa: SIM115 - the process writes to it until stopped
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gateway.cli", "serve", "--port", str(self.port), *self.extra_args],

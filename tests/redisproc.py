@@ -6,10 +6,10 @@ import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 
 from tests.sandboxproc import free_port
+from tests.scratch import scratch_dir
 
 
 class RedisProcess:
@@ -17,7 +17,7 @@ class RedisProcess:
         """``args``: more redis-server options, e.g. ``--user`` to require an ACL user."""
         self.args = args
         self.port = free_port()
-        self.dir = tempfile.mkdtemp(prefix="cg-redis-")
+        self.dir = str(scratch_dir("redis-"))
         self.start()
 
     def start(self) -> None:

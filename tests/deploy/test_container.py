@@ -11,7 +11,6 @@ import shlex
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ import yaml
 from gateway.settings import Settings
 from tests.gatewayproc import sandbox_env
 from tests.sandboxproc import SandboxProcess, free_port
+from tests.scratch import scratch_dir
 
 ROOT = Path(__file__).parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -147,7 +147,7 @@ def test_the_compose_file_runs_two_replicas_sharing_redis_over_the_sandbox() -> 
 @pytest.fixture(scope="module")
 def clean_install() -> Iterator[Path]:
     """The project's wheel (as the image's build stage makes it) in a new virtualenv with only its runtime deps."""
-    work = Path(tempfile.mkdtemp(prefix="cg-clean-"))
+    work = scratch_dir("clean-install-")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "wheels"), str(ROOT)],
                    check=True, capture_output=True, timeout=300)
     subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True, timeout=120)
@@ -164,7 +164,7 @@ def test_the_images_command_starts_from_a_clean_install(clean_install: Path, san
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAMPUSGRAPH_", "PYTHON", "VIRTUAL_ENV"))}
     env.update(sandbox_env(sandbox), CAMPUSGRAPH_HOST="127.0.0.1", CAMPUSGRAPH_PORT=str(port),
                PATH=f"{bin_dir}{os.pathsep}{env['PATH']}")
-    home = tempfile.mkdtemp(prefix="cg-home-")  # not the repository: only the installed wheel can be imported
+    home = str(scratch_dir("home-"))  # not the repository: only the installed wheel can be imported
     where = subprocess.run(["python", "-c", "import gateway, strawberry; print(gateway.__file__)"], cwd=home, env=env,
                            capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(clean_install))

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ import pytest
 from tests.federation.library_subgraph import BORROWERS, student_id
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess, free_port
+from tests.scratch import scratch_dir
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -79,7 +79,7 @@ def library() -> Iterator[str]:
 def supergraph(campusgraph: GatewayProcess, library: str) -> Iterator[tuple[str, str, dict[str, str]]]:
     """(supergraph SDL, the Hive gateway's URL, the headers a caller sends)."""
     binary = node()
-    work = Path(tempfile.mkdtemp(prefix="cg-supergraph-"))
+    work = scratch_dir("supergraph-")
     headers = campusgraph.bearer()  # the router passes the caller's Authorization on to campusgraph
     composed = subprocess.run(
         [binary, "compose.mjs", str(work / "supergraph.graphql"), f"campusgraph={campusgraph.url}/graphql",
