@@ -26,7 +26,7 @@ from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import DartmouthClient
 from gateway.vendors.errors import VendorError, VendorNotFound
 from gateway.vendors.hubmis import routes as hubmis_routes
-from gateway.vendors.hubmis.client import HubmisClient
+from gateway.vendors.hubmis.client import LIST_PAGE, HubmisClient
 from gateway.vendors.redislink import RedisLink, RedisUnavailable
 from gateway.vendors.routes import Route
 from gateway.vendors.stellic import routes as stellic_routes
@@ -67,6 +67,7 @@ class HubmisIndex:
         self.check_s = check_s if check_s is not None else min(30.0, refresh_s / 10)
         self._by_key: dict[str, int] = {}
         self._by_id: dict[int, str | None] = {}
+        self._position: dict[int, int] = {}
         self.ready = asyncio.Event()
         self.built_at: float | None = None
         self.pages_fetched = 0
@@ -83,6 +84,12 @@ class HubmisIndex:
         """The external_id the last build saw on this HUBmis record; None when it had none or was not listed."""
         return self._by_id.get(hubmis_id)
 
+    def page_of(self, hubmis_id: int) -> int | None:
+        """The page of the list (in pages of ``LIST_PAGE``, as the last build read it) this record was on; None
+        when it was not listed. The list may have moved since: a reader checks the page it reads."""
+        position = self._position.get(hubmis_id)
+        return None if position is None else position // LIST_PAGE + 1
+
     def __len__(self) -> int:
         return len(self._by_id)
 
@@ -90,7 +97,7 @@ class HubmisIndex:
         """One pass over the list; ``paced`` spaces pages so the pass spends ``budget_share`` of the refill."""
         by_id: dict[int, str | None] = {}
         pause = self.refill_s / self.budget_share if paced else 0.0
-        async for page in self.client.pages(self.route, page_size=100, ttl=0):
+        async for page in self.client.pages(self.route, page_size=LIST_PAGE, ttl=0):
             self.pages_fetched += 1
             for item in page:
                 external = item.get("external_id")
@@ -104,6 +111,7 @@ class HubmisIndex:
     def _install(self, by_id: dict[int, str | None], built_at: float) -> None:
         self._by_key = {self.rules.norm(external): hubmis_id for hubmis_id, external in by_id.items() if external}
         self._by_id, self.built_at = by_id, built_at
+        self._position = {hubmis_id: i for i, hubmis_id in enumerate(by_id)}  # the list's order, kept by the store
         self.ready.set()
 
     async def run(self) -> None:

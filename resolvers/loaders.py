@@ -24,9 +24,11 @@ from gateway.eager import start
 from gateway.upstreams import Upstreams
 from gateway.vendors.dartmouth.client import DartmouthClient
 from gateway.vendors.errors import VendorNotFound
-from gateway.vendors.hubmis.client import STAFF_DIRECTORY_PAGE, HubmisClient
-from gateway.vendors.hubmis.models import HubmisStaff
+from gateway.vendors.hubmis import routes as hubmis_routes
+from gateway.vendors.hubmis.client import HubmisClient
+from gateway.vendors.routes import Route
 from resolvers.crosswalk import HubmisIndex
+from resolvers.listpages import ListPageReader
 from resolvers.tutorgroups import TutorGroupReader
 
 K = TypeVar("K", bound=Hashable)
@@ -112,7 +114,7 @@ class Loaders:
     the baseline the benchmark compares against."""
 
     def __init__(self, upstreams: Upstreams, dartmouth: DartmouthClient, batching: bool = True,
-                 staff_index: HubmisIndex | None = None,
+                 student_index: HubmisIndex | None = None, staff_index: HubmisIndex | None = None,
                  read_task: Callable[[str, str], Awaitable[Any]] | None = None) -> None:
         d, h, s = dartmouth, upstreams.hubmis, upstreams.stellic
 
@@ -128,12 +130,16 @@ class Loaders:
         self.dartmouth_enrollments_by_netid: FanOutLoader[tuple[str, str | None, bool], Any] = loader(
             lambda k: d.list_enrollments(_enrollment_filters(*k)))
         self.dartmouth_holds_by_netid: FanOutLoader[str, Any] = loader(lambda netid: d.list_holds(netid=netid))
-        self.hubmis_student_by_id: FanOutLoader[int, Any] = loader(h.get_student)
+        # HUBmis records by id: several on one page of their list are read with that page (resolvers.listpages)
+        self.hubmis_student_by_id: FanOutLoader[int, Any] = loader(by_page(
+            h, student_index, batching, one=hubmis_routes.GET_STUDENT, listing=hubmis_routes.LIST_STUDENTS,
+            read_one=h.get_student, fewest=2))
         # HUBmis student id -> tutor group (None: in none): a page's are read by tutor group, not one per student
         self.hubmis_tutor_group_by_id: DataLoader[int, Any] = (
             DataLoader(TutorGroupReader(h).load) if batching else loader(TutorGroupReader(h).one))
-        self.hubmis_staff_by_id: FanOutLoader[int, Any] = loader(
-            h.get_staff if staff_index is None or not batching else staff_reader(h, staff_index))
+        self.hubmis_staff_by_id: FanOutLoader[int, Any] = loader(by_page(
+            h, staff_index, batching, one=hubmis_routes.GET_STAFF, listing=hubmis_routes.LIST_STAFF,
+            read_one=h.get_staff, fewest=1))
         self.stellic_engagement_by_username: FanOutLoader[str, Any] = loader(s.get_engagement_score)
         # (kind, vendor id) -> the task as it now stands (TaskTracker.get): `node(id:)`, `task(id:)` and aliases
         # naming one task make one vendor call and show one task.
@@ -141,22 +147,13 @@ class Loaders:
             lambda k: read_task(*k))
 
 
-def staff_reader(hubmis: HubmisClient, index: HubmisIndex) -> Callable[[int], Awaitable[HubmisStaff]]:
-    """A HUBmis staff record by id. While the staff index (built from the paged staff list) says the whole list
-    fits one page, from that page (``staff_directory``): one cached call answers every member of staff, where one
-    GET each would spend HUBmis' scarce budget per advisor (19 for 50 students). Otherwise, or for an id that
-    page does not hold (the list changed since the index was built), or with no cache to share that page between
-    the keys, ``GET /api/v1/staff/{id}``."""
-
-    async def read(staff_id: int) -> HubmisStaff:
-        if (hubmis.cache.enabled and index.ready.is_set() and len(index) < STAFF_DIRECTORY_PAGE
-                and index.lists(staff_id)):
-            found = (await hubmis.staff_directory()).get(staff_id)
-            if found is not None:
-                return found
-        return await hubmis.get_staff(staff_id)
-
-    return read
+def by_page(hubmis: HubmisClient, index: HubmisIndex | None, batching: bool, *, one: Route, listing: Route,
+            read_one: Callable[[int], Awaitable[Any]], fewest: int) -> Callable[[int], Awaitable[Any]]:
+    """A HUBmis record's read for a loader: through its list's pages (``ListPageReader``) where its index is
+    kept and the request batches; else ``read_one``, a GET each."""
+    if index is None or not batching:
+        return read_one
+    return ListPageReader(hubmis, index, one=one, listing=listing, read_one=read_one, fewest=fewest).read
 
 
 def _enrollment_filters(netid: str, term: str | None, active_only: bool) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import httpx
@@ -282,3 +283,35 @@ def test_one_students_tutor_group_is_one_read_or_none_once_the_groups_are_read(
         assert found == (node["hubmis"]["tutorGroup"] and {k: node["hubmis"]["tutorGroup"][k] for k in ("id", "code")})
         log = sandbox.requests("hubmis")["by_route"]
         assert log.get(STRUCTURE) == 1 and not any(log.get(r) for r in GROUP_ROUTES), log
+
+
+HUBMIS_FIELDS = ("hubmis { id dateOfBirth enrolmentStatus form { id name } yearGroup { id name } academicHouse { name }"
+                 " tags }")
+HUBMIS_DETAIL = "{ students(first: 50) { edges { node { netid hubmisId " + HUBMIS_FIELDS + " } } } }"
+ONE_HUBMIS_RECORD = "{ student(hubmisId: %d) { " + HUBMIS_FIELDS + " } }"
+RECORD, LISTING = "GET /api/v1/students/{id}", "GET /api/v1/students"
+
+
+def test_a_pages_hubmis_records_are_read_a_list_page_at_a_time(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                               gateway_redis: RedisProcess) -> None:
+    """students(first: 50) { hubmis { … } } read one HUBmis record per linked row (39 of HUBmis' 500 on the
+    demo). The rows' records are now read with the page of HUBmis' student list holding them (the pages the
+    crosswalk's index reads): one call for two or more, a GET for one alone on its page. The records are those
+    HUBmis' own GETs give."""
+    result = gateway.query(HUBMIS_DETAIL)
+    assert "errors" not in result, result.get("errors")
+    rows = [e["node"] for e in result["data"]["students"]["edges"] if e["node"]["hubmis"] is not None]
+    log = sandbox.requests("hubmis")["by_route"]
+    page_of = {s["id"]: i // 100 + 1 for i, s in enumerate(Hub(sandbox).all_pages("/students"))}
+    on_page = Counter(page_of[r["hubmisId"]] for r in rows)
+    assert log.get(LISTING, 0) == sum(1 for n in on_page.values() if n >= 2), (on_page, log)
+    assert log.get(RECORD, 0) == sum(1 for n in on_page.values() if n == 1), (on_page, log)
+    assert len(rows) >= 20 and log.get(LISTING, 0) + log.get(RECORD, 0) <= 4, (len(rows), log)
+    sandbox.reset("hubmis")
+    assert gateway.query(HUBMIS_DETAIL) == result and calls(sandbox, "hubmis") == 0  # warm: no call
+    # Each alone, on a cold cache, is its own GET, and answers as the page did.
+    redis_sync.Redis.from_url(gateway_redis.url).flushdb()
+    sandbox.reset("hubmis")
+    alone = [gateway.query(ONE_HUBMIS_RECORD % r["hubmisId"])["data"]["student"]["hubmis"] for r in rows]
+    assert alone == [r["hubmis"] for r in rows]
+    assert calls(sandbox, "hubmis", RECORD) == len(rows) and calls(sandbox, "hubmis") == len(rows)

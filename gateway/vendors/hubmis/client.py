@@ -47,13 +47,22 @@ from gateway.vendors.stats import UpstreamStats
 # often than the school's structure, and every call spends the scarce rate budget.
 TTL_PEOPLE_S = 300.0
 TTL_STRUCTURE_S = 3600.0
-STAFF_DIRECTORY_PAGE = routes.MAX_PAGE_SIZE  # HUBmis' largest page
+LIST_PAGE = routes.MAX_PAGE_SIZE  # HUBmis' largest page: the crosswalk's indexes read the lists in pages of it
 
 T = TypeVar("T")
 
 
+def _students_by_id(body: Any) -> dict[int, HubmisStudent]:
+    return {student.id: student for student in (HubmisStudent.from_payload(item) for item in envelope(body))}
+
+
 def _staff_by_id(body: Any) -> dict[int, HubmisStaff]:
     return {staff.id: staff for staff in (HubmisStaff.from_payload(item) for item in envelope(body))}
+
+
+# A list route's records by id, from one page of it (``HubmisClient.page_by_id``).
+PAGE_MODELS: dict[str, Callable[[Any], dict[int, Any]]] = {
+    routes.LIST_STUDENTS.key: _students_by_id, routes.LIST_STAFF.key: _staff_by_id}
 
 
 class HubmisClient(VendorClient):
@@ -196,11 +205,14 @@ class HubmisClient(VendorClient):
         """``GET /api/v1/staff/{id}``."""
         return await self._one(routes.GET_STAFF, HubmisStaff.from_payload, {"id": staff_id})
 
-    async def staff_directory(self) -> dict[int, HubmisStaff]:
-        """``GET /api/v1/staff``'s first page of ``STAFF_DIRECTORY_PAGE`` (HUBmis' largest), unfiltered, by id:
-        every member of staff while HUBmis lists no more, in one cached call (``resolvers.loaders``)."""
-        params = {"page[number]": 1, "page[size]": STAFF_DIRECTORY_PAGE}
-        return (await self.get(routes.LIST_STAFF, params=params, ttl=TTL_PEOPLE_S)).parse(_staff_by_id)
+    async def page_by_id(self, route: Route, number: int) -> dict[int, Any]:
+        """Page ``number`` of the students' or the staff's list, unfiltered, in pages of ``LIST_PAGE`` (the pages
+        the crosswalk's indexes read), by id; cached as a record is (``resolvers.listpages``)."""
+        return (await self.get(route, params=self.page_params(number), ttl=TTL_PEOPLE_S)).parse(PAGE_MODELS[route.key])
+
+    @staticmethod
+    def page_params(number: int) -> dict[str, int]:
+        return {"page[number]": number, "page[size]": LIST_PAGE}
 
     async def list_staff(self, filters: Filters = None, *, search: str | None = None, sort: Sort = None,
                          limit: int | None = None, **more: Any) -> list[HubmisStaff]:

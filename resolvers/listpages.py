@@ -1,0 +1,108 @@
+"""HUBmis students and staff by id, read a page of their list at a time where that spends fewer calls.
+
+HUBmis has no multi-id read: a record is ``GET /api/v1/students/{id}`` (or ``/staff/{id}``), one call of its
+scarce budget each. Its lists hold the same records, 100 to a page, and the crosswalk's indexes, built from those
+pages, know the page each id was on. So the ids one request asks for together are grouped by page: a page holding
+at least ``fewest`` of them whose own reads are not cached is read once (and cached, as a record is) for all of
+them, and the others are read each. A record not on its page (the list moved since the index was built) is read
+by itself, so the answer is always HUBmis' own, as fresh as a record's read.
+
+Students: ``fewest`` 2, so one student is one ``GET`` as before, and a Dartmouth page of 50 whose 39 HUBmis
+records sit on 5 pages is 5 calls, not 39. Staff: ``fewest`` 1, so an advisor's page is read and answers the
+other advisors on it (the whole staff list is one page up to 100 members).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from gateway.vendors.hubmis.client import HubmisClient
+from gateway.vendors.routes import Route
+from resolvers.crosswalk import HubmisIndex
+
+Waiting = dict[int, "asyncio.Future[Any]"]
+
+
+class ListPageReader:
+    """One request's reads of one HUBmis list's records by id (``Loaders``' fetch for that entity)."""
+
+    def __init__(self, hubmis: HubmisClient, index: HubmisIndex, *, one: Route, listing: Route,
+                 read_one: Callable[[int], Awaitable[Any]], fewest: int) -> None:
+        self.hubmis, self.index, self.one, self.listing = hubmis, index, one, listing
+        self.read_one, self.fewest = read_one, fewest
+        self._waiting: dict[int, Waiting] = {}  # page -> the ids asked of it this turn, each with its future
+        self._settling: set[asyncio.Future[None]] = set()  # running page reads, kept until done
+
+    async def read(self, record_id: int) -> Any:
+        page = self.index.page_of(record_id) if self.index.ready.is_set() and self.hubmis.cache.enabled else None
+        if page is None or self._in_memory(self.one, {"id": record_id}, None):
+            return await self.read_one(record_id)
+        if self._in_memory(self.listing, None, self.hubmis.page_params(page)):
+            found = (await self.hubmis.page_by_id(self.listing, page)).get(record_id)
+            return found if found is not None else await self.read_one(record_id)
+        if not self._waiting:  # the first id of this turn: the rest of the turn's ids join it, then they are read
+            asyncio.get_running_loop().call_soon(self._dispatch)
+        waiting = self._waiting.setdefault(page, {})
+        future = waiting.get(record_id)
+        if future is None:
+            future = waiting[record_id] = asyncio.get_running_loop().create_future()
+        return await future
+
+    def _in_memory(self, route: Route, path: dict[str, Any] | None, params: dict[str, Any] | None) -> bool:
+        """Whether this process's memory holds a fresh answer to the read now (with Redis: unknown, so False)."""
+        found = self.hubmis.cache.lookup_now(self.hubmis.vendor, route.name, path, params or {}, self.hubmis.variant)
+        return found is not None and found[1] is not None
+
+    def _dispatch(self) -> None:
+        waiting, self._waiting = self._waiting, {}
+        for page, ids in waiting.items():
+            self._keep(self._settle(page, ids))
+
+    def _keep(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._settling.add(task)
+        task.add_done_callback(self._settling.discard)
+
+    async def _settle(self, page: int, waiting: Waiting) -> None:
+        """Answer one page's ids: from the page when enough of them would otherwise cost a call each."""
+        try:
+            uncached = [i for i, held in zip(waiting, await asyncio.gather(
+                *(self.hubmis.cached(self.one, path={"id": i}) for i in waiting)), strict=True) if not held]
+            found: dict[int, Any] = {}
+            if len(uncached) >= self.fewest or (
+                    uncached and await self.hubmis.cached(self.listing, params=self.hubmis.page_params(page))):
+                found = await self.hubmis.page_by_id(self.listing, page)
+        except (Exception, asyncio.CancelledError) as exc:  # the page's failure is each id's, as their reads' would be
+            for future in waiting.values():
+                _fail(future, exc)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return
+        for record_id, future in waiting.items():
+            if record_id in found:
+                if not future.done():
+                    future.set_result(found[record_id])
+            else:
+                self._keep(self._read_alone(record_id, future))
+
+    async def _read_alone(self, record_id: int, future: asyncio.Future[Any]) -> None:
+        try:
+            record = await self.read_one(record_id)
+        except (Exception, asyncio.CancelledError) as exc:
+            _fail(future, exc)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+        else:
+            if not future.done():
+                future.set_result(record)
+
+
+def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
+    if future.done():
+        return
+    if isinstance(exc, asyncio.CancelledError):
+        future.cancel()
+    else:
+        future.set_exception(exc)
