@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from gateway.vendors.hubmis import routes
 from gateway.vendors.hubmis.client import HubmisClient
@@ -24,13 +25,26 @@ from gateway.vendors.routes import Route
 Members = dict[int, HubmisGroup]
 
 
+@dataclass(frozen=True)
+class Rosters:
+    """Every tutor group's students as read: student id -> their group. When a group's list could not be read
+    (``failure``), a student found in none of the others may be in that one: their answer is the failure."""
+
+    members: Members
+    failure: Exception | None = None
+
+    def group_of(self, student_id: int) -> HubmisGroup | Exception | None:
+        found = self.members.get(student_id)
+        return found if found is not None or self.failure is None else self.failure
+
+
 class TutorGroupReader:
     """The batch function of one request's tutor-group loader: HUBmis student id -> tutor group (None: in none)."""
 
     def __init__(self, hubmis: HubmisClient) -> None:
         self.hubmis = hubmis
         self._planning = asyncio.Lock()  # batches plan one after the other: the second sees the first's choice
-        self._members: asyncio.Future[Members] | None = None  # every tutor group's students, once read
+        self._members: asyncio.Future[Rosters] | None = None  # every tutor group's students, once read
 
     async def load(self, ids: list[int]) -> Sequence[HubmisGroup | BaseException | None]:
         async with self._planning:
@@ -38,15 +52,15 @@ class TutorGroupReader:
                 self._members = await self._plan(ids)
         if self._members is None:
             return await asyncio.gather(*(self.one(i) for i in ids), return_exceptions=True)
-        found = await asyncio.shield(self._members)
-        return [found.get(i) for i in ids]
+        rosters = await asyncio.shield(self._members)
+        return [rosters.group_of(i) for i in ids]
 
     async def one(self, student_id: int) -> HubmisGroup | None:
         """``GET /api/v1/students/{id}/academic-structure``: its tutor-group row; None when it has none."""
         rows = await self.hubmis.list_student_academic_structure(student_id)
         return next((g for g in rows if g.group_type == "tutor_group"), None)
 
-    async def _plan(self, ids: list[int]) -> asyncio.Future[Members] | None:
+    async def _plan(self, ids: list[int]) -> asyncio.Future[Rosters] | None:
         """The tutor groups' reads, started, when they cost fewer calls than the students' own (what the cache
         holds costs none); None when reading each student is no dearer. The year and the group list (cached 1 h)
         are read only when the two of them cost fewer calls than the students' reads."""
@@ -72,16 +86,23 @@ class TutorGroupReader:
             return None
         return asyncio.ensure_future(self._read_members(year, groups))
 
-    async def _read_members(self, year: int, groups: list[HubmisGroup]) -> Members:
+    async def _read_members(self, year: int, groups: list[HubmisGroup]) -> Rosters:
         """Each tutor group's students, read at once; a student listed in two keeps the first, as their academic
-        structure names one."""
-        rosters = await asyncio.gather(*(self.hubmis.list_tutor_group_students(year, g.id) for g in groups))
+        structure names one. When a group's list fails, a student found in no other group may be in it: their
+        tutor group is that failure, while everyone found keeps theirs."""
+        rosters = await asyncio.gather(*(self.hubmis.list_tutor_group_students(year, g.id) for g in groups),
+                                       return_exceptions=True)
         members: Members = {}
+        failure: Exception | None = None
         for group, students in zip(groups, rosters, strict=True):
+            if isinstance(students, Exception):
+                failure = failure or students
+                continue
+            if isinstance(students, BaseException):  # a cancellation is not a group's failure
+                raise students
             for student in students:
                 members.setdefault(student.id, group)
-        return members
-
+        return Rosters(members, failure)
     async def _uncached(self, reads: list[tuple[Route, dict[str, int] | None]]) -> int:
         """How many of these reads the cache cannot answer now (asks the cache only, never HUBmis)."""
         held = await asyncio.gather(*(self.hubmis.cached(route, path=path) for route, path in reads))

@@ -315,3 +315,21 @@ def test_a_pages_hubmis_records_are_read_a_list_page_at_a_time(gateway: GatewayP
     alone = [gateway.query(ONE_HUBMIS_RECORD % r["hubmisId"])["data"]["student"]["hubmis"] for r in rows]
     assert alone == [r["hubmis"] for r in rows]
     assert calls(sandbox, "hubmis", RECORD) == len(rows) and calls(sandbox, "hubmis") == len(rows)
+
+
+def test_one_tutor_groups_failing_list_fails_only_the_students_it_may_hold(gateway: GatewayProcess,
+                                                                          sandbox: SandboxProcess) -> None:
+    """When one tutor group's students could not be read, a student found in another group has that group; only
+    those found in none (in the failing group, or in no group) get the failure, not the whole page."""
+    sandbox.faults("hubmis", route=GROUP_ROUTES[2], fail_next=1, error_status=400)
+    result = gateway.query(TUTOR_GROUPS % 100)
+    rows = [e["node"] for e in result["data"]["students"]["edges"]]
+    failed = {tuple(e["path"]) for e in result["errors"]}
+    assert all(e["extensions"]["vendor"] == "hubmis" for e in result["errors"]), result["errors"]
+    hub = Hub(sandbox)
+    answered = [(i, r) for i, r in enumerate(rows) if ("students", "edges", i, "node", "hubmis", "tutorGroup")
+                not in failed]
+    assert 0 < len(failed) < 30 and len(answered) + len(failed) == 100, len(failed)
+    assert all(r["hubmis"]["tutorGroup"] is not None for _, r in answered)  # found in a group that was read
+    assert [r["hubmis"]["tutorGroup"] for _, r in answered] == [_tutor_group_of(hub, r["hubmisId"])
+                                                                for _, r in answered]
