@@ -382,7 +382,8 @@ class Port(AcademicPort):
         if guarded is not None:
             scope, where = FIELD_SCOPES[guarded], ".".join(guarded)
             if self.viewer is not None and not self.viewer.has(scope):
-                raise GatewayError(f"a {type_name}, as {where}, requires the {scope} scope", "FORBIDDEN",
+                article = "an" if type_name[0] in "AEIOU" else "a"
+                raise GatewayError(f"{article} {type_name}, as {where}, requires the {scope} scope", "FORBIDDEN",
                                    scope=scope)
             if audit is not None and scope in AUDITED_SCOPES:
                 audit.touch(where, key)

@@ -305,7 +305,10 @@ def test_a_hold_or_an_enrollment_by_its_global_id_needs_the_scope_that_guards_it
             assert denied["data"] in ({"node": None}, {"_entities": [None]}), denied
             assert [(e["extensions"]["code"], e["extensions"]["scope"]) for e in denied["errors"]] == [
                 ("FORBIDDEN", "students:read.sensitive")], denied
-            assert type_name in denied["errors"][0]["message"]
+            article = "an" if type_name[0] in "AEIOU" else "a"
+            where = {"Hold": "Student.holds", "Enrollment": "Query.enrollment"}[type_name]
+            assert denied["errors"][0]["message"] == (
+                f"{article} {type_name}, as {where}, requires the students:read.sensitive scope"), denied
     assert vendor_calls(sandbox) == 0  # nothing fetched for them
     for global_id in (hold, enrollment):
         granted = gateway.query("query($id: ID!) { node(id: $id) { id } }", {"id": global_id}, scopes=sensitive)
