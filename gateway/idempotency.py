@@ -9,9 +9,9 @@ the other waits for the first to finish and gets its result. Records live 24 h, 
 
 What is kept is the whole GraphQL result. A result that says the write was never sent (the vendor could
 not be reached, its circuit was open, a rate limit or the call budget was spent) or not applied (a 5xx other than
-502 and 504: the vendor's word that it failed) is not kept, so the same key may be tried again, unless another
-write of the same operation was applied; a ``WRITE_OUTCOME_UNKNOWN`` (a 502 or 504 among them) is kept, since
-sending again could apply it twice.
+502 and 504: the vendor's word that it failed; a 401 or 403: the vendor refused the gateway's credential) is not
+kept, so the same key may be tried again, unless another write of the same operation was applied; a
+``WRITE_OUTCOME_UNKNOWN`` (a 502 or 504 among them) is kept, since sending again could apply it twice.
 
 While Redis (when configured) does not answer, a mutation with a key is refused, nothing sent, with
 ``IDEMPOTENCY_UNAVAILABLE``: keeping the key in this process alone would let a retry that reaches another
@@ -47,10 +47,11 @@ PENDING_S = 120  # a key held by a request still running; freed by then if its p
 WAIT_S = 30.0  # how long a duplicate waits for the first request with its key to finish
 POLL_S = 0.05
 
-# Errors that mean nothing was written (never sent, or a 5xx the vendor answered it: VENDOR_UNAVAILABLE): the key
-# stays free, so the same request may be tried again.
-NOT_SENT = frozenset({"VENDOR_UNAVAILABLE", "VENDOR_CIRCUIT_OPEN", "VENDOR_RATE_LIMITED",
-                      "UPSTREAM_BUDGET_EXCEEDED", "INTERNAL_ERROR"})
+# Errors that mean nothing was written (never sent, a 5xx the vendor answered it: VENDOR_UNAVAILABLE, or the vendor
+# refusing the gateway's own credential or its privilege, which applies nothing and is put right by an operator, not
+# by the client): the key stays free, so the same request may be tried again.
+NOT_SENT = frozenset({"VENDOR_UNAVAILABLE", "VENDOR_CIRCUIT_OPEN", "VENDOR_RATE_LIMITED", "VENDOR_AUTH_FAILED",
+                      "VENDOR_SCOPE_MISSING", "VENDOR_FORBIDDEN", "UPSTREAM_BUDGET_EXCEEDED", "INTERNAL_ERROR"})
 
 
 @dataclass(frozen=True)

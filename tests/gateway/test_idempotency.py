@@ -102,6 +102,24 @@ def test_a_write_the_vendor_failed_says_it_was_not_applied_nor_sent_again(gatewa
     assert sent(sandbox, "stellic", HOLDS) == 2
 
 
+@pytest.mark.parametrize(("status", "code"), [(401, "VENDOR_AUTH_FAILED"), (403, "VENDOR_FORBIDDEN")])
+def test_a_write_refused_for_the_gateways_credential_frees_its_key(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                                   status: int, code: str) -> None:
+    """A vendor refusing the gateway's credential (401) or its privilege (403) applied nothing, but the result was
+    kept under the key: once the credential was put right, the client's retry with its key replayed the refusal
+    for 24 h, sending nothing. Now the key stays free, as after any write the vendor did not apply."""
+    holds = sandbox.records("stellic", "holds")["count"]
+    sandbox.faults("stellic", route=HOLDS, fail_next=1, error_status=status)
+    failed = post(gateway, f"k-32-{status}", {"sis": f"H-32-{status}", "note": None})
+    (error,) = failed["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["vendor"], error["extensions"]["status"]) == (
+        code, "stellic", status)
+    assert sandbox.records("stellic", "holds")["count"] == holds
+    retried = post(gateway, f"k-32-{status}", {"sis": f"H-32-{status}", "note": None})
+    assert retried["data"]["placeHold"]["success"], retried
+    assert sent(sandbox, "stellic", HOLDS) == 2
+
+
 @pytest.mark.parametrize("status", [502, 504])
 def test_a_write_answered_by_the_vendors_front_end_may_have_been_applied(gateway: GatewayProcess,
                                                                         sandbox: SandboxProcess, status: int) -> None:
