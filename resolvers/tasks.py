@@ -24,8 +24,8 @@ from strawberry.types import Info
 from gateway.errors import GatewayError, vendor_extensions
 from gateway.observability.metrics import record_task
 from gateway.upstreams import Upstreams
-from gateway.vendors.base import background_context
-from gateway.vendors.errors import CircuitOpen, VendorError, VendorNotFound
+from gateway.vendors.base import NOT_FOUND_TTL_S, background_context
+from gateway.vendors.errors import CircuitOpen, VendorError, VendorNotFound, VendorProtocolError
 from resolvers.taskstore import (
     COMPLETE,
     COURSE_ASSESSMENT,
@@ -144,6 +144,8 @@ class TaskTracker:
         self.wait_s, self.poll_s, self.follow_s = wait_s, poll_s, follow_s
         self._follows: dict[tuple[str, str], _Follow] = {}
         self._watches: dict[str, asyncio.Task[None]] = {}  # enrollment id -> its watch (unsettled_enrollment)
+        # (kind, vendor id) -> when the vendor first answered 404 for a task it had accepted, while it goes on so
+        self._missing: dict[tuple[str, str], float] = {}
 
     # ---- starting, reading ------------------------------------------------------------------------------------
     async def accepted(self, kind: str, vendor_id: str, status: str = PENDING, *,
@@ -169,10 +171,13 @@ class TaskTracker:
     async def _poll(self, kind: str, vendor_id: str, record: TaskRecord | None) -> TaskRecord | None:
         try:
             status, message, url, subject = await self._vendor_state(kind, vendor_id)
-        except VendorNotFound:
+        except VendorNotFound as exc:
             if record is None:
                 return None
+            self._gone_yet(kind, vendor_id, exc)
             status, message, url, subject = FAILED, GONE, None, None
+        else:
+            self._missing.pop((kind, vendor_id), None)
         changed = record is None or (record.status, record.message, record.result_url) != (status, message, url)
         if record is None or record.status != status:
             record_task(self.up.stats, kind, status)  # each status this process sees a task reach
@@ -191,6 +196,19 @@ class TaskTracker:
             if follow is not None:
                 await follow.publish(record)
         return record
+
+    def _gone_yet(self, kind: str, vendor_id: str, exc: VendorNotFound) -> None:
+        """Returns when the vendor has answered 404 for this task, which it accepted, for ``NOT_FOUND_TTL_S``: it has
+        forgotten it. Before that the 404 is the vendor failing (raised as such, a failed poll): taken at once for
+        the task being gone, a moment's 404 stored the task as FAILED for good, though the vendor then carried it
+        out, and the reads it changed were never forgotten."""
+        first = self._missing.setdefault((kind, vendor_id), time.monotonic())
+        if time.monotonic() - first >= NOT_FOUND_TTL_S:
+            del self._missing[(kind, vendor_id)]
+            return
+        raise VendorProtocolError(exc.vendor, "the vendor answered 404 for a task it accepted; it is asked again, "
+                                  f"and taken for gone once it has answered so for {NOT_FOUND_TTL_S:.0f} s",
+                                  status=404, route=exc.route) from None
 
     async def unsettled_enrollment(self, enrollment_id: str, submit_date: datetime | None,
                                    opt_out_date: datetime | None) -> None:

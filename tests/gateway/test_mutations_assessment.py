@@ -245,6 +245,10 @@ def short_wait_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
     ({"outage": True}, "VENDOR_UNAVAILABLE", 503),
     ({"error_rate": 1.0, "error_status": 429, "retry_after_s": 60}, "VENDOR_RATE_LIMITED", 429),
     ({"malformed": True}, "VENDOR_PROTOCOL_ERROR", 200),
+    # A 404 for a task Dartmouth has just accepted is Dartmouth failing: it was taken for the task being gone, stored
+    # as FAILED for good ("The vendor no longer knows this task."), though the change was applied once Dartmouth
+    # answered again, and the enrollment's cached reads were never forgotten.
+    ({"outage": True, "error_status": 404}, "VENDOR_PROTOCOL_ERROR", 404),
 ])
 def test_a_wait_whose_task_cannot_be_read_says_so(short_wait_gateway: GatewayProcess, sandbox: SandboxProcess,
                                                   fault: dict[str, Any], code: str, status: int) -> None:
@@ -258,6 +262,10 @@ def test_a_wait_whose_task_cannot_be_read_says_so(short_wait_gateway: GatewayPro
     assert [(e["path"], e["extensions"]["code"], e["extensions"]["vendor"], e["extensions"].get("status"))
             for e in result["errors"]] == [(["setCourseAssessment", "task"], code, "dartmouth", status)]
     assert "Traceback" not in str(result) and sandbox.url("dartmouth") not in str(result)
+    sandbox.faults("dartmouth", route=TASK_ROUTE, **{switch: None for switch in fault})  # Dartmouth answers again
+    assert poll(short_wait_gateway, payload["task"]["id"])[-1]["status"] == "COMPLETE"
+    assert short_wait_gateway.query(READ_ENROLLMENT, {"e": ENROLLMENT})["data"]["enrollment"] == {
+        "courseAssessment": {"submitDate": "2020-03-05T17:53:46+00:00", "optOutDate": None}}
     sandbox.reset("dartmouth")  # the faults go, and so does the task: the data is restored
     # Straight away: the polls' failures did not open Dartmouth's circuit (they are the gateway's own work).
     patched = mutate(short_wait_gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z", "w": True})
