@@ -66,18 +66,26 @@ class ListPageReader:
         task.add_done_callback(self._settling.discard)
 
     async def _settle(self, page: int, waiting: Waiting) -> None:
-        """Answer one page's ids: from the page when enough of them would otherwise cost a call each."""
+        """Answer one page's ids: from the page when enough of them would otherwise cost a call each. When the
+        page cannot be read, an id whose own read is cached is answered from the cache, as before pages were read
+        (with Redis every id comes here: ``read`` cannot see that cache at once); the others get the failure."""
+        held: set[int] = set()
         try:
-            uncached = [i for i, held in zip(waiting, await asyncio.gather(
-                *(self.hubmis.cached(self.one, path={"id": i}) for i in waiting)), strict=True) if not held]
+            answers = await asyncio.gather(*(self.hubmis.cached(self.one, path={"id": i}) for i in waiting))
+            held = {i for i, cached in zip(waiting, answers, strict=True) if cached}
+            uncached = [i for i in waiting if i not in held]
             found: dict[int, Any] = {}
             if len(uncached) >= self.fewest or (
                     uncached and await self.hubmis.cached(self.listing, params=self.hubmis.page_params(page))):
                 found = await self.hubmis.page_by_id(self.listing, page)
-        except (Exception, asyncio.CancelledError) as exc:  # the page's failure is each id's, as their reads' would be
-            for future in waiting.values():
-                _fail(future, exc)
-            if isinstance(exc, asyncio.CancelledError):
+        except (Exception, asyncio.CancelledError) as exc:  # the page's failure is each uncached id's, as its read's
+            cancelled = isinstance(exc, asyncio.CancelledError)
+            for record_id, future in waiting.items():
+                if record_id in held and not cancelled:
+                    self._keep(self._read_alone(record_id, future))
+                else:
+                    _fail(future, exc)
+            if cancelled:
                 raise
             return
         for record_id, future in waiting.items():

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+from redis.asyncio import Redis
 
 from gateway.eager import start
 from gateway.vendors.cache import ResponseCache
@@ -14,6 +15,7 @@ from gateway.vendors.hubmis import routes
 from gateway.vendors.hubmis.client import HubmisClient
 from resolvers.crosswalk import HubmisIndex, IdentityRules
 from resolvers.listpages import ListPageReader
+from tests.redisproc import RedisProcess
 from tests.sandboxproc import SandboxProcess
 from tests.vendors.test_hubmis import MakeClient
 
@@ -24,10 +26,12 @@ def reads(sandbox: SandboxProcess) -> dict[str, int]:
     return {r: n for r, n in sandbox.requests("hubmis")["by_route"].items() if r.startswith("GET")}
 
 
-async def indexed(sandbox: SandboxProcess, make_client: MakeClient) -> tuple[HubmisClient, HubmisIndex, list[int]]:
-    """A client with a memory cache (the demo's), and the students' index built by it; the ids in list order."""
+async def indexed(sandbox: SandboxProcess, make_client: MakeClient, cache: ResponseCache | None = None
+                  ) -> tuple[HubmisClient, HubmisIndex, list[int]]:
+    """A client with a memory cache (the demo's) unless given another, and the students' index built by it; the
+    ids in list order."""
     sandbox.reset("hubmis")
-    hubmis: HubmisClient = await make_client("hubmis", cache=ResponseCache.create(None))
+    hubmis: HubmisClient = await make_client("hubmis", cache=cache or ResponseCache.create(None))
     index = HubmisIndex(hubmis, IdentityRules(), refill_s=5.0)
     await index.build()
     return hubmis, index, [i for i in range(1, 10_000) if index.lists(i)]
@@ -80,3 +84,20 @@ async def test_one_id_alone_is_its_own_get(sandbox: SandboxProcess, make_client:
     sandbox.reset("hubmis")
     assert (await start(reader(hubmis, index).read(ids[3]))).id == ids[3]
     assert reads(sandbox) == {RECORD: 1}
+
+
+async def test_with_redis_a_failing_page_still_answers_the_records_the_cache_holds(
+        sandbox: SandboxProcess, make_client: MakeClient, redis_server: RedisProcess, redis: Redis) -> None:
+    """With Redis this process cannot see at once what the cache holds, so every id waits for its page. When the
+    page cannot be read (HUBmis failing, rate limited, the request's call budget spent), a record whose own read
+    is cached is still that record, as it was before pages were read: only the others get the page's failure."""
+    hubmis, index, ids = await indexed(sandbox, make_client, ResponseCache.create(redis_server.url))
+    cached_alone = await hubmis.get_student(ids[1])  # e.g. an earlier request's student(hubmisId:)
+    sandbox.reset("hubmis")
+    sandbox.faults("hubmis", route=LISTING, error_rate=1, error_status=400)
+    ours = reader(hubmis, index)
+    outcomes = await asyncio.gather(*(start(ours.read(i)) for i in ids[:3]), return_exceptions=True)
+    assert outcomes[1] == cached_alone, outcomes
+    assert isinstance(outcomes[0], VendorError) and isinstance(outcomes[2], VendorError), outcomes
+    assert reads(sandbox) == {LISTING: 1}
+    sandbox.reset("hubmis")
