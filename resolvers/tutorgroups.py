@@ -53,7 +53,7 @@ class TutorGroupReader:
         if self._members is None:
             return await asyncio.gather(*(self.one(i) for i in ids), return_exceptions=True)
         rosters = await asyncio.shield(self._members)
-        return [rosters.group_of(i) for i in ids]
+        return await self._unsure_from_cache(ids, [rosters.group_of(i) for i in ids])
 
     async def one(self, student_id: int) -> HubmisGroup | None:
         """``GET /api/v1/students/{id}/academic-structure``: its tutor-group row; None when it has none."""
@@ -103,6 +103,25 @@ class TutorGroupReader:
             for student in students:
                 members.setdefault(student.id, group)
         return Rosters(members, failure)
+
+    async def _unsure_from_cache(self, ids: list[int], found: list[HubmisGroup | Exception | None]
+                                 ) -> list[HubmisGroup | BaseException | None]:
+        """A student the failing group may hold keeps that failure unless their academic structure is cached (an
+        earlier request read it): then it answers, at no call."""
+        unsure = [k for k, group in enumerate(found) if isinstance(group, Exception)]
+        if not unsure:
+            return list(found)
+        held = await asyncio.gather(*(self.hubmis.cached(routes.LIST_STUDENT_ACADEMIC_STRUCTURE, path={"id": ids[k]})
+                                      for k in unsure))
+        cached = [k for k, is_held in zip(unsure, held, strict=True) if is_held]
+        read = await asyncio.gather(*(self.one(ids[k]) for k in cached), return_exceptions=True)
+        answers: list[HubmisGroup | BaseException | None] = list(found)
+        for k, answer in zip(cached, read, strict=True):
+            if not isinstance(answer, Exception) and isinstance(answer, BaseException):
+                raise answer  # a cancellation is not the student's answer
+            answers[k] = answer
+        return answers
+
     async def _uncached(self, reads: list[tuple[Route, dict[str, int] | None]]) -> int:
         """How many of these reads the cache cannot answer now (asks the cache only, never HUBmis)."""
         held = await asyncio.gather(*(self.hubmis.cached(route, path=path) for route, path in reads))

@@ -333,3 +333,29 @@ def test_one_tutor_groups_failing_list_fails_only_the_students_it_may_hold(gatew
     assert all(r["hubmis"]["tutorGroup"] is not None for _, r in answered)  # found in a group that was read
     assert [r["hubmis"]["tutorGroup"] for _, r in answered] == [_tutor_group_of(hub, r["hubmisId"])
                                                                 for _, r in answered]
+
+
+ONE_TUTOR_GROUP = "{ student(hubmisId: %d) { hubmis { tutorGroup { id name code } } } }"
+
+
+def test_a_student_a_failing_tutor_group_may_hold_is_answered_from_their_cached_academic_structure(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """A student found in none of the tutor groups that were read gets the failing group's failure; but one whose
+    academic structure is cached (an earlier student(hubmisId:) asked it) is answered from it, with no call."""
+    ids = [e["node"]["hubmisId"] for e in gateway.query(
+        "{ students(first: 100, source: HUBMIS) { edges { node { hubmisId } } } }")["data"]["students"]["edges"]]
+    hub = Hub(sandbox)
+    group_of = {i: _tutor_group_of(hub, i) for i in ids}
+    one_per_group = {g["id"]: i for i, g in group_of.items() if g is not None}  # whichever group fails, one is in it
+    for i in one_per_group.values():
+        assert gateway.query(ONE_TUTOR_GROUP % i)["data"]["student"]["hubmis"]["tutorGroup"] == group_of[i]
+    sandbox.reset("hubmis")
+    sandbox.faults("hubmis", route=GROUP_ROUTES[2], fail_next=1, error_status=400)
+    result = gateway.query(TUTOR_GROUPS % 100)
+    assert calls(sandbox, "hubmis", STRUCTURE) == 0 and calls(sandbox, "hubmis", GROUP_ROUTES[2]) > 1
+    rows = [e["node"] for e in result["data"]["students"]["edges"]]
+    failed = {e["path"][2] for e in result.get("errors", [])}
+    assert failed, "one tutor group's students failed"
+    assert not {rows[k]["hubmisId"] for k in failed} & set(one_per_group.values()), result["errors"]
+    assert [r["hubmis"]["tutorGroup"] for r in rows if r["hubmisId"] in one_per_group.values()] == [
+        group_of[r["hubmisId"]] for r in rows if r["hubmisId"] in one_per_group.values()]
