@@ -37,9 +37,9 @@ class ListPageReader:
 
     async def read(self, record_id: int) -> Any:
         page = self.index.page_of(record_id) if self.index.ready.is_set() and self.hubmis.cache.enabled else None
-        if page is None or self._in_memory(self.one, {"id": record_id}, None):
+        if page is None or self.hubmis.cached_now(self.one, path={"id": record_id}):
             return await self.read_one(record_id)
-        if self._in_memory(self.listing, None, self.hubmis.page_params(page)):
+        if self.hubmis.cached_now(self.listing, params=self.hubmis.page_params(page)):
             found = (await self.hubmis.page_by_id(self.listing, page)).get(record_id)
             return found if found is not None else await self.read_one(record_id)
         if not self._waiting:  # the first id of this turn: the rest of the turn's ids join it, then they are read
@@ -49,11 +49,6 @@ class ListPageReader:
         if future is None:
             future = waiting[record_id] = asyncio.get_running_loop().create_future()
         return await future
-
-    def _in_memory(self, route: Route, path: dict[str, Any] | None, params: dict[str, Any] | None) -> bool:
-        """Whether this process's memory holds a fresh answer to the read now (with Redis: unknown, so False)."""
-        found = self.hubmis.cache.lookup_now(self.hubmis.vendor, route.name, path, params or {}, self.hubmis.variant)
-        return found is not None and found[1] is not None
 
     def _dispatch(self) -> None:
         waiting, self._waiting = self._waiting, {}

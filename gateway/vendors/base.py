@@ -216,6 +216,15 @@ class VendorClient:
         return await self.cache.exists(await self.cache.key(self.vendor, route.name, path, dict(params or {}),
                                                             self.variant))
 
+    def cached_now(self, route: Route, *, path: Mapping[str, Any] | None = None,
+                   params: Params | None = None) -> bool:
+        """Whether this process's memory holds a fresh answer to this read now, so ``get`` answers it without
+        waiting; False where that cannot be known without a round trip (Redis: ask ``cached``)."""
+        if not self.cache.enabled:
+            return False
+        found = self.cache.lookup_now(self.vendor, route.name, path, dict(params or {}), self.variant)
+        return found is not None and found[1] is not None
+
     async def cached_not_found(self, route: Route, *, path: Mapping[str, Any] | None = None,
                                params: Params | None = None) -> bool:
         """Whether the cache holds this read's answer and it is a 404: the vendor has said, within the read's
