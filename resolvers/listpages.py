@@ -34,6 +34,8 @@ class ListPageReader:
         self.read_one, self.fewest = read_one, fewest
         self._waiting: dict[int, Waiting] = {}  # page -> the ids asked of it this turn, each with its future
         self._settling: set[asyncio.Future[None]] = set()  # running page reads, kept until done
+        # page -> its read while under way: ids asked of the page in a later turn join it
+        self._pages: dict[int, asyncio.Future[dict[int, Any]]] = {}
 
     async def read(self, record_id: int) -> Any:
         page = self.index.page_of(record_id) if self.index.ready.is_set() and self.hubmis.cache.enabled else None
@@ -61,18 +63,21 @@ class ListPageReader:
         task.add_done_callback(self._settling.discard)
 
     async def _settle(self, page: int, waiting: Waiting) -> None:
-        """Answer one page's ids: from the page when enough of them would otherwise cost a call each. When the
-        page cannot be read, an id whose own read is cached is answered from the cache, as before pages were read
-        (with Redis every id comes here: ``read`` cannot see that cache at once); the others get the failure."""
+        """Answer one page's ids: from the page when enough of them would otherwise cost a call each, or when this
+        request is reading it already (ids asked in a later turn wait for that read, not a GET each). When
+        the page cannot be read, an id whose own read is cached is answered from the cache, as before pages were
+        read (with Redis every id comes here: ``read`` cannot see that cache at once); the others get the failure."""
         held: set[int] = set()
         try:
             answers = await asyncio.gather(*(self.hubmis.cached(self.one, path={"id": i}) for i in waiting))
             held = {i for i, cached in zip(waiting, answers, strict=True) if cached}
             uncached = [i for i in waiting if i not in held]
-            found: dict[int, Any] = {}
-            if len(uncached) >= self.fewest or (
-                    uncached and await self.hubmis.cached(self.listing, params=self.hubmis.page_params(page))):
-                found = await self.hubmis.page_by_id(self.listing, page)
+            if uncached and page not in self._pages and (
+                    len(uncached) >= self.fewest or await self.hubmis.cached(
+                        self.listing, params=self.hubmis.page_params(page))):
+                self._start_page(page)
+            reading = self._pages.get(page) if uncached else None
+            found: dict[int, Any] = {} if reading is None else await asyncio.shield(reading)
         except (Exception, asyncio.CancelledError) as exc:  # the page's failure is each uncached id's, as its read's
             cancelled = isinstance(exc, asyncio.CancelledError)
             for record_id, future in waiting.items():
@@ -89,6 +94,13 @@ class ListPageReader:
                     future.set_result(found[record_id])
             else:
                 self._keep(self._read_alone(record_id, future))
+
+    def _start_page(self, page: int) -> None:
+        if page in self._pages:  # another turn's ids started it while these asked the cache
+            return
+        reading = self._pages[page] = asyncio.ensure_future(self.hubmis.page_by_id(self.listing, page))
+        # Once read, the page is the cache's to answer (fresh as a record, also for a WebSocket's long-lived loaders)
+        reading.add_done_callback(lambda _: self._pages.pop(page, None))
 
     async def _read_alone(self, record_id: int, future: asyncio.Future[Any]) -> None:
         try:

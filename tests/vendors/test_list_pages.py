@@ -101,3 +101,18 @@ async def test_with_redis_a_failing_page_still_answers_the_records_the_cache_hol
     assert isinstance(outcomes[0], VendorError) and isinstance(outcomes[2], VendorError), outcomes
     assert reads(sandbox) == {LISTING: 1}
     sandbox.reset("hubmis")
+
+
+async def test_an_id_asked_while_its_page_is_being_read_waits_for_that_read(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    """Two students of a page are read with it; a third of that page asked a turn later (another field, a root
+    field resolved later) joins the read in flight instead of spending a GET of HUBmis' budget alone."""
+    hubmis, index, ids = await indexed(sandbox, make_client)
+    sandbox.reset("hubmis")
+    ours = reader(hubmis, index)
+    first = [start(ours.read(i)) for i in ids[:2]]
+    for _ in range(3):  # the first two's page read is under way
+        await asyncio.sleep(0)
+    later = start(ours.read(ids[2]))
+    assert [s.id for s in await asyncio.gather(*first, later)] == ids[:3]
+    assert reads(sandbox) == {LISTING: 1}
