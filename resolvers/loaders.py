@@ -131,15 +131,15 @@ class Loaders:
             lambda k: d.list_enrollments(_enrollment_filters(*k)))
         self.dartmouth_holds_by_netid: FanOutLoader[str, Any] = loader(lambda netid: d.list_holds(netid=netid))
         # HUBmis records by id: several on one page of their list are read with that page (resolvers.listpages)
-        self.hubmis_student_by_id: FanOutLoader[int, Any] = loader(by_page(
-            h, student_index, batching, one=hubmis_routes.GET_STUDENT, listing=hubmis_routes.LIST_STUDENTS,
-            read_one=h.get_student, fewest=2))
+        self.hubmis_student_by_id: FanOutLoader[int, Any] = loader(read_by_page(
+            h, student_index, batching, record_route=hubmis_routes.GET_STUDENT, list_route=hubmis_routes.LIST_STUDENTS,
+            read_one=h.get_student, fewest_for_page=2))
         # HUBmis student id -> tutor group (None: in none): a page's are read by tutor group, not one per student
         self.hubmis_tutor_group_by_id: DataLoader[int, Any] = (
             DataLoader(TutorGroupReader(h).load) if batching else loader(TutorGroupReader(h).one))
-        self.hubmis_staff_by_id: FanOutLoader[int, Any] = loader(by_page(
-            h, staff_index, batching, one=hubmis_routes.GET_STAFF, listing=hubmis_routes.LIST_STAFF,
-            read_one=h.get_staff, fewest=1))
+        self.hubmis_staff_by_id: FanOutLoader[int, Any] = loader(read_by_page(
+            h, staff_index, batching, record_route=hubmis_routes.GET_STAFF, list_route=hubmis_routes.LIST_STAFF,
+            read_one=h.get_staff, fewest_for_page=1))
         self.stellic_engagement_by_username: FanOutLoader[str, Any] = loader(s.get_engagement_score)
         # (kind, vendor id) -> the task as it now stands (TaskTracker.get): `node(id:)`, `task(id:)` and aliases
         # naming one task make one vendor call and show one task.
@@ -147,13 +147,15 @@ class Loaders:
             lambda k: read_task(*k))
 
 
-def by_page(hubmis: HubmisClient, index: HubmisIndex | None, batching: bool, *, one: Route, listing: Route,
-            read_one: Callable[[int], Awaitable[Any]], fewest: int) -> Callable[[int], Awaitable[Any]]:
+def read_by_page(hubmis: HubmisClient, index: HubmisIndex | None, batching: bool, *, record_route: Route,
+                 list_route: Route,
+                 read_one: Callable[[int], Awaitable[Any]], fewest_for_page: int) -> Callable[[int], Awaitable[Any]]:
     """A HUBmis record's read for a loader: through its list's pages (``ListPageReader``) where its index is
     kept and the request batches; else ``read_one``, a GET each."""
     if index is None or not batching:
         return read_one
-    return ListPageReader(hubmis, index, one=one, listing=listing, read_one=read_one, fewest=fewest).read
+    return ListPageReader(hubmis, index, record_route=record_route, list_route=list_route, read_one=read_one,
+                          fewest_for_page=fewest_for_page).read
 
 
 def _enrollment_filters(netid: str, term: str | None, active_only: bool) -> dict[str, str]:

@@ -38,8 +38,8 @@ async def indexed(sandbox: SandboxProcess, make_client: MakeClient, cache: Respo
 
 
 def reader(hubmis: HubmisClient, index: HubmisIndex) -> ListPageReader:
-    return ListPageReader(hubmis, index, one=routes.GET_STUDENT, listing=routes.LIST_STUDENTS,
-                          read_one=hubmis.get_student, fewest=2)
+    return ListPageReader(hubmis, index, record_route=routes.GET_STUDENT, list_route=routes.LIST_STUDENTS,
+                          read_one=hubmis.get_student, fewest_for_page=2)
 
 
 async def test_ids_asked_together_are_read_with_their_page_and_one_moved_off_it_alone(

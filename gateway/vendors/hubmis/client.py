@@ -60,7 +60,7 @@ def _staff_by_id(body: Any) -> dict[int, HubmisStaff]:
     return {staff.id: staff for staff in (HubmisStaff.from_payload(item) for item in envelope(body))}
 
 
-# A list route's records by id, from one page of it (``HubmisClient.page_by_id``).
+# A list route's records by id, from one page of it (``HubmisClient.list_page_by_id``).
 PAGE_MODELS: dict[str, Callable[[Any], dict[int, Any]]] = {
     routes.LIST_STUDENTS.key: _students_by_id, routes.LIST_STAFF.key: _staff_by_id}
 
@@ -205,7 +205,7 @@ class HubmisClient(VendorClient):
         """``GET /api/v1/staff/{id}``."""
         return await self._one(routes.GET_STAFF, HubmisStaff.from_payload, {"id": staff_id})
 
-    async def page_by_id(self, route: Route, number: int) -> dict[int, Any]:
+    async def list_page_by_id(self, route: Route, number: int) -> dict[int, Any]:
         """Page ``number`` of the students' or the staff's list, unfiltered, in pages of ``LIST_PAGE`` (the pages
         the crosswalk's indexes read), by id; cached as a record is (``resolvers.listpages``)."""
         return (await self.get(route, params=self.page_params(number), ttl=TTL_PEOPLE_S)).parse(PAGE_MODELS[route.key])
