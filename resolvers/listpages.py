@@ -100,9 +100,9 @@ class ListPageReader:
             return
         reading = self._pages[page] = asyncio.ensure_future(self.hubmis.list_page_by_id(self.list_route, page))
         # Once read, the page is the cache's to answer (fresh as a record, also for a WebSocket's long-lived loaders)
-        reading.add_done_callback(lambda done: self._read(page, done))
+        reading.add_done_callback(lambda done: self._page_done(page, done))
 
-    def _read(self, page: int, done: asyncio.Future[dict[int, Any]]) -> None:
+    def _page_done(self, page: int, done: asyncio.Future[dict[int, Any]]) -> None:
         self._pages.pop(page, None)
         if not done.cancelled():
             done.exception()  # its failure is its waiters'; marked retrieved so that none left is not logged

@@ -50,7 +50,8 @@ NOT_FOUND_TTL_S = 60.0
 
 
 # True in a ``background_context()``: calls the gateway makes on its own, for no user's request (task polls, the
-# enrollment watch). Their failures do not count toward the vendor's circuit breaker (``VendorClient._failed_attempt``).
+# enrollment watch, the crosswalk's and FERPA index refreshes). Their failures do not count toward the vendor's
+# circuit breaker (``VendorClient._failed_attempt``).
 _background: ContextVar[bool] = ContextVar("campusgraph_background", default=False)
 
 
