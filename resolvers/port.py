@@ -323,16 +323,21 @@ class Port(AcademicPort):
         record = await self._dartmouth_record(student)
         return None if record is None else people.dartmouth_record_from(record)
 
-    async def student_hubmis(self, student: Student, timetable: bool = False) -> HubmisStudentRecord | None:
+    async def student_hubmis(self, student: Student, timetable: bool = False,
+                             record: bool = True) -> HubmisStudentRecord | None:
         """``timetable``: the query also asks for the timetable, which needs only the id: its read starts now,
-        beside the record's, and the field joins it in flight (the vendor cache coalesces them)."""
+        beside the record's, and the field joins it in flight (the vendor cache coalesces them). ``record``
+        false: no field asked needs the student record (only the id and the fields read by it), so an id the
+        crosswalk's index lists spends no HUBmis call on the record."""
         hubmis_id = await self._side(student, HUBMIS)
         if hubmis_id is None:
             return None
+        if not record and self.hubmis_index.lists(int(hubmis_id)):
+            return people.hubmis_record_by_id(int(hubmis_id))
         if timetable and self.up.hubmis.cache.enabled:
             self._read_ahead(self.up.hubmis.get_student_timetable(int(hubmis_id)))
-        record = await self.loaders.hubmis_student_by_id.load(int(hubmis_id))
-        return None if record is None else people.hubmis_record_from(record)
+        found = await self.loaders.hubmis_student_by_id.load(int(hubmis_id))
+        return None if found is None else people.hubmis_record_from(found)
 
     async def student_stellic(self, student: Student) -> StellicStudentRecord | None:
         username = await self._side(student, STELLIC)

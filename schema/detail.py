@@ -52,6 +52,23 @@ def asked(info: Info[Any, Any], name: str) -> list[SelectedField]:
     return [sub for field in info.selected_fields for sub in within(field.selections)]
 
 
+def asks_only(info: Info[Any, Any], names: frozenset[str]) -> bool:
+    """Whether every subfield the field being resolved asks for (through fragments) is one of ``names``; one under
+    @skip or @include counts as asked for anything, since whether it runs is decided later."""
+    def within(selections: list[Any]) -> bool:
+        for selection in selections:
+            if selection.directives:
+                return False
+            if isinstance(selection, SelectedField):
+                if selection.name not in names:
+                    return False
+            elif not within(selection.selections):  # a fragment on the same object
+                return False
+        return True
+
+    return all(within(field.selections) for field in info.selected_fields)
+
+
 def then(result: Any, finish: Callable[[Any], Any]) -> Any:
     """``finish`` applied to a value the port answered with, now or once its awaitable completes."""
     if not inspect.isawaitable(result):

@@ -179,6 +179,12 @@ def hubmis_record_from(r: Any) -> HubmisStudentRecord:
         tags=[str(t) for t in r.tags])
 
 
+def hubmis_record_by_id(hubmis_id: int) -> HubmisStudentRecord:
+    """The HUBmis detail of a student whose record no field asked for: its id, for the fields read by id alone."""
+    return HubmisStudentRecord(id=hubmis_id, date_of_birth=None, enrolment_status=None, form=None, year_group=None,
+                               academic_house=None, boarding_house=None, tags=[])
+
+
 def tutor_group_from_hubmis(group: Any) -> GroupRef | None:
     """A student's tutor group (``resolvers.tutorgroups``); None when they are in none."""
     return _group(group)

@@ -86,6 +86,27 @@ def test_a_students_hubmis_timetable_is_read_beside_the_hubmis_record(gateway: G
                                           "GET /api/v1/students/{id}/timetable")
 
 
+def test_a_students_hubmis_timetable_and_tutor_group_alone_spend_no_record_read(gateway: GatewayProcess,
+                                                                                sandbox: SandboxProcess) -> None:
+    """`hubmis { timetable }` or `hubmis { tutorGroup }` needs only the HUBmis id, which the crosswalk's index holds:
+    the student record, which no field asked for, is not read (HUBmis' budget is one call per 5 s once spent)."""
+    found = gateway.query('{ students(source: HUBMIS, first: 5) { edges { node { netid hubmisId } } } }')
+    hubmis_id = next(e["node"]["hubmisId"] for e in found["data"]["students"]["edges"] if e["node"]["netid"])
+    sandbox.reset()
+    result = gateway.query("""query($id: Int!) { student(hubmisId: $id) { hubmis { id
+        timetable { day subject } tutorGroup { name } } } }""", {"id": hubmis_id})
+    assert "errors" not in result, result["errors"]
+    assert result["data"]["student"]["hubmis"]["id"] == hubmis_id
+    assert result["data"]["student"]["hubmis"]["timetable"]
+    log = sandbox.requests("hubmis")["by_route"]
+    assert log.get("GET /api/v1/students/{id}", 0) == 0, log
+    assert log.get("GET /api/v1/students/{id}/timetable") == 1, log
+    # A record field (or one under a directive, which may run) still reads the record.
+    again = gateway.query("""query($id: Int!, $yes: Boolean!) { student(hubmisId: $id) { hubmis {
+        timetable { day } form @include(if: $yes) { name } } } }""", {"id": hubmis_id, "yes": True})
+    assert again["data"]["student"]["hubmis"]["form"]["name"], again
+
+
 def test_a_roster_is_not_read_for_a_caller_who_may_not_see_it(gateway: GatewayProcess,
                                                                sandbox: SandboxProcess) -> None:
     found = gateway.query('{ student(netid: "d59951y") { enrollments { section { id } } } }')
