@@ -55,6 +55,14 @@ class IdentityRules:
         return username
 
 
+@dataclass
+class _Pass:
+    """A pass over HUBmis' list so far: what it has read, in the list's order, and the page it reads next."""
+
+    by_id: dict[int, str | None]
+    next_page: int
+
+
 class HubmisIndex:
     """external_id -> HUBmis id (and back), from a paged list: students, or staff."""
 
@@ -68,6 +76,7 @@ class HubmisIndex:
         self._by_key: dict[str, int] = {}
         self._by_id: dict[int, str | None] = {}
         self._position: dict[int, int] = {}
+        self._cut_off: _Pass | None = None  # a pass a failure stopped: the next one goes on from its page
         self.ready = asyncio.Event()
         self.built_at: float | None = None
         self.pages_fetched = 0
@@ -94,21 +103,31 @@ class HubmisIndex:
         return len(self._by_id)
 
     async def build(self, paced: bool = False) -> None:
-        """One pass over the list; ``paced`` spaces pages so the pass spends ``budget_share`` of the refill."""
-        by_id: dict[int, str | None] = {}
+        """One pass over the list; ``paced`` spaces pages so the pass spends ``budget_share`` of the refill. A pass
+        a failure stopped is taken up at the page that failed, not begun again: at HUBmis' paced rate a pass over a
+        large list takes an hour, and starting over after each failure would spend its budget and never finish."""
+        cut_off, self._cut_off = self._cut_off, None
+        now = _Pass({}, 1) if cut_off is None else cut_off
         pause = self.refill_s / self.budget_share if paced else 0.0
-        async for page in self.client.pages(self.route, page_size=LIST_PAGE, ttl=0):
-            self.pages_fetched += 1
-            for item in page:
-                external = item.get("external_id")
-                by_id[int(item["id"])] = None if external is None else str(external)
-            if pause:
-                await asyncio.sleep(pause)
-        self._install(by_id, time.time())
-        log.info("hubmis index built: %s %d", self.route.path, len(by_id),
-                 extra={"index": {"vendor": "hubmis", "route": self.route.key, "size": len(by_id)}})
+        try:
+            async for page in self.client.pages(self.route, page_size=LIST_PAGE, ttl=0, first_page=now.next_page):
+                self.pages_fetched += 1
+                for item in page:
+                    external = item.get("external_id")
+                    now.by_id[int(item["id"])] = None if external is None else str(external)
+                now.next_page += 1
+                if pause:
+                    await asyncio.sleep(pause)
+        except VendorError:
+            self._cut_off = now
+            raise
+        self._install(now.by_id, time.time())
+        log.info("hubmis index built: %s %d", self.route.path, len(now.by_id),
+                 extra={"index": {"vendor": "hubmis", "route": self.route.key, "size": len(now.by_id),
+                                  "resumed_at_page": None if cut_off is None else cut_off.next_page}})
 
     def _install(self, by_id: dict[int, str | None], built_at: float) -> None:
+        self._cut_off = None  # a whole build (ours, or another replica's) supersedes a pass cut off
         self._by_key = {self.rules.norm(external): hubmis_id for hubmis_id, external in by_id.items() if external}
         self._by_id, self.built_at = by_id, built_at
         self._position = {hubmis_id: i for i, hubmis_id in enumerate(by_id)}  # the list's order, kept by the store
@@ -126,7 +145,8 @@ class HubmisIndex:
                     await self._sync(self.store)
                     pause = self.check_s if self.ready.is_set() else min(1.0, self.check_s)
             except VendorError as exc:
-                log.warning("hubmis index refresh failed: %s", exc)
+                resumes = f" (the next pass goes on from page {self._cut_off.next_page})" if self._cut_off else ""
+                log.warning("hubmis index refresh failed: %s%s", exc, resumes)
                 pause = min(60.0, self.refresh_s)
             await asyncio.sleep(pause)
 

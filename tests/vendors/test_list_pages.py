@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -116,3 +118,31 @@ async def test_an_id_asked_while_its_page_is_being_read_waits_for_that_read(
     later = start(ours.read(ids[2]))
     assert [s.id for s in await asyncio.gather(*first, later)] == ids[:3]
     assert reads(sandbox) == {LISTING: 1}
+
+
+async def test_an_index_pass_a_failure_stopped_goes_on_from_the_page_that_failed(
+        sandbox: SandboxProcess, make_client: MakeClient) -> None:
+    """At HUBmis' paced rate a pass over a large list takes an hour; one failing page (the bucket empty, HUBmis
+    down for a while) must not make the next pass read the pages already read again."""
+    hubmis, whole, ids = await indexed(sandbox, make_client)
+    sandbox.reset("hubmis")
+    index = HubmisIndex(hubmis, IdentityRules(), refill_s=5.0)
+    every_page = hubmis.pages
+
+    async def failing_after_the_first_page(*args: Any, **kwargs: Any) -> AsyncIterator[list[dict[str, Any]]]:
+        async for page in every_page(*args, **kwargs):
+            yield page
+            sandbox.faults("hubmis", route=LISTING, fail_next=1, error_status=400)
+
+    hubmis.pages = failing_after_the_first_page  # type: ignore[method-assign]
+    with pytest.raises(VendorError):
+        await index.build()
+    del hubmis.pages
+    assert not index.ready.is_set()
+    await index.build()
+    asked = [r["query"].split("&")[0] for r in sandbox.requests("hubmis")["requests"] if r["route"] == LISTING]
+    last = (len(ids) - 1) // 100 + 1
+    assert asked == [f"page%5Bnumber%5D={n}" for n in [1, 2, *range(2, last + 1)]]
+    assert [index.page_of(i) for i in ids] == [whole.page_of(i) for i in ids]
+    assert [index.external_id(i) for i in ids] == [whole.external_id(i) for i in ids] and len(index) == len(whole)
+    sandbox.reset("hubmis")

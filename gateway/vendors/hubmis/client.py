@@ -95,11 +95,11 @@ class HubmisClient(VendorClient):
 
     async def pages(self, route: Route, *, path: Mapping[str, Any] | None = None,
                     params: Mapping[str, Any] | None = None, page_size: int | None = None,
-                    ttl: float = TTL_PEOPLE_S) -> AsyncIterator[list[dict[str, Any]]]:
-        """Every page of a list, ``page[number]`` from 1, stopping on a short (or empty) page. The size asked is at
-        most HUBmis' largest page (100), which HUBmis refuses to exceed with a 422."""
+                    ttl: float = TTL_PEOPLE_S, first_page: int = 1) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every page of a list, ``page[number]`` from ``first_page``, stopping on a short (or empty) page. The size
+        asked is at most HUBmis' largest page (100), which HUBmis refuses to exceed with a 422."""
         size = min(page_size or self.page_size, routes.MAX_PAGE_SIZE)
-        number = 1
+        number = first_page
         while True:
             query = {**(params or {}), "page[number]": number, "page[size]": size}
             items = envelope((await self.get(route, path=path, params=query, ttl=ttl)).body)
