@@ -35,8 +35,10 @@ $(FEDERATION)/node_modules/.package-lock.json: $(FEDERATION)/package-lock.json
 
 federation: $(FEDERATION)/node_modules/.package-lock.json
 
+# Each test starts gateway and sandbox processes; where the environment forbids bytecode files
+# (PYTHONDONTWRITEBYTECODE), every start would compile the project's modules again.
 test: lint redis federation
-	$(BIN)/pytest
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
 sandbox: $(STAMP)
 	$(BIN)/campusgraph sandbox
