@@ -107,23 +107,23 @@ class HubmisIndex:
         a failure stopped is taken up at the page that failed, not begun again: at HUBmis' paced rate a pass over a
         large list takes an hour, and starting over after each failure would spend its budget and never finish."""
         cut_off, self._cut_off = self._cut_off, None
-        now = _Pass({}, 1) if cut_off is None else cut_off
+        this_pass = _Pass({}, 1) if cut_off is None else cut_off
         pause = self.refill_s / self.budget_share if paced else 0.0
         try:
-            async for page in self.client.pages(self.route, page_size=LIST_PAGE, ttl=0, first_page=now.next_page):
+            async for page in self.client.pages(self.route, page_size=LIST_PAGE, ttl=0, first_page=this_pass.next_page):
                 self.pages_fetched += 1
                 for item in page:
                     external = item.get("external_id")
-                    now.by_id[int(item["id"])] = None if external is None else str(external)
-                now.next_page += 1
+                    this_pass.by_id[int(item["id"])] = None if external is None else str(external)
+                this_pass.next_page += 1
                 if pause:
                     await asyncio.sleep(pause)
         except VendorError:
-            self._cut_off = now
+            self._cut_off = this_pass
             raise
-        self._install(now.by_id, time.time())
-        log.info("hubmis index built: %s %d", self.route.path, len(now.by_id),
-                 extra={"index": {"vendor": "hubmis", "route": self.route.key, "size": len(now.by_id),
+        self._install(this_pass.by_id, time.time())
+        log.info("hubmis index built: %s %d", self.route.path, len(this_pass.by_id),
+                 extra={"index": {"vendor": "hubmis", "route": self.route.key, "size": len(this_pass.by_id),
                                   "resumed_at_page": None if cut_off is None else cut_off.next_page}})
 
     def _install(self, by_id: dict[int, str | None], built_at: float) -> None:

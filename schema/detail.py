@@ -203,6 +203,10 @@ class TimetablePeriod:
     teacher: str | None = strawberry.field(description="The first teacher's name. Source: HUBmis.")
 
 
+# The HubmisStudentRecord fields that need only the student's HUBmis id (each its own read), not their record.
+HUBMIS_BY_ID_ALONE = frozenset({"__typename", "id", "timetable", "tutorGroup", "attendance"})
+
+
 @strawberry.type(description="What HUBmis (the school MIS) says of this student. Source: HUBmis.")
 class HubmisStudentRecord:
     id: int = strawberry.field(description="HUBmis student id. Source: HUBmis.")

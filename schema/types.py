@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from schema.arguments import ACTIVE_ONLY, AFTER, ENROLLMENTS_TERM, SECTION_ENROLLMENTS_FIRST_ARG
 from schema.detail import (
+    HUBMIS_BY_ID_ALONE,
     DartmouthStudentRecord,
     HubmisStudentRecord,
     StellicStudentRecord,
@@ -140,8 +141,8 @@ class Student(Node):
     async def dartmouth(self, info: Info[Any, Any]) -> DartmouthStudentRecord | None:
         return await port(info).student_dartmouth(self)
 
-    @strawberry.field(description="HUBmis detail; null where the person has no HUBmis record or HUBmis is "
-                                  "unavailable.")
+    @strawberry.field(description="HUBmis detail; null where the person has no HUBmis record, or where a field "
+                                  "asked needs the record and HUBmis is unavailable.")
     async def hubmis(self, info: Info[Any, Any]) -> HubmisStudentRecord | None:
         return await port(info).student_hubmis(self, timetable=bool(asked(info, "timetable")),
                                                record=not asks_only(info, HUBMIS_BY_ID_ALONE))
@@ -149,10 +150,6 @@ class Student(Node):
     @strawberry.field(description="Stellic detail; null where the person has no Stellic record.")
     async def stellic(self, info: Info[Any, Any]) -> StellicStudentRecord | None:
         return await port(info).student_stellic(self)
-
-
-# The `hubmis` fields that need only the student's HUBmis id (each its own read), not the student record.
-HUBMIS_BY_ID_ALONE = frozenset({"__typename", "id", "timetable", "tutorGroup", "attendance"})
 
 
 @entity(description="A member of staff: HUBmis staff linked to Dartmouth people by netid.")
