@@ -87,7 +87,7 @@ def _gave_up(failure: VendorError | None, record: TaskRecord | None, follow_s: f
     """The last word of a subscription whose follower gave up before the task ended: the vendor's failure when its
     polls were failing (its code, vendor and status), else TASK_NOT_FOLLOWED."""
     stands = f"last known {record.status.upper()}" if record is not None else "its state unknown"
-    gave_up = f"the gateway stopped following the task after {follow_s:.0f} s ({stands}): ask task(id:) later"
+    gave_up = f"the gateway stopped following the task after {follow_s:g} s ({stands}): ask task(id:) later"
     if failure is None:
         return GatewayError(gave_up, "TASK_NOT_FOLLOWED")
     extensions = vendor_extensions(failure)

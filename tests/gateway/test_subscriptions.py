@@ -170,10 +170,11 @@ def test_task_polls_wait_while_users_calls_hold_the_circuit_open(tripping_gatewa
     assert task_polls(sandbox) == polls
 
 
-@pytest.fixture
-def giving_up_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
-    """A gateway that follows a task for 2 s at most, polling every 0.1 s."""
-    proc = GatewayProcess(sandbox_env(sandbox, task_follow_s=2, task_poll_s=0.1)).start()
+@pytest.fixture(scope="module")
+def giving_up_gateway(sandbox_process: SandboxProcess) -> Iterator[GatewayProcess]:
+    """A gateway that follows a task for 0.4 s at most, polling every 0.1 s: less than the sandbox's exports take
+    (1.5 s, tests/conftest.py)."""
+    proc = GatewayProcess(sandbox_env(sandbox_process, task_follow_s=0.4, task_poll_s=0.1)).start()
     yield proc
     proc.stop()
 
@@ -193,6 +194,27 @@ def test_a_follower_that_gives_up_ends_the_stream_saying_so(giving_up_gateway: G
     assert (error["extensions"]["code"], error["extensions"]["vendor"], error["extensions"]["status"]) == (
         "VENDOR_UNAVAILABLE", "dartmouth", 503)
     assert "the gateway stopped following the task" in error["message"], error
+
+
+def test_a_follower_that_gives_up_on_a_task_still_running_says_so_and_the_task_still_ends(
+        giving_up_gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Nothing failing, the task simply outlasts the follower: the stream's last word is TASK_NOT_FOLLOWED with
+    the task's last known status, and ``task(id:)`` asked later reads the vendor again and finds it ended."""
+    payload = mutate(giving_up_gateway, """mutation { startExport(dataType: "user_groups") { task { id } } }""")
+    messages = subscribe(giving_up_gateway, UPDATES, {"id": payload["task"]["id"]})
+    assert [m["type"] for m in messages][-2:] == ["next", "complete"], messages
+    assert set(statuses(messages[:-2])) <= {"PENDING", "RUNNING"} and statuses(messages[:-2])
+    (error,) = messages[-2]["payload"]["errors"]
+    assert error["extensions"]["code"] == "TASK_NOT_FOLLOWED" and "vendor" not in error["extensions"], error
+    last_known = statuses(messages[:-2])[-1]
+    assert error["message"] == (f"the gateway stopped following the task after 0.4 s (last known {last_known}): "
+                                "ask task(id:) later")
+    deadline = time.monotonic() + 10
+    while (task := giving_up_gateway.query("query($id: ID!) { task(id: $id) { status resultUrl } }",
+                                           {"id": payload["task"]["id"]})["data"]["task"])["status"] != "COMPLETE":
+        assert time.monotonic() < deadline, task
+        time.sleep(0.2)
+    assert "/_files/user_groups-" in task["resultUrl"]
 
 
 def test_an_export_streams_pending_running_complete(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
