@@ -25,8 +25,9 @@ ERROR_CODES: dict[str, str] = {
     "VENDOR_UNAVAILABLE": "the vendor could not be reached, timed out or failed (5xx) after the retries allowed, "
                           "or its circuit opened while this request ran; status is the upstream status. A write "
                           "it answered 5xx (not 502 or 504) was not applied, by that answer, nor sent again",
-    "VENDOR_CIRCUIT_OPEN": "calls to the vendor are suspended for a few seconds after repeated failures (nothing "
-                           "was sent); status is the upstream status of the failure that opened the circuit",
+    "VENDOR_CIRCUIT_OPEN": "calls of this vendor route (of every route, when the vendor failed on several) are "
+                           "suspended for a few seconds after repeated failures (nothing was sent); status is the "
+                           "upstream status of the failure that opened the circuit",
     "VENDOR_RATE_LIMITED": "the vendor's rate limit (or the gateway's share of it) is spent; see retryAfterS",
     "VENDOR_AUTH_FAILED": "the vendor refused the gateway's credentials",
     "VENDOR_SCOPE_MISSING": "the gateway's Dartmouth key lacks a configured scope",

@@ -34,13 +34,14 @@ HTTP_SETTING_DOCS = {
     "preconnect": "connections opened at start-up and left idle in the pool (no request is sent), so the first "
                   "queries after a start do not each open their own; 0 opens none",
     "retries": "extra attempts for a failed read, or a PUT/DELETE whose answer was lost (other writes never); "
-               "after a 5xx or no answer one retry at a time per vendor, none while its circuit is open",
+               "after a 5xx or no answer one retry at a time per route, none while its circuit is open",
     "backoff_base_s": "first retry waits up to this long (doubling, with jitter)",
     "backoff_max_s": "longest wait between retries",
     "max_retry_wait_s": "longest wait for a rate-limit slot or a 429's retry-after before failing",
     "retry_budget_ratio": "retries may add at most this share of calls",
-    "breaker_failures": "consecutive failures that open the circuit breaker",
-    "breaker_reset_s": "seconds the breaker stays open before one probe call (calls meanwhile wait for it)",
+    "breaker_failures": "consecutive failures of a route that open its circuit; as many across two routes or "
+                        "more open every route's",
+    "breaker_reset_s": "seconds a route's circuit stays open before one probe call (calls meanwhile wait for it)",
 }
 
 

@@ -53,10 +53,11 @@ class Upstreams:
             stellic=StellicClient(settings.stellic, cache=cache, stats=stats),
             hubmis=HubmisClient(settings.hubmis, cache=cache, stats=stats, redis=redis, redis_link=link),
             dartmouth=dartmouth, cache=cache, stats=stats, redis=redis, redis_link=link,
-            # The same vendor behind another JWT: one breaker, so a circuit opened by either caller's failures
-            # holds for both, and /readyz, /metrics and `vendors` (which read the first client) show it.
+            # The same vendor behind another JWT: the same breakers, so a route's circuit opened by either
+            # caller's failures holds for both, and /readyz, /metrics and `vendors` (which read the first client)
+            # show it.
             dartmouth_public=DartmouthClient(replace(settings.dartmouth, scopes=public_scopes), cache=cache,
-                                             stats=stats, breaker=dartmouth.breaker)
+                                             stats=stats, breakers=dartmouth.breakers)
             if public_scopes != settings.dartmouth.scopes else dartmouth,
         )
 
@@ -120,7 +121,9 @@ class Upstreams:
                     log.warning("rate budget of %s unreadable: %s", vendor, type(exc).__name__)
             out.append({
                 "vendor": vendor, "session_open": client.session_open, "credentials_ready": client.auth.ready,
-                "breaker": str(client.breaker.state), "rate_remaining": remaining,
+                "breaker": str(client.breakers.state), "all_circuits_open": client.breakers.all_open(),
+                "circuits": {route: str(state) for route, state in client.breakers.not_closed().items()},
+                "rate_remaining": remaining,
                 "last_error": self._last_error(vendor, client),
             })
         return out

@@ -214,5 +214,6 @@ class Query:
     async def vendors(self, info: Info[Any, Any]) -> list[VendorStatus]:
         return [VendorStatus(vendor=Vendor(s["vendor"]), session_open=s["session_open"],
                              credentials_ready=s["credentials_ready"], circuit=s["breaker"],
+                             open_circuits=list(s["circuits"]),
                              rate_remaining=s["rate_remaining"], last_error=_failure(s["last_error"]))
                 for s in await _port(info).up.status()]

@@ -394,7 +394,13 @@ class VendorStatus:
         description="Whether the gateway's connection pool to it is open. Source: gateway.")
     credentials_ready: bool = strawberry.field(
         description="Whether the gateway holds working credentials for it. Source: gateway.")
-    circuit: str = strawberry.field(description="Circuit breaker: closed, open or half_open. Source: gateway.")
+    circuit: str = strawberry.field(description="Circuit breaker: closed, open or half_open, the worst of the "
+                                                "vendor's routes (each route has its own). Source: gateway.")
+    open_circuits: list[str] = strawberry.field(
+        default_factory=list,
+        description="The routes whose circuit is open or half open, e.g. GET /api/academic/holds: their calls are "
+                    "suspended (or wait for a probe) while the vendor's other routes are called as usual. Source: "
+                    "gateway.")
     rate_remaining: int | None = strawberry.field(
         description="Requests left in the client-side rate budget, a whole number (its tokens rounded down); null "
                     "for a vendor without one (only HUBmis has one) or a shared budget that cannot be read. "

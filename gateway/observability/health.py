@@ -15,14 +15,15 @@ import contextlib
 from typing import Any
 
 from gateway.upstreams import Upstreams
-from gateway.vendors.breaker import BreakerState
 from gateway.vendors.redislink import RedisUnavailable
 
 REDIS_PING_TIMEOUT_S = 1.0
 
 
 def vendor_up(status: dict[str, Any]) -> bool:
-    return bool(status["session_open"] and status["credentials_ready"] and status["breaker"] != BreakerState.OPEN)
+    """Whether the vendor can serve: a route whose circuit is open (one broken endpoint) leaves it up; every route
+    it was called on suspended does not."""
+    return bool(status["session_open"] and status["credentials_ready"] and not status["all_circuits_open"])
 
 
 async def redis_status(upstreams: Upstreams) -> dict[str, Any] | None:
@@ -39,7 +40,8 @@ async def redis_status(upstreams: Upstreams) -> dict[str, Any] | None:
 
 async def readiness(upstreams: Upstreams) -> tuple[bool, dict[str, Any]]:
     """(ready, body): each vendor with ``up`` and the state behind it, Redis, and the vendors that are down."""
-    vendors = [{**status, "up": vendor_up(status)} for status in await upstreams.status()]
+    vendors = [{**{k: v for k, v in status.items() if k != "all_circuits_open"}, "up": vendor_up(status)}
+               for status in await upstreams.status()]
     redis = await redis_status(upstreams)
     ready = any(v["up"] for v in vendors)
     return ready, {"ready": ready, "vendors": vendors, "redis": redis,

@@ -76,7 +76,8 @@ class ScrapeTimeState:
         self.redis: dict[str, Any] | None = None  # health.redis_status: None when Redis is not configured
 
     def collect(self) -> Iterator[Metric]:
-        breaker = StateSetMetricFamily("campusgraph_upstream_breaker", "Circuit breaker state per vendor",
+        breaker = StateSetMetricFamily("campusgraph_upstream_breaker", "Circuit breaker state per vendor: the "
+                                       "worst of its routes' (open while any route's calls are suspended)",
                                        labels=["vendor"])
         remaining = GaugeMetricFamily("campusgraph_upstream_rate_remaining", "Requests left in the client-side "
                                       "rate budget (vendors that have one)", labels=["vendor"])

@@ -20,7 +20,7 @@ import aiohttp
 
 from gateway.eager import leave_eager_step
 from gateway.vendors.auth import Auth
-from gateway.vendors.breaker import BreakerState, CircuitBreaker, Role
+from gateway.vendors.breaker import BreakerState, CircuitBreakers, Role
 from gateway.vendors.budget import current_budget
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import HttpPolicy
@@ -50,7 +50,7 @@ NOT_FOUND_TTL_S = 60.0
 
 
 # True in a ``background_context()``: calls the gateway makes on its own, for no user's request (task polls, the
-# enrollment watch, the crosswalk's and FERPA index refreshes). Their failures do not count toward the vendor's
+# enrollment watch, the crosswalk's and FERPA index refreshes). Their failures do not count toward their route's
 # circuit breaker (``VendorClient._failed_attempt``).
 _background: ContextVar[bool] = ContextVar("campusgraph_background", default=False)
 
@@ -58,11 +58,11 @@ _background: ContextVar[bool] = ContextVar("campusgraph_background", default=Fal
 def background_context() -> Context:
     """A fresh context (no request's call budget) for a task that calls vendors on the gateway's own behalf.
 
-    Its calls go out while the vendor's circuit is closed, and a failure of theirs is not counted, so a route only
-    background work reads (Dartmouth's task status) failing cannot open the circuit for users' calls, nor keep it
-    open. They still respect the breaker: refused while the circuit is open (their own schedule tries again), and
-    after the reset time one may probe, which closes the circuit if it succeeds and, if it fails, leaves it
-    half-open for the next call to probe (a background failure is no verdict)."""
+    Its calls go out while their route's circuit is closed, and a failure of theirs is not counted, so a route
+    background work reads most (Dartmouth's task status) failing cannot open the circuit for users' calls of it
+    (``task(id:)``), nor keep it open. They still respect the breaker: refused while the circuit is open (their
+    own schedule tries again), and after the reset time one may probe, which closes the circuit if it succeeds
+    and, if it fails, leaves it half-open for the next call to probe (a background failure is no verdict)."""
     context = Context()
     context.run(_background.set, True)
     return context
@@ -95,13 +95,14 @@ class VendorClient:
 
     def __init__(self, base_url: str, http: HttpPolicy, *, cache: ResponseCache,
                  stats: UpstreamStats | None = None, rate: RateBudget | None = None, variant: str = "",
-                 breaker: CircuitBreaker | None = None) -> None:
+                 breakers: CircuitBreakers | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.http, self.cache, self.rate = http, cache, rate
         self.stats = stats or UpstreamStats()
         self.variant = variant  # what the answers depend on besides the URL (the credential's scopes)
-        # One per vendor: a second client of the same vendor (another credential) shares its first one's.
-        self.breaker = breaker or CircuitBreaker(http.breaker_failures, http.breaker_reset_s)
+        # One per route (gateway/vendors/breaker.py); a second client of the same vendor (another credential)
+        # shares its first one's.
+        self.breakers = breakers or CircuitBreakers(http.breaker_failures, http.breaker_reset_s)
         self._retry_tokens = 10.0
         self._session: aiohttp.ClientSession | None = None
         # The latest failure of an exchange with the vendor (`vendors { lastError }`, /readyz): what it answered
@@ -273,6 +274,7 @@ class VendorClient:
         except NotAPathSegment as exc:  # no record has such a key: answered as the vendor would, without a call
             raise VendorNotFound(self.vendor, f"no such record: {exc}", route=route.key) from None
         retryable = route.method == "GET" and route.repeatable
+        breaker = self.breakers.of(route.key)
         self._retry_tokens = min(10.0, self._retry_tokens + self.http.retry_budget_ratio)
         attempt, renewed, answer_lost = 0, False, False
         # The call's waits for a rate slot and for 429s' retry-after share one limit over all its attempts: were
@@ -290,7 +292,7 @@ class VendorClient:
                 if budget is not None:
                     budget.check_client(self.vendor, route.key)  # it may have hung up while this waited
             except BaseException:
-                self.breaker.release(role)  # a lead retry that never went out tells its followers nothing
+                breaker.release(role)  # a lead retry that never went out tells its followers nothing
                 raise
             sent_headers: dict[str, str] = {}
             started = time.perf_counter()
@@ -298,7 +300,7 @@ class VendorClient:
                 sent_headers = await self.auth.headers()
                 reply = await self._observed(route, attempt, url, params, json_body, sent_headers)
             except _Transport as exc:
-                self._failed_attempt(None, role)
+                self._failed_attempt(route, None, role)
                 self._log(route, 0, started, attempt, error=exc.logged)
                 answer_lost = answer_lost or exc.sent
                 if not retryable and exc.sent:
@@ -318,30 +320,30 @@ class VendorClient:
                 role = next_role
                 continue
             except Malformed as exc:
-                self._failed_attempt(exc.status, role)
+                self._failed_attempt(route, exc.status, role)
                 self._note(exc)
                 raise
             except BaseException as exc:
-                self.breaker.release(role)
+                breaker.release(role)
                 if isinstance(exc, VendorError):  # the credential could not be had (auth.headers)
                     self._note(exc)
                 raise
             self._log(route, reply.status, started, attempt)
             if reply.status < 400:
-                self.breaker.record_success()
+                self.breakers.succeeded(breaker)
                 if not retryable and budget is not None:
                     budget.writes_applied += 1
                 await self._observe_rate(reply.headers)
                 return reply
             # Sent again once with a renewed credential; a static one would be refused again (and a write doubled).
             if reply.status == 401 and not renewed and self.auth.renewable:
-                self.breaker.record_success()
+                self.breakers.succeeded(breaker)
                 role, renewed = Role.CALL, True
                 attempt -= 1  # a renewal is not a retry
                 await self.auth.renew(sent_headers)
                 continue
             if reply.status == 429:
-                self.breaker.record_success()
+                self.breakers.succeeded(breaker)
                 until = retry_at(reply.headers) or time.time() + 1.0
                 wait = max(0.0, until - time.time())
                 self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
@@ -357,7 +359,7 @@ class VendorClient:
                         continue
                 raise observed
             if reply.status >= 500:
-                self._failed_attempt(reply.status, role)
+                self._failed_attempt(route, reply.status, role)
                 observed = self._failed(route, reply.status)
                 self._note(observed)
                 next_role = await self._may_retry(route, attempt, retryable, failed=True)
@@ -365,20 +367,20 @@ class VendorClient:
                     raise observed
                 role = next_role
                 continue
-            self.breaker.record_success()
+            self.breakers.succeeded(breaker)
             refusal = client_error(self.vendor, route, reply)
             refusal.after_lost_answer = answer_lost and route.method == "DELETE"
             self._note(refusal)
             raise refusal
 
-    def _failed_attempt(self, status: int | None, role: Role) -> None:
-        """Tell the breaker an attempt failed (5xx, no answer, an answer out of contract). A background call's
+    def _failed_attempt(self, route: Route, status: int | None, role: Role) -> None:
+        """Tell the route's breaker an attempt failed (5xx, no answer, an answer out of contract). A background call's
         failure is not counted: it only releases the probe or lead retry it held, so the calls waiting on it decide
         again (the next one probes or leads) rather than waiting for a verdict that never comes."""
         if _background.get():
-            self.breaker.release(role)
+            self.breakers.of(route.key).release(role)
         else:
-            self.breaker.record_failure(status, role)
+            self.breakers.failed(route.key, status, role)
 
     def _failed(self, route: Route, status: int) -> VendorError:
         """The error of a 5xx answer. A read's is the vendor failing. A write's says what it means for the write,
@@ -399,7 +401,8 @@ class VendorClient:
         """Fail fast while the breaker is open; otherwise wait for a rate slot, then take the breaker's slot
         (after the reset time, waiting for the probe's outcome if another call is probing). Returns the
         attempt's role: ``role`` (the retry's, if this is one) or the breaker's probe."""
-        if self.breaker.state is BreakerState.OPEN:
+        breaker = self.breakers.of(route.key)
+        if breaker.state is BreakerState.OPEN:
             raise self._refusal(route, observed)
         if self.rate is not None:
             try:
@@ -409,11 +412,11 @@ class VendorClient:
                     raise observed from None  # a retry: the 429 its attempt before saw, with its status
                 raise VendorRateLimited(self.vendor, "the gateway's share of the vendor's rate limit is spent",
                                         retry_after_s=exc.wait_s, route=route.key) from None
-        admitted = await self.breaker.admit(self.http.timeout_s)
+        admitted = await breaker.admit(self.http.timeout_s)
         if admitted is None:
             raise self._refusal(route, observed)
         if admitted is Role.PROBE:
-            self.breaker.release(role)  # a retry that became the probe leads no other retries
+            breaker.release(role)  # a retry that became the probe leads no other retries
             return admitted
         return role
 
@@ -426,7 +429,8 @@ class VendorClient:
         open, with that status too."""
         if observed is not None:
             return observed
-        breaker, status = self.breaker, self.breaker.last_status
+        breaker = self.breakers.of(route.key)
+        status = breaker.last_status
         # Whole seconds, rounded up: a call refused in the circuit's last half second was told "suspended for 0s".
         suspended = f"calls are suspended for {max(1, math.ceil(breaker.retry_in_s()))}s after repeated failures"
         budget = current_budget.get()
@@ -449,7 +453,8 @@ class VendorClient:
         retries. A 429 is retried after its retry-after (``floor``) without that gate."""
         if not retryable or attempt > self.http.retries or self._retry_tokens < 1.0:
             return None
-        role = await self.breaker.admit_retry(self.http.timeout_s + self.http.backoff_max_s) if failed else Role.CALL
+        breaker = self.breakers.of(route.key)
+        role = await breaker.admit_retry(self.http.timeout_s + self.http.backoff_max_s) if failed else Role.CALL
         if role is None:
             return None
         self._retry_tokens -= 1.0
@@ -459,7 +464,7 @@ class VendorClient:
             try:
                 await asyncio.sleep(max(floor, random.uniform(0, cap)))
             except BaseException:
-                self.breaker.release(role)
+                breaker.release(role)
                 raise
         # else the lead retry just succeeded: the vendor answers again, so go now
         return role

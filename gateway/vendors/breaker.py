@@ -1,4 +1,10 @@
-"""A circuit breaker per vendor: opens on repeated failures, fails fast while open, probes to close.
+"""A circuit breaker per vendor route: opens on repeated failures, fails fast while open, probes to close.
+
+One per route (``CircuitBreakers``), not one per vendor: a vendor whose holds endpoint is broken still answers its
+student reads, and a breaker shared by every route would suspend those too after the holds reads' failures. A vendor
+failing on more than one route is taken for down: a run of consecutive failures (of any route; a success of any
+route ends it) that reaches the threshold and spans two routes or more opens every route's circuit at once, so a
+vendor that is down is suspended as quickly as a single breaker would be.
 
 Besides the breaker's own half-open probe, one call at a time may retry a failed read: calls that fail together
 (the parallel reads of one GraphQL request) do not each retry an unwell vendor; they wait for the first retry's
@@ -105,6 +111,14 @@ class CircuitBreaker:
         _settle(self._probe, True)
         _settle(self._lead, True)
 
+    def trip(self, status: int | None) -> None:
+        """Open a closed circuit now, whatever its own count: the vendor is failing on other routes too. One open
+        or half open already keeps its timing (and its probe)."""
+        if self.state is BreakerState.CLOSED:
+            self._failures, self.last_status = max(self._failures, self.threshold), status
+            self.opened_at = self._reset_from = time.monotonic()
+            _settle(self._lead, False)
+
     def record_failure(self, status: int | None = None, role: Role = Role.CALL) -> None:
         self._failures += 1
         self.last_status = status
@@ -125,6 +139,51 @@ class CircuitBreaker:
             _settle(self._probe, None)
         elif role is Role.LEAD:
             _settle(self._lead, None)
+
+
+_SEVERITY = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
+
+
+class CircuitBreakers:
+    """A vendor's breakers, one per route (``of(route key)``, made at the route's first call), and their summary."""
+
+    def __init__(self, failures: int = 5, reset_s: float = 10.0) -> None:
+        self.failures, self.reset_s = failures, reset_s
+        self._by_route: dict[str, CircuitBreaker] = {}
+        self._run: list[str] = []  # the routes of the consecutive failures since the vendor's last success
+
+    def succeeded(self, breaker: CircuitBreaker) -> None:
+        """A call of ``breaker``'s route was answered (a 4xx too: the vendor working)."""
+        breaker.record_success()
+        self._run.clear()
+
+    def failed(self, route: str, status: int | None, role: Role) -> None:
+        """A call of ``route`` failed (5xx, no answer, an answer out of contract)."""
+        self.of(route).record_failure(status, role)
+        self._run.append(route)
+        if len(self._run) >= self.failures and len(set(self._run)) > 1:
+            for breaker in self._by_route.values():
+                breaker.trip(status)
+
+    def of(self, route: str) -> CircuitBreaker:
+        breaker = self._by_route.get(route)
+        if breaker is None:
+            breaker = self._by_route[route] = CircuitBreaker(self.failures, self.reset_s)
+        return breaker
+
+    @property
+    def state(self) -> BreakerState:
+        """The worst of the routes' states: OPEN while any route's calls are suspended."""
+        return max((b.state for b in self._by_route.values()), key=_SEVERITY.__getitem__,
+                   default=BreakerState.CLOSED)
+
+    def not_closed(self) -> dict[str, BreakerState]:
+        """The routes whose circuit is open or half open, by route key, in key order."""
+        return {route: b.state for route, b in sorted(self._by_route.items()) if b.state is not BreakerState.CLOSED}
+
+    def all_open(self) -> bool:
+        """Whether every route called so far is suspended (the vendor looks down, not one of its endpoints)."""
+        return bool(self._by_route) and all(b.state is BreakerState.OPEN for b in self._by_route.values())
 
 
 class _Trial:

@@ -162,6 +162,39 @@ def test_after_the_reset_time_parallel_calls_wait_for_the_probe_and_succeed(
     assert student["netid"] == netid and student["dartmouth"]["gradTerm"] and student["holds"] is not None
 
 
+HOLDS_ROUTE = "GET /api/academic/holds"
+
+
+def test_one_broken_route_suspends_its_own_calls_not_the_vendors_others(
+        tripping_gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Dartmouth's holds endpoint failing, the rest of Dartmouth well: a page's holds reads fail together and open
+    the holds route's circuit, and only its calls are suspended. The next page still comes, with its students'
+    other Dartmouth fields, and /readyz keeps Dartmouth up. (With one breaker for the whole vendor, the next page
+    was refused VENDOR_CIRCUIT_OPEN: the holds endpoint took every Dartmouth read down with it.)"""
+    query = """query($after: String) { students(first: 10, after: $after) {
+        pageInfo { endCursor } edges { node { netid firstName holds { code } } } } }"""
+    tripping_gateway.query("{ student(netid: \"warm-up-tokens\") { netid } }")
+    sandbox.faults("dartmouth", route=HOLDS_ROUTE, error_rate=1.0, error_status=500)
+    first = tripping_gateway.query(query)
+    assert {(e["path"][-1], e["extensions"]["code"], e["extensions"]["status"]) for e in first["errors"]} == {
+        ("holds", "VENDOR_UNAVAILABLE", 500)}
+    assert all(edge["node"]["firstName"] for edge in first["data"]["students"]["edges"])
+    before = sandbox.requests("dartmouth")["by_route"]
+    second = tripping_gateway.query(query, {"after": first["data"]["students"]["pageInfo"]["endCursor"]})
+    assert second["data"]["students"] is not None, second
+    edges = second["data"]["students"]["edges"]
+    assert len(edges) == 10 and all(edge["node"]["firstName"] for edge in edges), second
+    assert [(e["path"][-1], e["extensions"]["code"], e["extensions"]["status"]) for e in second["errors"]] == [
+        ("holds", "VENDOR_CIRCUIT_OPEN", 500)] * 10
+    after = sandbox.requests("dartmouth")["by_route"]
+    assert after.get(HOLDS_ROUTE) == before.get(HOLDS_ROUTE)  # suspended: not sent
+    body = httpx.get(f"{tripping_gateway.url}/readyz", timeout=5).json()
+    dartmouth = next(v for v in body["vendors"] if v["vendor"] == "dartmouth")
+    assert (dartmouth["up"], dartmouth["circuits"]) == (True, {HOLDS_ROUTE: "open"}), dartmouth
+    vendors = tripping_gateway.query("{ vendors { vendor circuit openCircuits } }")["data"]["vendors"]
+    assert next(v["openCircuits"] for v in vendors if v["vendor"] == "DARTMOUTH") == [HOLDS_ROUTE]
+
+
 def test_a_failing_dartmouth_passes_the_status_to_hubmis_and_says_so(gateway: GatewayProcess,
                                                                      sandbox: SandboxProcess) -> None:
     """The status' order is Dartmouth, then HUBmis: with Dartmouth failing, HUBmis' answers, and Dartmouth's failure

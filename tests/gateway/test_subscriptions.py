@@ -117,6 +117,8 @@ def test_a_subscriber_is_told_when_the_task_cannot_be_read_and_still_gets_its_en
 
 
 STUDENT = """{ student(netid: "f002qt1") { firstName holds { code } } vendors { vendor circuit } }"""
+STUDENT_AND_HOLD_TYPES = """{ student(netid: "f002qt1") { firstName } holdTypes { id }
+    vendors { vendor circuit openCircuits } }"""
 
 
 def task_polls(sandbox: SandboxProcess) -> int:
@@ -155,16 +157,19 @@ def test_failing_task_polls_do_not_suspend_dartmouth_for_users(tripping_gateway:
 
 def test_task_polls_wait_while_users_calls_hold_the_circuit_open(tripping_gateway: GatewayProcess,
                                                                  sandbox: SandboxProcess) -> None:
-    """A real outage still opens the circuit (users' own failing reads), and then the task's polls respect it:
-    nothing more is sent to Dartmouth's task route until it resets."""
+    """A real outage still opens the circuit (users' own failing reads, of two routes: the vendor failing, not one
+    endpoint), every route's at once, and then the task's polls respect it: nothing more is sent to Dartmouth's task
+    route until it resets."""
     sandbox.faults("dartmouth", route=TASK_ROUTE, error_rate=1.0, error_status=503)
     mutate(tripping_gateway, SET, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"})
     wait_for_task_polls(sandbox, 2)
     sandbox.faults("dartmouth", outage=True)
     for _ in range(3):
-        result = tripping_gateway.query(STUDENT)
+        result = tripping_gateway.query(STUDENT_AND_HOLD_TYPES)
     assert dartmouth_circuit(result) == "open"
     assert result["errors"][0]["extensions"]["code"] == "VENDOR_CIRCUIT_OPEN"
+    dartmouth = next(v for v in result["data"]["vendors"] if v["vendor"] == "DARTMOUTH")
+    assert TASK_ROUTE in dartmouth["openCircuits"], dartmouth
     polls = task_polls(sandbox)
     time.sleep(1.5)  # several poll intervals
     assert task_polls(sandbox) == polls

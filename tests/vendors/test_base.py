@@ -203,7 +203,7 @@ async def test_the_breaker_opens_fails_fast_and_closes_after_a_probe(
     sandbox.reset("dartmouth")
     await asyncio.sleep(0.6)
     assert (await client.fetch(dartmouth_routes.GET_STUDENT, path={"netid": "d59951y"}, ttl=0))["netid"]
-    assert client.breaker.state == "closed"
+    assert client.breakers.state == "closed"
 
 
 async def test_a_malformed_body_is_a_protocol_error(sandbox: SandboxProcess, make_client: MakeClient) -> None:

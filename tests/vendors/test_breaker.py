@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway.vendors.base import background_context
+from gateway.vendors.breaker import CircuitBreakers, Role
 from gateway.vendors.budget import call_budget
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.errors import CircuitOpen, VendorUnavailable
@@ -34,7 +35,7 @@ async def test_parallel_reads_that_open_the_circuit_report_the_outage_they_hit(
     await client.prepare()
     sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
     results = await read_each(client)
-    assert client.breaker.state == "open"
+    assert client.breakers.state == "open"
     assert [(type(r), r.status) for r in results] == [(VendorUnavailable, 503)] * len(NETIDS)
     assert len(calls(sandbox)) == 5  # four reads and one retry, which opened the circuit: no more retries
     # A request that starts while the circuit is open is told so, with the status that opened it.
@@ -66,11 +67,11 @@ async def _probing(sandbox: SandboxProcess, make_client: MakeClient, latency_ms:
     await client.prepare()
     sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
     await read_each(client, NETIDS[:2])
-    assert client.breaker.state == "open"
+    assert client.breakers.state == "open"
     sandbox.reset("dartmouth")
     sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, latency_ms=latency_ms, **probe_faults)
     await asyncio.sleep(0.35)
-    assert client.breaker.state == "half_open"
+    assert client.breakers.state == "half_open"
     return client
 
 
@@ -79,7 +80,7 @@ async def test_calls_arriving_during_the_probe_wait_for_it_and_go_when_it_succee
     client = await _probing(sandbox, make_client)
     results = await read_each(client, ("d59951y", "f002qt1", "d59951y", "f002qt1"))
     assert [r["netid"] for r in results] == ["d59951y", "f002qt1", "d59951y", "f002qt1"]
-    assert client.breaker.state == "closed"
+    assert client.breakers.state == "closed"
     probe, *others = sorted(calls(sandbox), key=lambda r: r["started_at"])
     assert all(r["started_at"] >= probe["started_at"] + 0.25 for r in others)  # only once the probe answered
 
@@ -93,7 +94,7 @@ async def test_calls_arriving_during_a_failing_probe_are_refused_when_it_fails(
     # The probe reopened the circuit for 0.3 s: they are told a whole second, not "suspended for 0s".
     assert {str(r).split(": ", 1)[1] for r in results[1:]} == {"calls are suspended for 1s after repeated failures"}
     assert len(calls(sandbox)) == 1  # only the probe went out
-    assert client.breaker.state == "open"
+    assert client.breakers.state == "open"
 
 
 async def test_a_probe_that_never_answers_holds_the_others_no_longer_than_their_timeout(
@@ -115,7 +116,7 @@ async def test_a_cancelled_probe_lets_the_next_call_probe(sandbox: SandboxProces
     await asyncio.sleep(0.05)
     probe.cancel()
     assert (await waiting)["netid"] == "f002qt1"
-    assert client.breaker.state == "closed"
+    assert client.breakers.state == "closed"
     await asyncio.sleep(0.3)
 
 
@@ -133,9 +134,9 @@ async def test_background_failures_do_not_open_the_circuit_and_respect_it_once_o
     sandbox.faults("dartmouth", route=DARTMOUTH_STUDENT, outage=True)
     for _ in range(4):
         assert (type(failed := await read_in_background(client)), failed.status) == (VendorUnavailable, 503)
-    assert client.breaker.state == "closed"
+    assert client.breakers.state == "closed"
     await read_each(client, NETIDS[:2])  # users' own failing reads open it
-    assert client.breaker.state == "open"
+    assert client.breakers.state == "open"
     sent = len(calls(sandbox))
     assert isinstance(await read_in_background(client), CircuitOpen)  # refused, nothing sent
     assert len(calls(sandbox)) == sent
@@ -151,11 +152,29 @@ async def test_a_background_probe_that_fails_leaves_the_next_call_to_probe(
     (waited,) = await read_each(client, ("f002qt1",))
     assert (type(await background), type(waited), waited.status) == (VendorUnavailable, VendorUnavailable, 503)
     assert len(calls(sandbox)) == 2
-    assert client.breaker.state == "open"
+    assert client.breakers.state == "open"
 
 
 async def test_a_background_probe_that_succeeds_closes_the_circuit(sandbox: SandboxProcess,
                                                                    make_client: MakeClient) -> None:
     client = await _probing(sandbox, make_client)
     assert (await read_in_background(client))["netid"] == "d59951y"
-    assert client.breaker.state == "closed"
+    assert client.breakers.state == "closed"
+
+
+async def test_a_route_failing_alone_opens_its_circuit_and_a_run_over_two_routes_opens_every_one() -> None:
+    """The per-route bookkeeping alone (the request path through it: tests/gateway/test_partial_results.py)."""
+    breakers = CircuitBreakers(failures=3, reset_s=60)
+    holds, students, people = (breakers.of(r) for r in ("GET /holds", "GET /students/{id}", "GET /people/{id}"))
+    for _ in range(3):
+        breakers.failed("GET /holds", 500, Role.CALL)
+        breakers.succeeded(students)  # the vendor's other routes answer in between
+    assert (holds.state, students.state, people.state) == ("open", "closed", "closed")
+    assert breakers.state == "open" and breakers.not_closed() == {"GET /holds": "open"} and not breakers.all_open()
+
+    breakers.failed("GET /students/{id}", None, Role.CALL)
+    breakers.failed("GET /holds", 500, Role.CALL)
+    assert students.state == "closed"  # two in a row: below the threshold
+    breakers.failed("GET /holds", 503, Role.CALL)  # three in a row, over two routes: the vendor is failing
+    assert (students.state, people.state) == ("open", "open") and breakers.all_open()
+    assert people.last_status == 503

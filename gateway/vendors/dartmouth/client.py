@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from gateway.vendors.auth import ApiKeyJwt
 from gateway.vendors.base import VendorClient
-from gateway.vendors.breaker import CircuitBreaker
+from gateway.vendors.breaker import CircuitBreakers
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import DartmouthConfig
 from gateway.vendors.dartmouth import routes
@@ -56,11 +56,11 @@ class DartmouthClient(VendorClient):
     routes = routes.ROUTES
 
     def __init__(self, config: DartmouthConfig, *, cache: ResponseCache, stats: UpstreamStats | None = None,
-                 breaker: CircuitBreaker | None = None) -> None:
+                 breakers: CircuitBreakers | None = None) -> None:
         # Answers depend on the JWT's scopes (GPA, FERPA, grades), so the scopes are part of every cache key.
         scopes = hashlib.sha256(" ".join(sorted(config.scopes)).encode()).hexdigest()[:16]
         super().__init__(config.base_url, config.http, cache=cache, stats=stats, variant=f"scopes={scopes}",
-                         breaker=breaker)
+                         breakers=breakers)
         self.page_size = config.page_size
         self.auth = ApiKeyJwt(self.token_call, routes.GET_JWT, config.api_key, config.scopes)
 
