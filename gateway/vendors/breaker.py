@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from enum import StrEnum
 
 
@@ -150,7 +151,9 @@ class CircuitBreakers:
     def __init__(self, failures: int = 5, reset_s: float = 10.0) -> None:
         self.failures, self.reset_s = failures, reset_s
         self._by_route: dict[str, CircuitBreaker] = {}
-        self._run: list[str] = []  # the routes of the consecutive failures since the vendor's last success
+        # The routes of the latest consecutive failures since the vendor's last success (the threshold's worth: a
+        # long outage's failing probes must not grow it without end).
+        self._run: deque[str] = deque(maxlen=failures)
 
     def succeeded(self, breaker: CircuitBreaker) -> None:
         """A call of ``breaker``'s route was answered (a 4xx too: the vendor working)."""
