@@ -4,7 +4,10 @@ One per route (``CircuitBreakers``), not one per vendor: a vendor whose holds en
 student reads, and a breaker shared by every route would suspend those too after the holds reads' failures. A vendor
 failing on more than one route is taken for down: a run of consecutive failures (of any route; a success of any
 route ends it) that reaches the threshold and spans two routes or more opens every route's circuit at once, so a
-vendor that is down is suspended as quickly as a single breaker would be.
+vendor that is down is suspended as quickly as a single breaker would be. Until a call of any route succeeds, the
+vendor's routes then act as that single breaker: they share one probe (one call per reset time, not one per route;
+calls of the other routes wait for its outcome), and each failure restarts every route's reset time, so no route
+sits half open for the rest of the outage (the vendor looking up) because no request called it again.
 
 Besides the breaker's own half-open probe, one call at a time may retry a failed read: calls that fail together
 (the parallel reads of one GraphQL request) do not each retry an unwell vendor; they wait for the first retry's
@@ -47,8 +50,16 @@ class CircuitBreaker:
         self._reset_from: float | None = None  # the reset time runs from here; None while closed
         self.opened_at: float | None = None
         self.last_status: int | None = None
-        self._probe: _Trial | None = None
+        self._own_probes = self._probes = _ProbeSlot()  # _probes: the vendor's shared one during an outage
         self._lead: _Trial | None = None
+
+    @property
+    def _probe(self) -> _Trial | None:
+        return self._probes.trial
+
+    @_probe.setter
+    def _probe(self, trial: _Trial | None) -> None:
+        self._probes.trial = trial
 
     @property
     def state(self) -> BreakerState:
@@ -112,13 +123,25 @@ class CircuitBreaker:
         _settle(self._probe, True)
         _settle(self._lead, True)
 
-    def trip(self, status: int | None) -> None:
-        """Open a closed circuit now, whatever its own count: the vendor is failing on other routes too. One open
-        or half open already keeps its timing (and its probe)."""
+    def trip(self, status: int | None, outage: _ProbeSlot) -> None:
+        """Open the circuit now, whatever its own count: the vendor is failing on other routes too. One already
+        open or half open opens again from now (it keeps the status and time that first opened it). While the
+        outage lasts the route probes with ``outage``'s one probe, shared by the vendor's routes."""
+        now = time.monotonic()
         if self.state is BreakerState.CLOSED:
             self._failures, self.last_status = max(self._failures, self.threshold), status
-            self.opened_at = self._reset_from = time.monotonic()
             _settle(self._lead, False)
+        if self.opened_at is None:
+            self.opened_at = now
+        self._reset_from = now
+        if self._probes is not outage:
+            _settle(self._probe, False)  # its own probe's waiters: the vendor is failing
+            self._probes = outage
+
+    def end_outage(self) -> None:
+        """A call of the vendor succeeded: the route probes on its own again."""
+        self._probes = self._own_probes
+        self._own_probes.trial = None
 
     def record_failure(self, status: int | None = None, role: Role = Role.CALL) -> None:
         self._failures += 1
@@ -154,19 +177,28 @@ class CircuitBreakers:
         # The routes of the latest consecutive failures since the vendor's last success (the threshold's worth: a
         # long outage's failing probes must not grow it without end).
         self._run: deque[str] = deque(maxlen=failures)
+        self._outage: _ProbeSlot | None = None  # the routes' shared probe, from the run opening them all to a success
 
     def succeeded(self, breaker: CircuitBreaker) -> None:
         """A call of ``breaker``'s route was answered (a 4xx too: the vendor working)."""
         breaker.record_success()
         self._run.clear()
+        if self._outage is not None:
+            # The vendor answers again: calls waiting for the shared probe go on to probe their own routes.
+            _settle(self._outage.trial, True)
+            self._outage = None
+            for each in self._by_route.values():
+                each.end_outage()
 
     def failed(self, route: str, status: int | None, role: Role) -> None:
         """A call of ``route`` failed (5xx, no answer, an answer out of contract)."""
         self.of(route).record_failure(status, role)
         self._run.append(route)
         if len(self._run) >= self.failures and len(set(self._run)) > 1:
+            if self._outage is None:
+                self._outage = _ProbeSlot()
             for breaker in self._by_route.values():
-                breaker.trip(status)
+                breaker.trip(status, self._outage)
 
     def of(self, route: str) -> CircuitBreaker:
         breaker = self._by_route.get(route)
@@ -187,6 +219,13 @@ class CircuitBreakers:
     def all_open(self) -> bool:
         """Whether every route called so far is suspended (the vendor looks down, not one of its endpoints)."""
         return bool(self._by_route) and all(b.state is BreakerState.OPEN for b in self._by_route.values())
+
+
+class _ProbeSlot:
+    """Where a breaker keeps its half-open probe: its own, or its vendor's shared one during an outage."""
+
+    def __init__(self) -> None:
+        self.trial: _Trial | None = None
 
 
 class _Trial:

@@ -162,6 +162,32 @@ def test_after_the_reset_time_parallel_calls_wait_for_the_probe_and_succeed(
     assert student["netid"] == netid and student["dartmouth"]["gradTerm"] and student["holds"] is not None
 
 
+def test_a_vendor_down_is_probed_once_per_reset_time_and_stays_down(
+        tripping_gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Dartmouth down: its routes' circuits open together, and after the reset time a request reading four of its
+    routes sends one probe for the vendor, not one per route; the calls that waited for it are refused when it
+    fails. /readyz keeps Dartmouth down meanwhile: a route called before the outage and not since does not sit
+    half open for good, which made the whole vendor look up ten seconds into an outage."""
+    netid = linked_student()
+    tripping_gateway.query(WIDE_QUERY, {"n": "warm-up-tokens"})
+    assert tripping_gateway.query("{ holdTypes { id } }")["data"]["holdTypes"]  # a route no later request reads
+    sandbox.reset("dartmouth")
+    sandbox.faults("dartmouth", outage=True)
+    assert tripping_gateway.query(WIDE_QUERY, {"n": netid})["errors"]
+    assert circuit(tripping_gateway, "dartmouth") == "open"
+    time.sleep(1.1)
+    sandbox.reset("dartmouth")
+    sandbox.faults("dartmouth", outage=True)
+    result = tripping_gateway.query(WIDE_QUERY, {"n": netid})
+    assert sandbox.requests("dartmouth")["total"] == 1, sandbox.requests("dartmouth")["by_route"]
+    # The fields of the probe's read report what it saw; those of the reads that waited for it, the open circuit.
+    assert {e["extensions"]["code"] for e in result["errors"]} == {"VENDOR_UNAVAILABLE", "VENDOR_CIRCUIT_OPEN"}
+    assert result["data"]["student"]["stellic"]["engagementScore"] is not None
+    body = httpx.get(f"{tripping_gateway.url}/readyz", timeout=5).json()
+    dartmouth = next(v for v in body["vendors"] if v["vendor"] == "dartmouth")
+    assert (body["down"], dartmouth["up"], dartmouth["breaker"]) == (["dartmouth"], False, "open"), dartmouth
+
+
 HOLDS_ROUTE = "GET /api/academic/holds"
 
 

@@ -178,3 +178,29 @@ async def test_a_route_failing_alone_opens_its_circuit_and_a_run_over_two_routes
     breakers.failed("GET /holds", 503, Role.CALL)  # three in a row, over two routes: the vendor is failing
     assert (students.state, people.state) == ("open", "open") and breakers.all_open()
     assert people.last_status == 503
+
+
+async def test_a_vendor_failing_on_every_route_probes_once_for_all_until_one_answers() -> None:
+    """Once a run over two routes has opened them all, the routes share one probe, a failure opens them all again
+    from then, and the first answer lets each route probe on its own."""
+    breakers = CircuitBreakers(failures=2, reset_s=0.05)
+    students, people = breakers.of("GET /students/{id}"), breakers.of("GET /people/{id}")
+    breakers.failed("GET /students/{id}", 503, Role.CALL)
+    breakers.failed("GET /people/{id}", 503, Role.CALL)
+    await asyncio.sleep(0.06)
+    assert (students.state, people.state) == ("half_open", "half_open")
+    assert await students.admit(1.0) is Role.PROBE
+    waiting = asyncio.create_task(people.admit(1.0))  # another route's call waits for the vendor's one probe
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    breakers.failed("GET /students/{id}", 503, Role.PROBE)
+    assert await waiting is None
+    assert (students.state, people.state) == ("open", "open") and breakers.all_open()  # both from the probe's failure
+
+    await asyncio.sleep(0.06)
+    assert await people.admit(1.0) is Role.PROBE
+    waiting = asyncio.create_task(students.admit(1.0))
+    await asyncio.sleep(0.01)
+    breakers.succeeded(people)  # the vendor answers: the waiting call probes its own route
+    assert await waiting is Role.PROBE
+    assert (students.state, people.state) == ("half_open", "closed")
