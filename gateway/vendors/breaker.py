@@ -7,7 +7,10 @@ route ends it) that reaches the threshold and spans two routes or more opens eve
 vendor that is down is suspended as quickly as a single breaker would be. Until a call of any route succeeds, the
 vendor's routes then act as that single breaker: they share one probe (one call per reset time, not one per route;
 calls of the other routes wait for its outcome), and each failure restarts every route's reset time, so no route
-sits half open for the rest of the outage (the vendor looking up) because no request called it again.
+sits half open for the rest of the outage (the vendor looking up) because no request called it again. The first
+answer closes every circuit the outage opened, as it would close the one breaker: a route nobody has called since
+would otherwise stay half open, and the vendor with it, long after it recovered. A route whose own failures had
+opened its circuit before keeps it, and probes on its own again.
 
 Besides the breaker's own half-open probe, one call at a time may retry a failed read: calls that fail together
 (the parallel reads of one GraphQL request) do not each retry an unwell vendor; they wait for the first retry's
@@ -51,6 +54,7 @@ class CircuitBreaker:
         self.opened_at: float | None = None
         self.last_status: int | None = None
         self._own_probes = self._probes = _ProbeSlot()  # _probes: the vendor's shared one during an outage
+        self._by_outage = False  # open because the vendor failed on several routes, not for this route's failures
         self._lead: _Trial | None = None
 
     @property
@@ -120,6 +124,7 @@ class CircuitBreaker:
 
     def record_success(self) -> None:
         self._failures, self._reset_from, self.opened_at = 0, None, None
+        self._by_outage = False
         _settle(self._probe, True)
         _settle(self._lead, True)
 
@@ -130,6 +135,7 @@ class CircuitBreaker:
         now = time.monotonic()
         if self.state is BreakerState.CLOSED:
             self._failures, self.last_status = max(self._failures, self.threshold), status
+            self._by_outage = True
             _settle(self._lead, False)
         if self.opened_at is None:
             self.opened_at = now
@@ -139,9 +145,13 @@ class CircuitBreaker:
             self._probes = outage
 
     def end_outage(self) -> None:
-        """A call of the vendor succeeded: the route probes on its own again."""
+        """A call of the vendor succeeded: a circuit only the outage opened closes; one its own failures opened
+        probes on its own again."""
         self._probes = self._own_probes
         self._own_probes.trial = None
+        if self._by_outage:
+            self._failures, self._reset_from, self.opened_at = 0, None, None
+            self._by_outage = False
 
     def record_failure(self, status: int | None = None, role: Role = Role.CALL) -> None:
         self._failures += 1
@@ -184,7 +194,8 @@ class CircuitBreakers:
         breaker.record_success()
         self._run.clear()
         if self._outage is not None:
-            # The vendor answers again: calls waiting for the shared probe go on to probe their own routes.
+            # The vendor answers again: the circuits the outage opened close, and the calls waiting for the shared
+            # probe go on (those of a route whose own failures opened it, to probe it).
             _settle(self._outage.trial, True)
             self._outage = None
             for each in self._by_route.values():

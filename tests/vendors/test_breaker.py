@@ -201,6 +201,19 @@ async def test_a_vendor_failing_on_every_route_probes_once_for_all_until_one_ans
     assert await people.admit(1.0) is Role.PROBE
     waiting = asyncio.create_task(students.admit(1.0))
     await asyncio.sleep(0.01)
-    breakers.succeeded(people)  # the vendor answers: the waiting call probes its own route
-    assert await waiting is Role.PROBE
-    assert (students.state, people.state) == ("half_open", "closed")
+    breakers.succeeded(people)  # the vendor answers: the circuits the outage opened close, and the waiting call goes
+    assert await waiting is Role.CALL
+    assert (students.state, people.state) == ("closed", "closed") and breakers.not_closed() == {}
+
+
+async def test_the_vendor_answering_again_leaves_a_route_its_own_failures_opened_to_probe() -> None:
+    breakers = CircuitBreakers(failures=2, reset_s=60)
+    holds, students = breakers.of("GET /holds"), breakers.of("GET /students/{id}")
+    breakers.failed("GET /holds", 500, Role.CALL)
+    breakers.failed("GET /holds", 500, Role.CALL)  # holds broken on its own
+    breakers.succeeded(students)
+    breakers.failed("GET /students/{id}", 503, Role.CALL)
+    breakers.failed("GET /holds", 503, Role.CALL)  # then the vendor fails on both: both open
+    assert (holds.state, students.state) == ("open", "open")
+    breakers.succeeded(breakers.of("GET /people/{id}"))  # it answers again
+    assert (holds.state, students.state) == ("open", "closed")
