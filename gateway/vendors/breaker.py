@@ -205,7 +205,9 @@ class CircuitBreakers:
         """A call of ``route`` failed (5xx, no answer, an answer out of contract)."""
         self.of(route).record_failure(status, role)
         self._run.append(route)
-        if len(self._run) >= self.failures and len(set(self._run)) > 1:
+        # Once the vendor is taken for down it stays so until a call succeeds: its failing probes, all of one route
+        # at times, keep every route open (the run alone would soon hold only the probes' route).
+        if self._outage is not None or (len(self._run) >= self.failures and len(set(self._run)) > 1):
             if self._outage is None:
                 self._outage = _ProbeSlot()
             for breaker in self._by_route.values():

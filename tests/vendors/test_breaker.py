@@ -196,6 +196,11 @@ async def test_a_vendor_failing_on_every_route_probes_once_for_all_until_one_ans
     breakers.failed("GET /students/{id}", 503, Role.PROBE)
     assert await waiting is None
     assert (students.state, people.state) == ("open", "open") and breakers.all_open()  # both from the probe's failure
+    for _ in range(3):  # more failing probes of one route than the threshold: the vendor is still down
+        await asyncio.sleep(0.06)
+        assert await students.admit(1.0) is Role.PROBE
+        breakers.failed("GET /students/{id}", 503, Role.PROBE)
+        assert (students.state, people.state) == ("open", "open")
 
     await asyncio.sleep(0.06)
     assert await people.admit(1.0) is Role.PROBE
