@@ -114,7 +114,7 @@ class VendorClient:
         """Remember a failure the vendor showed: no answer, 5xx, 429, refused credentials, an answer out of
         contract. Its message is the error's own, which holds no credential, URL or body."""
         if isinstance(error, VendorUnavailable | VendorRateLimited | VendorAuthError | VendorForbidden
-                      | VendorProtocolError):
+                      | VendorProtocolError) and not isinstance(error, CircuitOpen):  # held back, not shown
             self.last_error = {"code": error.code, "status": error.status, "message": error.message,
                                "route": error.route, "at": time.time()}
 
@@ -149,19 +149,34 @@ class VendorClient:
 
     async def token_call(self, route: Route, params: dict[str, str], form: dict[str, str] | None,
                          headers: dict[str, str]) -> tuple[int, Any]:
-        """A credential exchange: no auth, cache or rate budget; 2xx and 401 are returned, the rest raised."""
+        """A credential exchange: no auth, cache or rate budget; 2xx and 401 are returned, the rest raised. It goes
+        through its route's circuit breaker like any call: every request needing a token waits for the exchange, so
+        one that hangs or fails would otherwise cost each of them its timeout for as long as it lasts."""
+        breaker = self.breakers.of(route.key)
+        role = await breaker.admit(self.http.timeout_s) if breaker.state is not BreakerState.OPEN else None
+        if role is None:
+            raise self._refusal(route, None)
         started = time.perf_counter()
         self.stats.emit("token", vendor=self.vendor, route=route.key)
         try:
             reply = await self._observed(route, 1, self.base_url + route.url(), params or None, None, headers,
                                          form=form)
         except _Transport as exc:
+            self._failed_attempt(route, None, role)
             self._log(route, 0, started, 1, error=exc.logged)
             failed: VendorError = VendorUnavailable(self.vendor, f"credential exchange failed: {exc}", route=route.key)
         except Malformed as exc:
+            self._failed_attempt(route, exc.status, role)
             failed = exc
+        except BaseException:
+            breaker.release(role)
+            raise
         else:
             self._log(route, reply.status, started, 1)
+            if reply.status >= 500:
+                self._failed_attempt(route, reply.status, role)
+            else:
+                self.breakers.succeeded(breaker)  # a refusal (401, 4xx, 429) is the vendor working
             if reply.status < 300:
                 return reply.status, reply.body
             if reply.status == 401:

@@ -137,3 +137,32 @@ def test_a_credential_due_for_renewal_is_not_a_vendor_down(sandbox: SandboxProce
         assert by_vendor(body)["dartmouth"]["credentials_ready"] is False
     finally:
         gateway.stop()
+
+
+def test_a_failing_credential_exchange_is_suspended_like_any_route(sandbox: SandboxProcess) -> None:
+    """Every request needing a token waits for the exchange, so Dartmouth's JWT route failing cost each request an
+    exchange (and, had it hung, its timeout) for as long as it lasted. Its failures now open its circuit: past the
+    threshold a request is refused at once, nothing sent, and /readyz has Dartmouth down for its credentials."""
+    sandbox.faults("dartmouth", token_ttl_s=2)
+    gateway = GatewayProcess(sandbox_env(sandbox, dartmouth_breaker_failures=2, dartmouth_breaker_reset_s=60)).start()
+    try:
+        time.sleep(2.5)  # the token is past its renewal time: the next Dartmouth read exchanges the key again
+        sandbox.faults("dartmouth", route="POST /api/jwt", outage=True)
+        netids = [n for n in sandbox.records("dartmouth", "students")["ids"][:5] if n != "d59951y"]
+        query = "query($n: String) { student(netid: $n) { netid dartmouth { gradTerm } } }"
+        codes = []
+        for netid in netids[:3]:  # uncached reads, each needing the token
+            result = gateway.query(query, {"n": netid})
+            codes.append({e["extensions"]["code"] for e in result["errors"]})
+        exchanges = sum(r["route"] == "POST /api/jwt" and r["status"] == 503
+                        for r in sandbox.requests("dartmouth")["requests"])
+        assert codes == [{"VENDOR_UNAVAILABLE"}, {"VENDOR_UNAVAILABLE"}, {"VENDOR_CIRCUIT_OPEN"}], codes
+        assert exchanges == 2  # the third request sent none
+        status, body = ready(gateway)
+        assert status == 200  # the other vendors still serve
+        dartmouth = by_vendor(body)["dartmouth"]
+        assert "dartmouth" in body["down"] and dartmouth["credentials_ready"] is False, dartmouth
+        assert dartmouth["circuits"] == {"POST /api/jwt": "open"}
+        assert dartmouth["last_error"]["code"] == "VENDOR_UNAVAILABLE"  # the exchange's, not the refusal
+    finally:
+        gateway.stop()
