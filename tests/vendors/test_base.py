@@ -93,8 +93,12 @@ async def test_a_burst_beyond_the_bucket_waits_instead_of_causing_429s(
         sandbox: SandboxProcess, make_client: MakeClient) -> None:
     # The sandbox enforces a small bucket; the client mirrors it, so the excess waits its turn.
     # HUBmis' own bucket of 500, refilled faster than the real 5 s so the test takes seconds, not minutes.
+    # The client's mirror is 10 tokens short of the vendor's: at this refill rate, scheduling jitter on a loaded
+    # machine (two test workers beside the sandbox) once made the buckets disagree by enough that one fetch met
+    # more 429s than its retries allow and failed; the margin is what a deployment would set for a vendor refilling
+    # this fast.
     sandbox.faults("hubmis", rate_limit_bucket=500, rate_limit_refill_s=0.01)
-    client = await make_client("hubmis", rate_limit_bucket=500, rate_limit_refill_s=0.01)
+    client = await make_client("hubmis", rate_limit_bucket=490, rate_limit_refill_s=0.01)
     started = time.monotonic()
     await asyncio.gather(*(client.fetch(hubmis_routes.GET_STUDENT, path={"id": 56}, ttl=0) for _ in range(600)))
     elapsed = time.monotonic() - started
