@@ -153,7 +153,7 @@ class VendorClient:
         through its route's circuit breaker like any call: every request needing a token waits for the exchange, so
         one that hangs or fails would otherwise cost each of them its timeout for as long as it lasts."""
         breaker = self.breakers.of(route.key)
-        role = await breaker.admit(self.http.timeout_s) if breaker.state is not BreakerState.OPEN else None
+        role = await breaker.admit(self.http.timeout_s)  # None while the circuit is open
         if role is None:
             raise self._refusal(route, None)
         started = time.perf_counter()

@@ -163,7 +163,7 @@ async def test_a_background_probe_that_succeeds_closes_the_circuit(sandbox: Sand
 
 
 async def test_a_route_failing_alone_opens_its_circuit_and_a_run_over_two_routes_opens_every_one() -> None:
-    """The per-route bookkeeping alone (the request path through it: tests/gateway/test_partial_results.py)."""
+    """The per-route bookkeeping alone (the request path through it: tests/gateway/test_circuits.py)."""
     breakers = CircuitBreakers(failures=3, reset_s=60)
     holds, students, people = (breakers.of(r) for r in ("GET /holds", "GET /students/{id}", "GET /people/{id}"))
     for _ in range(3):
