@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -213,29 +214,41 @@ class StellicIndex:
 
     def __init__(self, client: StellicClient, rules: IdentityRules) -> None:
         self.client, self.rules = client, rules
+        # The export's rows as last read, and the two lookups built from them: rebuilt only when the rows change.
+        self._built: tuple[Sequence[StellicEngagementScore], dict[str, StellicEngagementScore],
+                           dict[str, str]] | None = None
 
     async def rows(self) -> dict[str, StellicEngagementScore]:
         """Normalised username -> its row of the engagement export (a cached read): the username as Stellic
-        spells it (JSmith for jsmith: its reads take only that spelling), its Stellic ID and its score."""
-        return {self.rules.norm(row.username): row for row in await self.client.export_students_by_property()
-                if row.username and row.id is not None}
+        spells it (JSmith for jsmith: its reads take only that spelling), its Stellic ID and its score.
+        Shared by every caller until the export changes: read it, never change it."""
+        return (await self._lookups())[0]
 
     async def usernames(self) -> dict[str, str]:
         """Normalised username -> the username as Stellic spells it, from the engagement export."""
-        return self.spellings(await self.rows())
+        return (await self._lookups())[1]
+
+    async def _lookups(self) -> tuple[dict[str, StellicEngagementScore], dict[str, str]]:
+        export = await self.client.export_students_by_property()
+        if self._built is None or self._built[0] is not export:
+            rows = {self.rules.norm(row.username): row for row in export if row.username and row.id is not None}
+            self._built = (export, rows, self.spellings(rows))
+        return self._built[1], self._built[2]
 
     @staticmethod
     def spellings(rows: dict[str, StellicEngagementScore]) -> dict[str, str]:
         """Normalised username -> the username as Stellic spells it, from ``rows``."""
         return {key: row.username for key, row in rows.items() if row.username}
 
+    async def in_cache(self) -> bool:
+        """Whether the export is in the cache now (asks the cache only, never Stellic)."""
+        route = stellic_routes.ROUTES["export_students_by_property"]
+        return await self.client.cached(route, path={"property": "engagement_score"},
+                                        params={"output_format": "csv", "delivery_channel": "http_file"})
+
     async def cached(self) -> dict[str, str] | None:
         """The usernames if the export is in the cache now; None without asking Stellic."""
-        route = stellic_routes.ROUTES["export_students_by_property"]
-        if not await self.client.cached(route, path={"property": "engagement_score"},
-                                        params={"output_format": "csv", "delivery_channel": "http_file"}):
-            return None
-        return await self.usernames()
+        return await self.usernames() if await self.in_cache() else None
 
 
 class FerpaIndex:

@@ -27,7 +27,8 @@ from gateway.vendors.errors import VendorNotFound
 from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import HubmisClient
 from gateway.vendors.routes import Route
-from resolvers.crosswalk import HubmisIndex
+from resolvers.crosswalk import HubmisIndex, StellicIndex
+from resolvers.engagement import EngagementReader
 from resolvers.listpages import ListPageReader
 from resolvers.tutorgroups import TutorGroupReader
 
@@ -115,6 +116,7 @@ class Loaders:
 
     def __init__(self, upstreams: Upstreams, dartmouth: DartmouthClient, batching: bool = True,
                  student_index: HubmisIndex | None = None, staff_index: HubmisIndex | None = None,
+                 stellic_index: StellicIndex | None = None,
                  read_task: Callable[[str, str], Awaitable[Any]] | None = None) -> None:
         d, h, s = dartmouth, upstreams.hubmis, upstreams.stellic
 
@@ -140,7 +142,10 @@ class Loaders:
         self.hubmis_staff_by_id: FanOutLoader[int, Any] = loader(read_by_page(
             h, staff_index, batching, record_route=hubmis_routes.GET_STAFF, list_route=hubmis_routes.LIST_STAFF,
             read_one=h.get_staff, fewest_for_page=1))
-        self.stellic_engagement_by_username: FanOutLoader[str, Any] = loader(s.get_engagement_score)
+        # Stellic username -> engagement score: several (or any, once it is cached) from the engagement export
+        self.stellic_engagement_by_username: DataLoader[str, Any] = (
+            DataLoader(EngagementReader(stellic_index, fan_out(s.get_engagement_score)).load)
+            if batching and stellic_index is not None else loader(s.get_engagement_score))
         # (kind, vendor id) -> the task as it now stands (TaskTracker.get): `node(id:)`, `task(id:)` and aliases
         # naming one task make one vendor call and show one task.
         self.task: FanOutLoader[tuple[str, str], Any] | None = None if read_task is None else loader(

@@ -41,7 +41,7 @@ class PortBase:
         self.hubmis_index, self.hubmis_staff_index = crosswalk.hubmis_students, crosswalk.hubmis_staff
         self.stellic_index = crosswalk.stellic
         self.loaders = Loaders(upstreams, self.dartmouth, batching, student_index=self.hubmis_index,
-                               staff_index=self.hubmis_staff_index,
+                               staff_index=self.hubmis_staff_index, stellic_index=self.stellic_index,
                                read_task=read_task)
         self._reads_ahead: set[asyncio.Future[Any]] = set()
         # Vendors that failed under a field that still answered with what the others gave (its path and the

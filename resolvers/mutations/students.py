@@ -58,11 +58,8 @@ async def create_student_profile(info: Info[Any, Any], username: Annotated[str, 
         return StudentProfilePayload(success=False, username=username, state=None, student=None,
                                      user_errors=checks.errors)
     stellic = upstreams(info).stellic
-
-    async def forget() -> None:
-        await stellic.invalidate_students_export()  # the crosswalk learns Stellic's usernames from it
-        await stellic.invalidate_student_reads(username)
-
+    # With the student's reads goes the engagement export, from which the crosswalk learns Stellic's usernames.
+    forget = _forgetting(info, username)
     result, errors = await attempt(stellic.create_student_profile(username, body_of(input)), root=["input"],
                                    renames=USERNAME, forget=forget)
     student = None
