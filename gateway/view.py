@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
@@ -66,10 +68,39 @@ class RequestAdapter(StarletteRequestAdapter):
         return media_type.strip().lower() + semicolon + parameters
 
 
+# The context of the graphql-transport-ws operation the running task serves (None outside one: the connection's).
+_ws_operation: ContextVar[Context | None] = ContextVar("campusgraph_ws_operation", default=None)
+
+
+class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, each operation (a query or mutation sent over the socket, as a subscription) run as a
+    request of its own: its own data port (fresh loaders, its own failures to report), call budget, audit record and
+    request id (``CampusGraphQL.operation_context``). Strawberry runs every operation of a socket over the one
+    context its connection got: a record one operation read, or failed to read, was every later operation's answer
+    without a call, and the socket's operations together spent one request's budget."""
+
+    @property
+    def context(self) -> Context:
+        own = _ws_operation.get()
+        return own if own is not None else self._connection_context
+
+    @context.setter
+    def context(self, value: Context) -> None:
+        self._connection_context = value
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        # Each operation is a task of its own (handle_subscribe): what is set here is that task's alone.
+        view = self.view
+        assert isinstance(view, CampusGraphQL)
+        _ws_operation.set(view.operation_context(self._connection_context))
+        await super().run_operation(operation)
+
+
 class CampusGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL app with our per-request context: fresh loaders, a call budget, a request id."""
 
     request_adapter_class = RequestAdapter
+    graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(self, schema: strawberry.Schema, upstreams: Upstreams, crosswalk: Crosswalk,
                  settings: Settings, graphiql_headers: graphiql.HeaderSource | None = None) -> None:
@@ -252,6 +283,15 @@ class CampusGraphQL(GraphQL[Context, None]):
         current_viewer.set(viewer)
         context.viewer, context.port = viewer, self._port(viewer)
         return PLAIN_ACK
+
+    def operation_context(self, connection: Context) -> Context:
+        """A WebSocket operation's context, as an HTTP request's: the connection's caller, with a data port (fresh
+        loaders), call budget, audit record and request id of its own. Set in the operation's task."""
+        budget = CallBudget(self.call_budget)
+        current_budget.set(budget)
+        current_viewer.set(connection.viewer)
+        return replace(connection, request_id=new_request_id(), budget=budget, port=self._port(connection.viewer),
+                       audit=AuditTrail())
 
     def _port(self, viewer: Viewer) -> Port:
         """The request's data port, with its own loaders (tasks read through them too)."""

@@ -295,3 +295,50 @@ def test_the_legacy_protocol_says_why_a_socket_is_refused(gateway: GatewayProces
         refused = json.loads(ws.recv(timeout=5))
     assert refused["type"] == "connection_error" and refused["payload"]["code"] == "UNAUTHENTICATED"
     assert refused["payload"]["requestId"]
+
+
+PEOPLE_ROUTE = "GET /api/people/{netid}"
+FIRST_NAME = "query($n: String!) { student(netid: $n) { firstName } }"
+
+
+def operation(ws: Any, op_id: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """One query over an open graphql-transport-ws socket: its result (the ``next`` message's payload)."""
+    ws.send(json.dumps({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}}))
+    result: dict[str, Any] = {}
+    while True:
+        message = json.loads(ws.recv(timeout=30))
+        if message["type"] == "ping":
+            ws.send(json.dumps({"type": "pong"}))
+        elif message["type"] == "next":
+            result = message["payload"]
+        elif message["type"] in ("complete", "error"):
+            assert message["type"] == "complete", message
+            return result
+
+
+def listed_netid(gateway: GatewayProcess, in_hubmis: bool) -> str:
+    found = gateway.query("{ students(first: 25) { edges { node { netid hubmisId } } } }")
+    return next(e["node"]["netid"] for e in found["data"]["students"]["edges"]
+                if (e["node"]["hubmisId"] is not None) == in_hubmis)
+
+
+def test_each_query_over_a_socket_is_a_request_of_its_own(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """graphql-transport-ws runs queries too: each operation gets fresh loaders, its own call budget and request id,
+    as an HTTP request does. They shared the connection's: a person whose read failed in one operation was the next
+    one's answer too, the failure again without a call, long after Dartmouth had healed."""
+    netid = listed_netid(gateway, in_hubmis=False)  # firstName: Dartmouth people, with no HUBmis to fall back on
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=5) as ws:  # type: ignore[list-item]
+        ws.send(json.dumps({"type": "connection_init", "payload": gateway.bearer()}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "connection_ack"
+        sandbox.faults("dartmouth", route=PEOPLE_ROUTE, outage=True)
+        failed = operation(ws, "1", FIRST_NAME, {"n": netid})
+        sandbox.faults("dartmouth", route=PEOPLE_ROUTE, outage=False)
+        read_before = sandbox.requests("dartmouth")["by_route"].get(PEOPLE_ROUTE, 0)
+        healed = operation(ws, "2", FIRST_NAME, {"n": netid})
+        read = sandbox.requests("dartmouth")["by_route"].get(PEOPLE_ROUTE, 0) - read_before
+    assert failed["data"]["student"]["firstName"] is None
+    assert [e["extensions"]["code"] for e in failed["errors"]] == ["VENDOR_UNAVAILABLE"]
+    assert "errors" not in healed, healed["errors"]
+    assert healed["data"]["student"]["firstName"] and read == 1
+
