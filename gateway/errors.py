@@ -138,19 +138,27 @@ class ErrorFormatter(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result: Any = self.execution_context.result
-        context = self.execution_context.context
-        # Vendors that failed under a field that still answered (``sources`` without them): one error each.
-        incomplete = [GraphQLError(str(exc), path=at, original_error=exc)
-                      for at, exc in getattr(getattr(context, "port", None), "incomplete", ())]
-        errors = [*(getattr(result, "errors", None) or []), *incomplete]
+        errors = [*(getattr(result, "errors", None) or []), *self._take_incomplete()]
         if not errors or result is None:
             return
-        request_id = getattr(context, "request_id", "-")
+        request_id = getattr(self.execution_context.context, "request_id", "-")
         result.errors = [format_error(e, request_id) for e in errors]
 
     def on_stream_result(self, result: Any) -> Iterator[None]:
-        """Each result a subscription streams is formatted the same way."""
-        if getattr(result, "errors", None):
+        """Each result a subscription streams is formatted the same way. A query or mutation sent over the WebSocket
+        streams its one result before the operation ends (and ``on_operation`` would report its vendors that failed
+        under a field that still answered too late, once the result had gone): they are reported with it."""
+        errors = [*(getattr(result, "errors", None) or []), *self._take_incomplete()]
+        if errors:
             request_id = getattr(self.execution_context.context, "request_id", "-")
-            result.errors = [format_error(e, request_id) for e in result.errors]
+            result.errors = [format_error(e, request_id) for e in errors]
         yield
+
+    def _take_incomplete(self) -> list[GraphQLError]:
+        """Vendors that failed under a field that still answered (``sources`` without them): one error each, taken
+        from the request's port so that none is reported twice."""
+        port = getattr(self.execution_context.context, "port", None)
+        incomplete: list[Any] = getattr(port, "incomplete", None) or []
+        taken = [GraphQLError(str(exc), path=at, original_error=exc) for at, exc in incomplete]
+        incomplete.clear()
+        return taken

@@ -342,3 +342,18 @@ def test_each_query_over_a_socket_is_a_request_of_its_own(gateway: GatewayProces
     assert "errors" not in healed, healed["errors"]
     assert healed["data"]["student"]["firstName"] and read == 1
 
+
+def test_a_query_over_a_socket_reports_the_vendor_it_passed_over(gateway: GatewayProcess,
+                                                                 sandbox: SandboxProcess) -> None:
+    """A field answered by the next vendor in its order carries the failed vendor's error over the socket too, as
+    over HTTP: it was left out (added once the answer had gone), so the value seemed to be Dartmouth's own."""
+    netid = listed_netid(gateway, in_hubmis=True)  # firstName: Dartmouth people, then HUBmis
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+    sandbox.faults("dartmouth", route=PEOPLE_ROUTE, outage=True)
+    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=5) as ws:  # type: ignore[list-item]
+        ws.send(json.dumps({"type": "connection_init", "payload": gateway.bearer()}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "connection_ack"
+        result = operation(ws, "1", FIRST_NAME, {"n": netid})
+    assert result["data"]["student"]["firstName"]  # HUBmis' answer
+    assert [(e["path"], e["extensions"]["code"]) for e in result.get("errors", [])] == [
+        (["student", "firstName"], "VENDOR_UNAVAILABLE")], result
