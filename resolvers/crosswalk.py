@@ -260,6 +260,8 @@ class FerpaIndex:
         self.private, self.public, self.refresh_s = private, public, refresh_s
         self.rules = rules or IdentityRules()
         self.protected: frozenset[str] = frozenset()
+        # Every student the private view listed at the last build (None: not read, one view only): Dartmouth has them
+        self.listed: frozenset[str] | None = None
         self.ready = asyncio.Event()
 
     async def _netids(self, client: DartmouthClient) -> set[str]:
@@ -274,6 +276,7 @@ class FerpaIndex:
         else:
             every, visible = await asyncio.gather(self._netids(self.private), self._netids(self.public))
             self.protected = frozenset(self.rules.norm(netid) for netid in every - visible)
+            self.listed = frozenset(self.rules.norm(netid) for netid in every)
         self.ready.set()
         log.info("ferpa index built: %d protected", len(self.protected),
                  extra={"index": {"vendor": "dartmouth", "route": "ferpa", "size": len(self.protected)}})
@@ -287,6 +290,12 @@ class FerpaIndex:
             except VendorError as exc:
                 log.warning("ferpa index refresh failed: %s", exc)
             await asyncio.sleep(self.refresh_s)
+
+    def lists(self, netid: str) -> bool:
+        """Whether Dartmouth's student list held this netid at the last build, read for the FERPA index anyway: then
+        Dartmouth has this student and no call need ask it. False when the lists were not read (one Dartmouth view
+        only) or did not hold them then (perhaps added since: Dartmouth is asked)."""
+        return self.listed is not None and self.rules.norm(netid) in self.listed
 
     async def is_protected(self, netid: str) -> bool:
         """From the index; before its first build, by asking both views (two cached reads)."""

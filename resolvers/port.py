@@ -73,8 +73,10 @@ class Port(AcademicPort):
         if vendor in student.known:
             return student.known[vendor]
         if vendor == DARTMOUTH:
-            value: str | int | None = student.key if await self.loaders.dartmouth_student_by_netid.load(
-                student.key) is not None else None
+            # Dartmouth's student list, read for the FERPA index, names those it has: no call for them (as the HUBmis
+            # index answers for HUBmis); someone it did not list (perhaps added since) is asked of Dartmouth.
+            value: str | int | None = student.key if self.ferpa.lists(student.key) or (
+                await self.loaders.dartmouth_student_by_netid.load(student.key)) is not None else None
         elif vendor == STELLIC:
             value = await self._stellic_username(student.key, spelling)
         else:
@@ -190,13 +192,21 @@ class Port(AcademicPort):
         out = []
         for vendor, enum in ((DARTMOUTH, Vendor.DARTMOUTH), (STELLIC, Vendor.STELLIC), (HUBMIS, Vendor.HUBMIS)):
             try:
-                side = await self._side(student, vendor)
+                side = await (self._dartmouth_answer(student) if vendor == DARTMOUTH else self._side(student, vendor))
             except VendorError as exc:
                 self.incomplete.append((at, exc))  # the others' records are listed; the failure is reported
                 continue
             if side is not None:
                 out.append(SourceRecord(vendor=enum, id=str(side)))
         return out
+
+    async def _dartmouth_answer(self, student: Student) -> str | None:
+        """The person's netid as Dartmouth itself answers it in this request, not as its student list read for the
+        FERPA index has it (``_side``): `sources` lists the vendors that answered, so "Dartmouth is down" still
+        reads differently from "not in Dartmouth"."""
+        if not self._may_be_in_dartmouth(student):
+            return None
+        return student.key if await self.loaders.dartmouth_student_by_netid.load(student.key) is not None else None
 
     # ---- unified fields ----------------------------------------------------------------------------
     def student_field(self, student: Student, name: str, at: Any = None) -> Any:

@@ -432,3 +432,18 @@ def test_a_student_a_failing_tutor_group_may_hold_is_answered_from_their_cached_
     assert not {rows[k]["hubmisId"] for k in failed} & set(one_per_group.values()), result["errors"]
     assert [r["hubmis"]["tutorGroup"] for r in rows if r["hubmisId"] in one_per_group.values()] == [
         group_of[r["hubmisId"]] for r in rows if r["hubmisId"] in one_per_group.values()]
+
+
+def test_a_hubmis_page_asks_dartmouth_only_of_those_its_student_list_did_not_hold(gateway: GatewayProcess,
+                                                                                sandbox: SandboxProcess) -> None:
+    """Whether a HUBmis-listed student is in Dartmouth (their `netid`) is answered by Dartmouth's student list, which
+    the gateway reads for its FERPA index anyway (as HUBmis' index answers `hubmisId`): a page asks Dartmouth only of
+    those that list did not hold (they may have been added since). It was one GET per student, 10 for 10."""
+    result = gateway.query("{ students(source: HUBMIS, first: 10) { edges { node { netid hubmisId } } } }")
+    assert "errors" not in result, result["errors"]
+    nodes = [e["node"] for e in result["data"]["students"]["edges"]]
+    assert len(nodes) == 10 and all(n["hubmisId"] for n in nodes)
+    linked = [n["netid"] for n in nodes if n["netid"]]
+    assert linked, nodes
+    asked = calls(sandbox, "dartmouth", "GET /api/students/{netid}")
+    assert asked == len(nodes) - len(linked), sandbox.requests("dartmouth")["by_route"]
