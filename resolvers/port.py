@@ -161,6 +161,11 @@ class Port(AcademicPort):
             return student
         if known.get(HUBMIS) is not None:
             return student  # HUBmis' record (or its index) settled it: the others only if a field needs them
+        if username is None and (self.ferpa.lists(key) or self.hubmis_index.lookup(key) is not None):
+            # Dartmouth's student list (read for the FERPA index) or HUBmis' index lists them: settled with no call,
+            # and each field reads what it needs (asking every vendor at once spent a Stellic read, and a Dartmouth
+            # one, that a query of names alone never used). A username keeps the check below: Stellic's spelling.
+            return student
         # The first vendor that knows the person settles it; the others are looked up only if a field needs them,
         # so a slow or failing vendor does not hold back a person the others know.
         # A check still running when we answer goes on (its result is remembered on the student); a failure is

@@ -447,3 +447,25 @@ def test_a_hubmis_page_asks_dartmouth_only_of_those_its_student_list_did_not_hol
     assert linked, nodes
     asked = calls(sandbox, "dartmouth", "GET /api/students/{netid}")
     assert asked == len(nodes) - len(linked), sandbox.requests("dartmouth")["by_route"]
+
+
+def test_a_student_an_index_lists_is_found_without_asking_the_other_vendors(
+        gateway: GatewayProcess, sandbox: SandboxProcess, gateway_redis: RedisProcess) -> None:
+    """`student(netid:)` and `node(id:)` settle who someone is from the crosswalk's indexes when one lists them
+    (Dartmouth's student list, HUBmis' index): no vendor is asked only to be told, and a field reads what it needs.
+    Every vendor was asked at once, so `{ lastName }` also spent a Stellic engagement read and a Dartmouth student
+    read that no field used."""
+    found = gateway.query("{ students(source: HUBMIS, first: 10) { edges { node { id netid } } } }")
+    nodes = [e["node"] for e in found["data"]["students"]["edges"]]
+    both = next(n for n in nodes if n["netid"])  # in Dartmouth's list and HUBmis' index
+    hubmis_only = next(n for n in nodes if n["netid"] is None)
+    redis_sync.Redis.from_url(gateway_redis.url).flushdb()
+    sandbox.reset()
+    result = gateway.query("""query($n: String!, $a: ID!, $b: ID!) { student(netid: $n) { lastName }
+        a: node(id: $a) { ... on Student { lastName } } b: node(id: $b) { ... on Student { lastName } } }""",
+                           {"n": both["netid"], "a": both["id"], "b": hubmis_only["id"]})
+    assert "errors" not in result, result["errors"]
+    assert result["data"]["student"]["lastName"] and result["data"]["a"] == result["data"]["student"]
+    assert result["data"]["b"]["lastName"]
+    assert calls(sandbox, "stellic") == 0, sandbox.requests("stellic")["by_route"]
+    assert calls(sandbox, "dartmouth", "GET /api/students/{netid}") == 0, sandbox.requests("dartmouth")["by_route"]
