@@ -78,14 +78,14 @@ def test_one_dartmouth_breaker_whatever_the_callers_scopes(sandbox: SandboxProce
         sandbox.faults("dartmouth", outage=True)
         netids = [n for n in sandbox.records("dartmouth", "students")["ids"][:6] if n != "d59951y"]
         # Uncached reads by a basic caller, of two routes (the vendor failing, not one endpoint), each failing.
-        result = gateway.query("query($n: String) { student(netid: $n) { netid } holdTypes { id } }",
+        result = gateway.query("query($n: String) { student(netid: $n) { classYear } holdTypes { id } }",
                                {"n": netids[0]}, scopes=["students:read"])
         assert {e["extensions"]["code"] for e in result["errors"]} == {"VENDOR_UNAVAILABLE"}, result
         status, body = ready(gateway)
         assert status == 200 and body["down"] == ["dartmouth"], body
         assert by_vendor(body)["dartmouth"]["breaker"] == "open"
         sent = sandbox.requests("dartmouth")["total"]
-        everything = gateway.query("query($n: String) { student(netid: $n) { netid } }", {"n": netids[2]})
+        everything = gateway.query("query($n: String) { student(netid: $n) { classYear } }", {"n": netids[2]})
         assert everything["errors"][0]["extensions"]["code"] == "VENDOR_CIRCUIT_OPEN", everything
         assert sandbox.requests("dartmouth")["total"] == sent  # nothing sent to the vendor that is down
         vendors = gateway.query("{ vendors { vendor circuit } }")["data"]["vendors"]
