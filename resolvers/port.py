@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from gateway.eager import settle
 from gateway.errors import GatewayError
@@ -49,6 +50,9 @@ def _utc_bound(argument: str, moment: datetime) -> datetime:
     except OverflowError:
         raise GatewayError(f"`{argument}` is outside the years 1 to 9999 in UTC", "BAD_USER_INPUT",
                            argument=argument) from None
+
+
+T = TypeVar("T")
 
 
 class Port(AcademicPort):
@@ -312,10 +316,25 @@ class Port(AcademicPort):
     async def _student_advisors(self, student: Student) -> list[Advisor]:
         return _advisors(await self._dartmouth_record(student))
 
+    def _unlisted_in_dartmouth(self, student: Student) -> bool:
+        """Whether Dartmouth's student list, read for the FERPA index, did not hold this person, and nothing in this
+        request has settled it yet: most likely a HUBmis- or Stellic-only student, perhaps one added since."""
+        return DARTMOUTH not in student.known and self.ferpa.listed is not None and not self.ferpa.lists(student.key)
+
+    async def _if_in_dartmouth(self, student: Student, read: Callable[[], Awaitable[list[T]]]) -> list[T]:
+        """``read`` (holds, enrollments) only once Dartmouth has answered that it has this student: one record read
+        (a 404 cached a minute, and shared by the student's other Dartmouth fields), where each list was a futile
+        filtered read of its own for someone Dartmouth does not have."""
+        if await self._side(student, DARTMOUTH) is None:
+            return []
+        return await read()
+
     def student_holds(self, student: Student) -> Any:
         """The holds, or an awaitable of them."""
         if not self._may_be_in_dartmouth(student):  # by netid at once: someone Dartmouth lacks has none
             return []
+        if self._unlisted_in_dartmouth(student):
+            return self._if_in_dartmouth(student, lambda: self._student_holds(student))
         holds = peek(self.loaders.dartmouth_holds_by_netid, student.key)
         return self._student_holds(student) if holds is MISSING else _holds(holds)
 
@@ -328,6 +347,8 @@ class Port(AcademicPort):
         if not self._may_be_in_dartmouth(student):
             return []
         key = (student.key, term, active_only)
+        if self._unlisted_in_dartmouth(student):
+            return self._if_in_dartmouth(student, lambda: self._student_enrollments(key))
         rows = peek(self.loaders.dartmouth_enrollments_by_netid, key)
         return self._student_enrollments(key) if rows is MISSING else _enrollments(rows)
 

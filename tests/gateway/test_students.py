@@ -53,6 +53,26 @@ def test_a_person_known_to_one_vendor_only_still_resolves(gateway: GatewayProces
     assert mabbott["sources"] == [{"vendor": "STELLIC", "id": "mabbott"}] and mabbott["netid"] is None
 
 
+def test_holds_and_enrollments_of_a_student_dartmouth_lacks_cost_one_dartmouth_read(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """Dartmouth's student list, read for the FERPA index, does not hold a HUBmis-only student: their holds and
+    enrollments wait for one read of their Dartmouth record, whose 404 says they have none, where each list was a
+    filtered read of its own that found nothing."""
+    query = """{ student(hubmisId: 56) { externalId holds { code } enrollments { role }
+        current: enrollments(activeOnly: true) { role } } }"""
+    result = gateway.query(query)
+    assert result == {"data": {"student": {"externalId": "MX99328", "holds": [], "enrollments": [], "current": []}}}
+    log = sandbox.requests("dartmouth")["by_route"]
+    assert (log.get("GET /api/academic/holds", 0), log.get("GET /api/academic/enrollments", 0)) == (0, 0), log
+    assert log.get("GET /api/students/{netid}", 0) == 1, log
+    netid = linked_student()  # someone the list holds: read at once, as before
+    linked = gateway.query("query($n: String) { student(netid: $n) { holds { code } enrollments { role } } }",
+                           {"n": netid})["data"]["student"]
+    assert linked["enrollments"], linked
+    log = sandbox.requests("dartmouth")["by_route"]
+    assert (log.get("GET /api/academic/holds", 0), log.get("GET /api/academic/enrollments", 0)) == (1, 1), log
+
+
 def test_preferred_name_falls_back_to_the_given_name_dartmouths_display_name_shows(gateway: GatewayProcess) -> None:
     """README order for preferredName: HUBmis, then Dartmouth people. The people API has no preferred_name
     field: its display ``name`` starts with the name a person goes by ("Imani Jones" for first_name Nia)."""
