@@ -30,7 +30,6 @@ from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import LIST_PAGE, HubmisClient
 from gateway.vendors.redislink import RedisLink, RedisUnavailable
 from gateway.vendors.routes import Route
-from gateway.vendors.stellic import routes as stellic_routes
 from gateway.vendors.stellic.client import StellicClient
 from gateway.vendors.stellic.models import StellicEngagementScore
 from resolvers.indexstore import IndexStore, StoredIndex
@@ -242,9 +241,7 @@ class StellicIndex:
 
     async def in_cache(self) -> bool:
         """Whether the export is in the cache now (asks the cache only, never Stellic)."""
-        route = stellic_routes.ROUTES["export_students_by_property"]
-        return await self.client.cached(route, path={"property": "engagement_score"},
-                                        params={"output_format": "csv", "delivery_channel": "http_file"})
+        return await self.client.students_export_cached()
 
     async def cached(self) -> dict[str, str] | None:
         """The usernames if the export is in the cache now; None without asking Stellic."""

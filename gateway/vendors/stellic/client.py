@@ -40,6 +40,7 @@ TTL_READS_S = 300.0  # engagement score, audit, planner: recomputed by Stellic, 
 # their parameter, as its ``usem_ids=2434&usem_ids=3435`` does.
 BRACKETED_LIST_PARAMS = frozenset({"years"})
 PROPERTIES = ("engagement_score",)
+STUDENTS_EXPORT_PARAMS = {"output_format": "csv", "delivery_channel": "http_file"}  # #14: the values it takes
 AUDIT_COURSE_FILTERS = ("planned", "registered")
 AUDIT_PROGRAM_FILTERS = ("planned", "registered", "all")
 AUDIT_PROPERTIES = ("unmatched", "progress")
@@ -112,8 +113,8 @@ class StellicClient(VendorClient):
         every student's score, from the CSV. The rows of the CSV last read are kept, and the same text is not
         parsed again (some 30 ms at 20,000 students): while the cache holds the export, every read of it answers
         the very same rows."""
-        body = await self.fetch(R["export_students_by_property"], path={"property": prop},
-                                params={"output_format": "csv", "delivery_channel": "http_file"})
+        route, path, params = self._students_export(prop)
+        body = await self.fetch(route, path=path, params=params)
         csv_text = body if isinstance(body, str) else ""
         if self._export_rows is None or self._export_rows[0] != csv_text:
             self._export_rows = (csv_text, tuple(StellicEngagementScore.from_csv(csv_text)))
@@ -181,9 +182,9 @@ class StellicClient(VendorClient):
         """Forget one student's cached engagement score, audits and planner (every documented filter and
         property); with no username, every student's (a write that does not say whose record it changed). The
         engagement export, which holds the student's score too, is forgotten with them."""
-        await self.invalidate_students_export()
         if username is None:
-            await asyncio.gather(*(self.invalidate_route(R[name]) for name in _STUDENT_READS))
+            await asyncio.gather(self.invalidate_students_export(),
+                                 *(self.invalidate_route(R[name]) for name in _STUDENT_READS))
             return
         who = {"student_username": username}
         reads = [(R["get_student_property"], {**who, "property": p}) for p in PROPERTIES]
@@ -195,12 +196,22 @@ class StellicClient(VendorClient):
                           for f in AUDIT_PROGRAM_FILTERS]
         reads += [(R["get_student_planner"], {**who, "course_filter": f, "property": "future"})
                   for f in PLANNER_COURSE_FILTERS]
-        await self.invalidate_all([(route, path, None) for route, path in reads])
+        await self.invalidate_all([*((route, path, None) for route, path in reads),
+                                   *(self._students_export(p) for p in PROPERTIES)])
 
     async def invalidate_students_export(self, prop: str = "engagement_score") -> None:
         """Forget the cached ``export_students_by_property`` CSV (the crosswalk's list of usernames)."""
-        await self.invalidate(R["export_students_by_property"], path={"property": prop},
-                              params={"output_format": "csv", "delivery_channel": "http_file"})
+        await self.invalidate_all([self._students_export(prop)])
+
+    async def students_export_cached(self, prop: str = "engagement_score") -> bool:
+        """Whether the ``export_students_by_property`` CSV is in the cache now (asks the cache only, never Stellic)."""
+        route, path, params = self._students_export(prop)
+        return await self.cached(route, path=path, params=params)
+
+    @staticmethod
+    def _students_export(prop: str) -> tuple[Route, dict[str, Any], dict[str, str]]:
+        """The export's read (#14) as the cache knows it: route, path and query parameters."""
+        return R["export_students_by_property"], {"property": prop}, STUDENTS_EXPORT_PARAMS
 
     # ---- students: programs, profile, tags, schools, departments (#1, #19-#25) -----------------------
     async def create_program_enrollment(self, username: str, program_id: str, body: Body) -> StellicStatusResult:
