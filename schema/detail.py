@@ -94,7 +94,9 @@ class StudentStatusChange:
         description="Expected graduation term. Source: Dartmouth (status_history).")
 
 
-@strawberry.type(description="A major, minor or concentration in an academic history entry. Source: Dartmouth.")
+@strawberry.type(description="A major, minor or concentration in an academic history entry. Source: Dartmouth. "
+                             "Its `id` is a code, not an identity (PSYC is one student's major, another's minor): "
+                             "a client cache must not key it by `__typename` and `id` (README: Client caches).")
 class Discipline:
     id: str | None = strawberry.field(description="Discipline code, e.g. PSYC. Source: Dartmouth.")
     name: str | None = strawberry.field(description="Discipline name. Source: Dartmouth.")
@@ -115,7 +117,8 @@ class AcademicHistoryEntry:
 
 
 @strawberry.type(description="A D-plan entry: where the student is in a term (resident, leave, off campus). "
-                             "Source: Dartmouth.")
+                             "Source: Dartmouth. Its `id` is the plan's code, not an identity (each term resident is "
+                             "an R): a client cache must not key it by `__typename` and `id` (README: Client caches).")
 class Dplan:
     term_code: str | None = strawberry.field(description="Term. Source: Dartmouth (dplans).")
     id: str | None = strawberry.field(description="D-plan code (R, L, O). Source: Dartmouth (dplans).")
@@ -175,7 +178,9 @@ class DartmouthStudentRecord:
 
 
 @strawberry.type(description="A HUBmis group a student belongs to (form, year group, tutor group, house). "
-                             "Source: HUBmis.")
+                             "Source: HUBmis. Its `id` is unique within one kind only (form 35 and tutor group 35 are "
+                             "two groups): a client cache must not key it by `__typename` and `id` (README: Client "
+                             "caches).")
 class GroupRef:
     id: int | None = strawberry.field(description="HUBmis group id. Source: HUBmis.")
     name: str | None = strawberry.field(description="Source: HUBmis.")

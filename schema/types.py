@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from schema.connections import EnrollmentConnection
 
 
-@strawberry.type(description="A record of this entity in one vendor system.")
+@strawberry.type(description="A record of this entity in one vendor system. Its `id` is the vendor's key, so two "
+                             "vendors' records of one person share it (Dartmouth's and Stellic's are both the netid): "
+                             "a client cache keys it by `vendor` and `id`, never `__typename` and `id` alone (README: "
+                             "Client caches).")
 class SourceRecord:
     vendor: Vendor = strawberry.field(description="The vendor holding the record. Source: crosswalk.")
     id: str = strawberry.field(description="The vendor's own key: netid, Stellic username or HUBmis id.")
