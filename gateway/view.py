@@ -18,9 +18,11 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway import graphiql, jsoncodec
@@ -117,7 +119,8 @@ class CampusGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, except that a request it cannot run as sent (no query, a body that is not JSON, no
         single operation to run, a mutation sent with GET, a method other than GET or POST) is answered as a GraphQL
-        error with a code, not with Strawberry's plain-text reason; the HTTP status stays its 400 (405)."""
+        error with a code, not with Strawberry's plain-text reason; the HTTP status stays its 400 (405), except for
+        a mutation sent with GET: 405 and ``Allow: POST``, as the GraphQL-over-HTTP spec has it."""
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -126,8 +129,10 @@ class CampusGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             cause = exc.__cause__
             code = request_error_code(cause) if isinstance(cause, REQUEST_ERRORS) else "BAD_REQUEST"
-            allow = {"Allow": "GET, POST"} if exc.status_code == 405 else None  # a method other than GET or POST
-            await refuse(scope, send, exc.status_code, code, exc.reason, allow)
+            status, allow = exc.status_code, {"Allow": "GET, POST"} if exc.status_code == 405 else None
+            if _mutation_by_get(cause):  # GraphQL over HTTP: the method is what is wrong, and POST is the one
+                status, allow = 405, {"Allow": "POST"}
+            await refuse(scope, send, status, code, exc.reason, allow)
             return
         await response(scope, receive, send)
 
@@ -296,3 +301,8 @@ class CampusGraphQL(GraphQL[Context, None]):
     def _port(self, viewer: Viewer) -> Port:
         """The request's data port, with its own loaders (tasks read through them too)."""
         return Port(self.upstreams, self.crosswalk, self.batching, viewer, read_task=self.tasks.get)
+
+
+def _mutation_by_get(cause: BaseException | None) -> bool:
+    """Whether Strawberry refused a mutation because it came by GET (the only method it refuses one for)."""
+    return isinstance(cause, InvalidOperationTypeError) and cause.operation_type is OperationType.MUTATION

@@ -102,12 +102,17 @@ def test_an_automatic_persisted_query_is_told_it_is_not_supported(gateway: Gatew
 
 def test_a_body_that_is_not_json_and_a_mutation_sent_with_get_are_bad_requests(gateway: GatewayProcess,
                                                                                sandbox: SandboxProcess) -> None:
+    """A mutation sent with GET is a 405 naming POST, as the GraphQL-over-HTTP spec has it (it was a 400)."""
     broken = send(gateway, b'{"query": "{ vendors { vendor } }"', 400)["errors"][0]
     assert broken["extensions"]["code"] == "BAD_REQUEST"
     mutation = 'mutation { releaseHold(sisId: "x") { success } }'
-    by_get = send(gateway, {"query": mutation}, 400, method="GET")["errors"][0]
+    by_get = send(gateway, {"query": mutation}, 405, method="GET")["errors"][0]
     assert by_get["extensions"]["code"] == "BAD_REQUEST"
     assert by_get["message"] == "mutations are not allowed when using GET"
+    allowed = httpx.get(f"{gateway.url}/graphql", params={"query": mutation}, headers=gateway.bearer(), timeout=30)
+    assert allowed.headers["allow"] == "POST"
+    subscription = send(gateway, {"query": "subscription { taskUpdates(id: \"x\") { status } }"}, 400)["errors"][0]
+    assert subscription["message"] == "subscriptions are not allowed when using POST"  # POST is right; HTTP is not
     assert vendor_calls(sandbox) == 0
 
 

@@ -87,8 +87,9 @@ def test_get_is_answered_the_same_way(limited: GatewayProcess) -> None:
         assert (refused.status_code, refused.headers["content-type"]) == (refused_status, media_type)
         assert "data" not in refused.json()
         mutation = httpx.get(url, params={"query": "mutation { __typename }"}, headers={**limited.bearer(), **accept})
-        assert (mutation.status_code, mutation.headers["content-type"]) == (400, media_type)
+        assert (mutation.status_code, mutation.headers["content-type"]) == (405, media_type)
         assert "data" not in mutation.json() and mutation.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+        assert mutation.headers["allow"] == "POST"
 
 
 def test_a_batch_is_a_200_each_answer_saying_for_itself(limited: GatewayProcess) -> None:
