@@ -41,6 +41,9 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 DEFAULT_LIST_SIZE = 5  # a list without `first`: a student's advisors, holds, current enrollments are a handful
+# The largest page any connection gives (resolvers/paging.py, check_first). A larger `first` is costed as this:
+# the field refuses it itself, as BAD_USER_INPUT naming its range, which says more than the cost it would have had.
+LARGEST_PAGE = 1000
 
 # The operation's variables, so a list size given as `first: $n` is costed at its real value.
 current_variables: ContextVar[dict[str, Any]] = ContextVar("campusgraph_variables", default={})  # noqa: B039
@@ -175,16 +178,17 @@ def _operation_variables(node: OperationDefinitionNode) -> dict[str, Any]:
 
 
 def _size_argument(node: FieldNode, field: Any, variables: dict[str, Any]) -> int | None:
-    """The list size a field is asked for: its ``first`` (or ``last``), given or through a variable; when it is
-    left out or null, the field's own default (a connection's page of 25), which is what the field returns."""
+    """The list size a field is asked for: its ``first`` (or ``last``), given or through a variable, at most the
+    largest page; when it is left out or null, the field's own default (a connection's page of 25), which is what
+    the field returns."""
     for argument in node.arguments or ():
         if argument.name.value in ("first", "last"):
             if isinstance(argument.value, IntValueNode):
-                return int(argument.value.value)
+                return min(int(argument.value.value), LARGEST_PAGE)
             if isinstance(argument.value, VariableNode):
                 value = variables.get(argument.value.name.value)
                 if isinstance(value, int):
-                    return value
+                    return min(value, LARGEST_PAGE)
     declared = field.args.get("first") if field is not None else None
     if declared is not None and isinstance(declared.default_value, int):
         return declared.default_value

@@ -115,6 +115,18 @@ def test_the_largest_page_with_a_few_fields_fits_the_cost(gateway: GatewayProces
     assert "errors" not in result and len(result["data"]["students"]["edges"]) > 25, result.get("errors")
 
 
+def test_a_first_beyond_the_largest_page_is_refused_as_out_of_range(gateway: GatewayProcess,
+                                                                     sandbox: SandboxProcess) -> None:
+    """`first: 5000` was QUERY_TOO_COMPLEX ("cost 20009"), which says nothing of the 1000 it may be at most; the
+    cost takes it as the largest page, and the field refuses it naming its range, before any vendor call."""
+    for text, variables in (("{ students(first: 5000) { edges { node { netid status } } } }", None),
+                            ("query($n: Int) { students(first: $n) { edges { node { netid } } } }", {"n": 5000})):
+        result = gateway.query(text, variables)
+        errors = [(e["extensions"]["code"], e["extensions"].get("argument"), e["message"]) for e in result["errors"]]
+        assert errors == [("BAD_USER_INPUT", "first", "`first` must be between 0 and 1000")], errors
+    assert vendor_calls(sandbox) == 0
+
+
 def test_an_invalid_document_is_reported_by_its_mistakes_alone(gateway: GatewayProcess,
                                                                sandbox: SandboxProcess) -> None:
     """A mistyped field in a big query is one validation error: not also a cost computed over fields that do
@@ -161,10 +173,10 @@ def test_a_variables_declared_default_is_costed_as_the_list_size(gateway: Gatewa
 def test_a_text_validated_before_is_still_costed_with_its_new_variables(gateway: GatewayProcess,
                                                                          sandbox: SandboxProcess) -> None:
     """The standard rules' verdict is kept per text; the limits depend on the variables and run every time."""
-    text = "query($n: Int!) { students(first: $n) { edges { node { netid } } } }"
+    text = "query($n: Int!) { students(first: $n) { edges { node { netid status classYear firstName } } } }"
     assert len(gateway.query(text, {"n": 3})["data"]["students"]["edges"]) == 3
     before = vendor_calls(sandbox)
-    result = gateway.query(text, {"n": 2000})
+    result = gateway.query(text, {"n": 1000})
     assert result.get("data") is None and result["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert vendor_calls(sandbox) == before
     assert len(gateway.query(text, {"n": 2})["data"]["students"]["edges"]) == 2
