@@ -16,6 +16,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
+from gateway.errorpaths import field_nodes_at
 from gateway.vendors.errors import VendorError, VendorRateLimited
 
 log = logging.getLogger("campusgraph.errors")
@@ -155,10 +156,12 @@ class ErrorFormatter(SchemaExtension):
         yield
 
     def _take_incomplete(self) -> list[GraphQLError]:
-        """Vendors that failed under a field that still answered (``sources`` without them): one error each, taken
-        from the request's port so that none is reported twice."""
+        """Vendors that failed under a field that still answered (``sources`` without them): one error each, with
+        the field's place in the query text, taken from the request's port so that none is reported twice."""
         port = getattr(self.execution_context.context, "port", None)
         incomplete: list[Any] = getattr(port, "incomplete", None) or []
-        taken = [GraphQLError(str(exc), path=at, original_error=exc) for at, exc in incomplete]
+        document, name = self.execution_context.graphql_document, self.execution_context.operation_name
+        taken = [GraphQLError(str(exc), nodes=field_nodes_at(document, name, at) or None, path=at, original_error=exc)
+                 for at, exc in incomplete]
         incomplete.clear()
         return taken

@@ -175,6 +175,26 @@ def test_a_failing_hubmis_still_finds_by_hubmis_id_a_person_the_index_links(gate
     assert [(e["path"], e["extensions"]["vendor"]) for e in unknown["errors"]] == [(["student"], "hubmis")]
 
 
+def test_a_vendor_passed_over_is_reported_where_the_field_is_in_the_query_text(gateway: GatewayProcess,
+                                                                              sandbox: SandboxProcess) -> None:
+    """The error for a vendor passed over in a field's order had a `path` but no `locations`, so GraphiQL could not
+    point at the field; it now has the field's place, through an alias and a named fragment."""
+    netid = linked_student()
+    query = """query($n: String) {
+  person: student(netid: $n) { ...Who }
+}
+fragment Who on Student {
+  netid
+  state: status
+}"""
+    gateway.query(query, {"n": "warm-up-tokens"})
+    sandbox.faults("dartmouth", route="GET /api/students/{netid}", outage=True)
+    result = gateway.query(query, {"n": netid})
+    assert result["data"]["person"]["state"] == "ACTIVE", result
+    assert [(e["path"], e.get("locations"), e["extensions"]["vendor"]) for e in result["errors"]
+            if e["path"][-1] == "state"] == [(["person", "state"], [{"line": 6, "column": 3}], "dartmouth")]
+
+
 def test_sources_lists_the_vendors_that_answered_and_reports_the_one_that_failed(
         gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
     """`sources` cannot be null (a student without it would vanish), so a vendor that cannot be asked is left out
