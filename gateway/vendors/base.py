@@ -183,9 +183,16 @@ class VendorClient:
                 self._note(VendorAuthError(self.vendor, "the vendor refused the gateway's credentials", status=401,
                                            route=route.key))  # the caller decides what it means; it is a refusal
                 return reply.status, reply.body
-            failed = (VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status,
-                                        route=route.key) if reply.status >= 500 else client_error(self.vendor, route,
-                                                                                                  reply))
+            if reply.status >= 500:
+                failed = VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status,
+                                           route=route.key)
+            elif reply.status == 404:
+                # The exchange route always exists: a 404 is a base URL that is not the vendor's (its API path
+                # given twice, another host), not "no such record", which would read as no such person.
+                failed = VendorProtocolError(self.vendor, "credential exchange failed: HTTP 404, no credential "
+                                             "route at the configured base URL", status=404, route=route.key)
+            else:
+                failed = client_error(self.vendor, route, reply)
             if isinstance(failed, VendorRateLimited):  # no call goes until the vendor's retry-after (HUBmis' count)
                 self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
                 if self.rate is not None and failed.retry_after_s is not None:

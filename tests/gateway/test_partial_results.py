@@ -354,6 +354,24 @@ def test_a_renewal_refused_for_the_rate_limit_is_a_rate_limit(short_lived_tokens
     assert 0 < failures[0]["retryAfterS"] <= 31  # HUBmis gives a Unix time, in whole seconds
 
 
+@pytest.mark.parametrize(("vendor", "route"), [("hubmis", "POST /api/v1/token"), ("dartmouth", "POST /api/jwt")])
+def test_a_credential_exchange_answered_404_is_the_vendor_failing_not_no_such_person(
+        short_lived_tokens_gateway: GatewayProcess, sandbox: SandboxProcess, vendor: str, route: str) -> None:
+    """A base URL that is not the vendor's (its API path given twice, another service) answers the credential
+    exchange 404. That is the vendor failing, reported at each field that needed it and in `vendors { lastError }`:
+    it was taken for "no such record", so every student had no record of that vendor, with no error at all."""
+    time.sleep(3.1)  # the tokens have expired (their exp is rounded up to a whole second)
+    sandbox.faults(vendor, route=route, error_rate=1.0, error_status=404)
+    result = short_lived_tokens_gateway.query(QUERY, {"n": linked_student()})
+    student = result["data"]["student"]
+    assert student["stellic"]["engagementScore"] is not None and student[vendor] is None
+    failures = [e["extensions"] for e in result.get("errors", []) if e["path"][-1] == vendor]
+    assert [(f["code"], f["vendor"], f.get("status")) for f in failures] == [("VENDOR_PROTOCOL_ERROR", vendor, 404)]
+    vendors = short_lived_tokens_gateway.query("{ vendors { vendor lastError { code status route } } }")
+    health = {v["vendor"]: v["lastError"] for v in vendors["data"]["vendors"]}
+    assert health[vendor.upper()] == {"code": "VENDOR_PROTOCOL_ERROR", "status": 404, "route": route}
+
+
 @pytest.fixture
 def patient_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
     """A gateway that waits out a rate limit for 4 s at most (10 s by default)."""
