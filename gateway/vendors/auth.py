@@ -3,7 +3,9 @@
 Tokens are fetched on first use (or at start-up), renewed before they expire, fetched by one
 caller at a time however many wait (single flight: the callers waiting on an exchange share its
 outcome, its failure included, rather than each sending its own once it failed), and renewed once
-more after a 401. A static token cannot be renewed, so its 401 is final.
+more after a 401. While a renewal runs ahead of the expiry, calls go on with the token they have,
+so an exchange that fails or hangs then costs no call; only an expired (or refused) token waits for
+it. A static token cannot be renewed, so its 401 is final.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ class _RenewingToken:
         self._call, self._route = call, route
         self._token: str | None = None
         self._renew_at = 0.0  # monotonic
+        # Until when the token may still be sent while its renewal runs (monotonic): halfway between the renewal time
+        # and its expiry, which the vendor counts from its own clock.
+        self._usable_until = 0.0
         # The exchange in flight, which every caller needing a token meanwhile awaits; None between exchanges.
         self._exchange: asyncio.Future[str] | None = None
         self._failed = False  # whether the latest exchange failed
@@ -88,13 +93,19 @@ class _RenewingToken:
         raise NotImplementedError  # each credential type says how it obtains a token
 
     async def _ensure(self, force: bool = False, stale: str | None = None) -> str:
-        fresh = self._token is not None and time.monotonic() < self._renew_at
-        if fresh and (not force or self._token != stale):  # after a 401: unless another caller renewed it since
-            assert self._token is not None
-            return self._token
+        token, now = self._token, time.monotonic()
+        usable = token is not None and (not force or token != stale)  # after a 401: unless renewed since
+        if usable and now < self._renew_at:
+            assert token is not None
+            return token
         if self._exchange is None:
             self._exchange = asyncio.ensure_future(self._exchanged())
             self._exchange.add_done_callback(self._exchange_done)
+        if usable and now < self._usable_until:
+            # Renewed ahead of its expiry: the token still works, so the call goes now with it, rather than wait
+            # for the exchange, or fail with it when it fails once or hangs (the next call tries again).
+            assert token is not None
+            return token
         # Shielded: a caller that gives up (its client hung up) does not cancel the exchange the others await.
         return await asyncio.shield(self._exchange)
 
@@ -105,7 +116,8 @@ class _RenewingToken:
             self._failed = True
             raise
         self._failed = False
-        self._token, self._renew_at = token, time.monotonic() + lifetime - _renew_margin(lifetime)
+        margin, now = _renew_margin(lifetime), time.monotonic()
+        self._token, self._renew_at, self._usable_until = token, now + lifetime - margin, now + lifetime - margin / 2
         return token
 
     def _exchange_done(self, exchange: asyncio.Future[str]) -> None:

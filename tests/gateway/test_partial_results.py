@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from gateway.sandbox.world import DARTMOUTH, STELLIC
+from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC
 from tests.gateway.test_students import linked_student, world
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess
@@ -314,7 +315,7 @@ def test_a_renewal_that_times_out_is_waited_for_once_not_once_per_read(
     exchange, and when it times out they all fail with it. Each used to start its own exchange once the one
     before failed, so a query with five Dartmouth reads waited five timeouts (43 s at the default 10 s)."""
     netid = linked_student()
-    time.sleep(2.1)  # the JWT is due for renewal (its exp is rounded up to a whole second)
+    time.sleep(3.1)  # the JWT has expired (its exp is rounded up to a whole second): reads wait for its renewal
     at_start = len(sandbox.requests("dartmouth")["requests"])  # the gateway's start-up calls
     sandbox.faults("dartmouth", latency_ms=3000)
     started = time.monotonic()
@@ -344,7 +345,7 @@ def test_a_renewal_refused_for_the_rate_limit_is_a_rate_limit(short_lived_tokens
                                                               sandbox: SandboxProcess, vendor: str, route: str) -> None:
     """The vendor answers the credential exchange 429: the fields that needed the credential are rate limited, with
     the vendor's retry-after, not "an answer outside the contract" (VENDOR_PROTOCOL_ERROR, "unexpected HTTP 429")."""
-    time.sleep(2.1)  # the tokens are due for renewal
+    time.sleep(3.1)  # the tokens have expired: reads wait for their renewal
     sandbox.faults(vendor, route=route, error_rate=1.0, error_status=429, retry_after_s=30)
     result = short_lived_tokens_gateway.query(QUERY, {"n": linked_student()})
     student = result["data"]["student"]
@@ -370,6 +371,35 @@ def test_a_credential_exchange_answered_404_is_the_vendor_failing_not_no_such_pe
     vendors = short_lived_tokens_gateway.query("{ vendors { vendor lastError { code status route } } }")
     health = {v["vendor"]: v["lastError"] for v in vendors["data"]["vendors"]}
     assert health[vendor.upper()] == {"code": "VENDOR_PROTOCOL_ERROR", "status": 404, "route": route}
+
+
+def linked_students() -> list[str]:
+    return [p.key for p in world().students() if p.vendors == {DARTMOUTH, STELLIC, HUBMIS}
+            and p.status == "AS" and not p.ferpa]
+
+
+@pytest.mark.parametrize(("vendor", "route"), [("hubmis", "POST /api/v1/token"), ("dartmouth", "POST /api/jwt")])
+def test_a_renewal_that_fails_before_the_token_expires_costs_no_field(
+        short_lived_tokens_gateway: GatewayProcess, sandbox: SandboxProcess, vendor: str, route: str) -> None:
+    """A token is renewed a little before it expires (HUBmis' 15 min token 90 s before). When that exchange fails
+    (one 503, the exchange route down a moment), the token in hand still works: the reads go on with it. Each read
+    waited for the renewal and failed with it, VENDOR_UNAVAILABLE "credential exchange failed", with a valid token."""
+    first, second = linked_students()[:2]
+    time.sleep(3.1)  # the 2 s tokens have expired; the next lasts 4 s, renewed from 1 s before its expiry
+    sandbox.faults(vendor, token_ttl_s=4)
+    assert short_lived_tokens_gateway.query(QUERY, {"n": first})["data"]["student"][vendor] is not None
+    fetched = [r["started_at"] for r in sandbox.requests(vendor)["requests"] if r["route"] == route][-1]
+    sandbox.faults(vendor, route=route, error_rate=1.0, error_status=503)
+    # Due for renewal, still valid: HUBmis' lasts `expires_in` (4 s) from its answer, Dartmouth's to its exp, a whole
+    # second of its clock (the sandbox's: this machine's).
+    due = fetched + 3.2 if vendor == "hubmis" else math.ceil(fetched + 4) - 0.8
+    time.sleep(max(0.0, due - time.time()))
+    result = short_lived_tokens_gateway.query(QUERY, {"n": second})
+    assert result["data"]["student"][vendor] is not None, result.get("errors")
+    assert "errors" not in result
+    time.sleep(0.2)  # the sandbox logs a request once it has answered it
+    renewals = [r for r in sandbox.requests(vendor)["requests"] if r["route"] == route and r["started_at"] > fetched]
+    assert renewals and all(r["status"] == 503 for r in renewals)  # the renewal was tried, and failed
 
 
 @pytest.fixture
