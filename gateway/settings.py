@@ -6,11 +6,12 @@ as ``Secret`` and never appear in a repr, a log line or an error message.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -103,6 +104,9 @@ class Settings:
     task_wait_s: float = 10.0  # longest a `wait: true` mutation waits for its task before answering
     task_poll_s: float = 0.5  # first interval between polls of a vendor task (it grows while the task runs)
     task_follow_s: float = 3600.0  # how long the gateway follows a vendor task (or a write it cannot see the end of)
+    # CAMPUSGRAPH_* variables that were set but are no setting (a typo, most likely), each with the setting it may have
+    # meant: said at start-up, since one silently ignored leaves its default in force.
+    ignored: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,8 +117,12 @@ class _Reader:
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
         self.problems: list[str] = []
+        # Every setting asked for, so that a CAMPUSGRAPH_* variable no setting reads can be told apart. Both JWKS
+        # sources are settings though only one is read.
+        self.asked: set[str] = {"AUTH_JWKS_FILE", "AUTH_JWKS_URL"}
 
     def raw(self, name: str) -> str | None:
+        self.asked.add(name)
         value = self.env.get(PREFIX + name)
         return value.strip() if value is not None and value.strip() != "" else None
 
@@ -237,7 +245,19 @@ class _Reader:
             task_follow_s=self.get("TASK_FOLLOW_S", _above_zero(float), 3600.0))
         if self.problems:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
-        return settings
+        return replace(settings, ignored=self.ignored())
+
+    def ignored(self) -> tuple[str, ...]:
+        """The CAMPUSGRAPH_* variables set that no setting reads, each said with the setting its name is closest to.
+        Said, not refused: an orchestrator may set some of its own (Kubernetes names a service's address
+        ``<SERVICE>_SERVICE_HOST``, ``<SERVICE>_PORT_8000_TCP``...)."""
+        known = sorted(self.asked)
+        notes = []
+        for name in sorted(k for k in self.env if k.startswith(PREFIX) and k[len(PREFIX):] not in self.asked):
+            close = difflib.get_close_matches(name[len(PREFIX):], known, n=1, cutoff=0.8)
+            notes.append(f"{name} is not a setting and is ignored"
+                         + (f" (did you mean {PREFIX}{close[0]}?)" if close else ""))
+        return tuple(notes)
 
 
 def _positive(kind: type[T]) -> Callable[[str], T]:

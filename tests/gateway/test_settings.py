@@ -52,6 +52,20 @@ def test_fails_fast_listing_every_problem_without_echoing_values() -> None:
     assert "sandbox-secret" not in message
 
 
+def test_a_misspelt_setting_is_said_with_the_one_it_may_mean() -> None:
+    """A CAMPUSGRAPH_* variable no setting reads was ignored without a word, leaving the default in force (a HUBmis
+    timeout of 10 s where 3 was meant). It is said now, with the closest setting; not refused, since an orchestrator
+    may set variables of that prefix (Kubernetes' CAMPUSGRAPH_SERVICE_HOST for a service named campusgraph)."""
+    settings = Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_HUBMIS_TIMOUT_S": "3", "CAMPUSGRAPH_CALLBUDGET": "20",
+                                  "CAMPUSGRAPH_SERVICE_HOST": "10.0.0.1", "CAMPUSGRAPH_AUTH_JWKS_URL": ""})
+    assert settings.hubmis.http.timeout_s == 10.0
+    assert settings.ignored == (
+        "CAMPUSGRAPH_CALLBUDGET is not a setting and is ignored (did you mean CAMPUSGRAPH_CALL_BUDGET?)",
+        "CAMPUSGRAPH_HUBMIS_TIMOUT_S is not a setting and is ignored (did you mean CAMPUSGRAPH_HUBMIS_TIMEOUT_S?)",
+        "CAMPUSGRAPH_SERVICE_HOST is not a setting and is ignored")
+    assert Settings.from_env(SANDBOX_ENV).ignored == ()
+
+
 def test_a_gateway_nobody_could_call_does_not_start() -> None:
     env = {k: v for k, v in SANDBOX_ENV.items() if k != "CAMPUSGRAPH_AUTH_DEV_KEY"}
     with pytest.raises(SettingsError, match="configure at least one way for callers to authenticate"):
@@ -137,13 +151,17 @@ def test_a_credential_a_vendor_refuses_stops_serve_in_one_line(sandbox: SandboxP
     """A Dartmouth key without the configured scopes, or a HUBmis secret HUBmis refuses, stopped `campusgraph serve`
     as meant, but said so at the end of a traceback through Starlette's lifespan, inside one JSON log line."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSGRAPH_")}
-    env.update({**sandbox_env(sandbox), f"CAMPUSGRAPH_{name}": value, "CAMPUSGRAPH_PORT": str(free_port())})
+    env.update({**sandbox_env(sandbox), f"CAMPUSGRAPH_{name}": value, "CAMPUSGRAPH_PORT": str(free_port()),
+                "CAMPUSGRAPH_HUBMIS_TIMOUT_S": "3"})  # misspelt: said at start-up, before the vendors are asked
     proc = subprocess.run([sys.executable, "-m", "gateway.cli", "serve"], env=env, capture_output=True, text=True,
                           timeout=60)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0, output
     errors = [line for line in output.splitlines() if '"level": "error"' in line]
     assert any(reason in line and f"CAMPUSGRAPH_{name}" in line for line in errors), output
+    warnings = [line for line in output.splitlines() if '"level": "warning"' in line]
+    said = "CAMPUSGRAPH_HUBMIS_TIMOUT_S is not a setting and is ignored (did you mean CAMPUSGRAPH_HUBMIS_TIMEOUT_S?)"
+    assert any(said in line for line in warnings), output
     assert "Traceback" not in output and value not in output
 
 
