@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -216,7 +217,7 @@ class _Reader:
         hubmis = HubmisConfig(
             base_url=self.url("HUBMIS_BASE_URL"), client_id=self.required("HUBMIS_CLIENT_ID"),
             client_secret=Secret(self.required("HUBMIS_CLIENT_SECRET")), realm=self.required("HUBMIS_REALM"),
-            academic_year_id=self.get("HUBMIS_ACADEMIC_YEAR_ID", int, None),
+            academic_year_id=self.get("HUBMIS_ACADEMIC_YEAR_ID", lambda raw: _number(int, raw), None),
             rate_limit_bucket=self.get("HUBMIS_RATE_LIMIT_BUCKET", _above_zero(int), 500),
             rate_limit_refill_s=self.get("HUBMIS_RATE_LIMIT_REFILL_S", _above_zero(float), 5.0),
             page_size=self.get("HUBMIS_PAGE_SIZE", _above_zero(int), 100), http=self.http("HUBMIS"))
@@ -260,9 +261,21 @@ class _Reader:
         return tuple(notes)
 
 
+def _number(kind: type[T], raw: str) -> T:
+    """``raw`` as an int or a float, or a ValueError that says so in words (Python's own says "invalid literal for
+    int() with base 10"); a duration is a number of seconds, without a unit."""
+    try:
+        return kind(raw)  # type: ignore[call-arg]
+    except ValueError:
+        unit = re.fullmatch(r"([0-9.]+)\s*(s|sec|secs|seconds|ms|m|min|h)", raw.strip().lower())
+        if unit is not None:
+            raise ValueError(f"{raw!r} is not a number: give seconds without a unit (10, 0.5)") from None
+        raise ValueError(f"{raw!r} is not {'a whole number' if kind is int else 'a number'}") from None
+
+
 def _positive(kind: type[T]) -> Callable[[str], T]:
     def parse(raw: str) -> T:
-        value = kind(raw)  # type: ignore[call-arg]
+        value = _number(kind, raw)
         if value < 0:  # type: ignore[operator]
             raise ValueError("must not be negative")
         return value
@@ -274,7 +287,7 @@ def _above_zero(kind: type[T]) -> Callable[[str], T]:
     """For a setting that 0 would break rather than turn off: a rate, a size, a page, a timeout, a limit every
     request must fit under (0 would refuse every request, or divide by zero at start-up)."""
     def parse(raw: str) -> T:
-        value = kind(raw)  # type: ignore[call-arg]
+        value = _number(kind, raw)
         if not value > 0:  # type: ignore[operator]
             raise ValueError("must be above 0")
         return value
@@ -284,7 +297,7 @@ def _above_zero(kind: type[T]) -> Callable[[str], T]:
 
 def port_number(raw: str) -> int:
     """A TCP port to listen on: uvicorn took 99999 and said it was running there."""
-    value = int(raw)
+    value = _number(int, raw)
     if not 0 < value < 65536:
         raise ValueError("must be a port number, 1 to 65535")
     return value
@@ -372,7 +385,7 @@ def _template(raw: str) -> str:
 
 
 def _share(raw: str) -> float:
-    value = float(raw)
+    value = _number(float, raw)
     if not 0 < value <= 1:
         raise ValueError("must be above 0 and at most 1")
     return value
@@ -385,7 +398,7 @@ def _endpoint(raw: str) -> str:
 
 
 def _poll_interval(raw: str) -> float:
-    value = float(raw)
+    value = _number(float, raw)
     if not 0 < value <= 60:
         raise ValueError("must be above 0 and at most 60")
     return value

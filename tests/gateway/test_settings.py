@@ -66,6 +66,21 @@ def test_a_misspelt_setting_is_said_with_the_one_it_may_mean() -> None:
     assert Settings.from_env(SANDBOX_ENV).ignored == ()
 
 
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("HUBMIS_TIMEOUT_S", "10s", "'10s' is not a number: give seconds without a unit (10, 0.5)"),
+    ("TASK_WAIT_S", "500ms", "'500ms' is not a number: give seconds without a unit (10, 0.5)"),
+    ("CALL_BUDGET", "1.5", "'1.5' is not a whole number"),
+    ("STELLIC_RETRIES", "two", "'two' is not a whole number"),
+    ("TRACE_SAMPLE_RATIO", "half", "'half' is not a number"),
+])
+def test_a_malformed_number_is_said_in_words(name: str, value: str, said: str) -> None:
+    """Python's own words reached the operator: "invalid literal for int() with base 10", "could not convert string
+    to float", and nothing said that a duration takes no unit."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**SANDBOX_ENV, f"CAMPUSGRAPH_{name}": value})
+    assert f"CAMPUSGRAPH_{name}: {said}\n" in str(caught.value) + "\n"
+
+
 def test_a_gateway_nobody_could_call_does_not_start() -> None:
     env = {k: v for k, v in SANDBOX_ENV.items() if k != "CAMPUSGRAPH_AUTH_DEV_KEY"}
     with pytest.raises(SettingsError, match="configure at least one way for callers to authenticate"):
