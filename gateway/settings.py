@@ -22,6 +22,9 @@ from gateway.auth.tokens import TokenPolicy, load_jwks
 from gateway.security.guard import operation_hash
 from gateway.security.limits import QueryLimits
 from gateway.vendors.config import DartmouthConfig, HttpPolicy, HubmisConfig, Secret, StellicConfig
+from gateway.vendors.dartmouth import routes as dartmouth_routes
+from gateway.vendors.hubmis import routes as hubmis_routes
+from gateway.vendors.stellic import routes as stellic_routes
 
 PREFIX = "CAMPUSGRAPH_"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -144,10 +147,24 @@ class _Reader:
             return ""
         return raw
 
-    def url(self, name: str) -> str:
+    def url(self, name: str, routes: frozenset[str] = frozenset()) -> str:
+        """A vendor's base URL (its value is not echoed: it may carry a credential)."""
         raw = self.required(name)
-        if raw and urlsplit(raw).scheme not in ("http", "https"):
+        if not raw:
+            return raw
+        url = urlsplit(raw)
+        if url.scheme not in ("http", "https") or not url.hostname:
             self.problems.append(f"{PREFIX}{name}: must be an http(s) URL")
+        elif url.username is not None or url.query or url.fragment:
+            # A password there would go out with every call and show in each trace's url.full.
+            self.problems.append(f"{PREFIX}{name}: must be scheme://host[:port][/path], with no user, query or "
+                                 "fragment (the credentials have settings of their own)")
+        else:
+            path = url.path.rstrip("/")
+            given = next((p for p in sorted(routes, key=len, reverse=True) if path.endswith(p)), None)
+            if given is not None:  # every call would 404 (its credential exchange too): the path named twice
+                self.problems.append(f"{PREFIX}{name}: ends with {given}, which the gateway adds to every call "
+                                     "itself: give the vendor's base URL without it")
         return raw.rstrip("/")
 
     def http(self, vendor: str) -> HttpPolicy:
@@ -212,17 +229,20 @@ class _Reader:
             return None
 
     def settings(self) -> Settings:
-        stellic = StellicConfig(base_url=self.url("STELLIC_BASE_URL"), token=Secret(self.required("STELLIC_TOKEN")),
+        stellic = StellicConfig(base_url=self.url("STELLIC_BASE_URL", stellic_routes.ROUTES.api_prefixes()),
+                                token=Secret(self.required("STELLIC_TOKEN")),
                                 http=self.http("STELLIC"))
         hubmis = HubmisConfig(
-            base_url=self.url("HUBMIS_BASE_URL"), client_id=self.required("HUBMIS_CLIENT_ID"),
+            base_url=self.url("HUBMIS_BASE_URL", hubmis_routes.ROUTES.api_prefixes()),
+            client_id=self.required("HUBMIS_CLIENT_ID"),
             client_secret=Secret(self.required("HUBMIS_CLIENT_SECRET")), realm=self.required("HUBMIS_REALM"),
             academic_year_id=self.get("HUBMIS_ACADEMIC_YEAR_ID", lambda raw: _number(int, raw), None),
             rate_limit_bucket=self.get("HUBMIS_RATE_LIMIT_BUCKET", _above_zero(int), 500),
             rate_limit_refill_s=self.get("HUBMIS_RATE_LIMIT_REFILL_S", _above_zero(float), 5.0),
             page_size=self.get("HUBMIS_PAGE_SIZE", _above_zero(int), 100), http=self.http("HUBMIS"))
         dartmouth = DartmouthConfig(
-            base_url=self.url("DARTMOUTH_BASE_URL"), api_key=Secret(self.required("DARTMOUTH_API_KEY")),
+            base_url=self.url("DARTMOUTH_BASE_URL", dartmouth_routes.ROUTES.api_prefixes()),
+            api_key=Secret(self.required("DARTMOUTH_API_KEY")),
             scopes=tuple(self.get("DARTMOUTH_SCOPES", lambda v: v.replace(",", " ").split(), list(DEFAULT_SCOPES))),
             page_size=self.get("DARTMOUTH_PAGE_SIZE", _above_zero(int), 1000), http=self.http("DARTMOUTH"))
         settings = Settings(

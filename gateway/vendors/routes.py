@@ -111,6 +111,17 @@ class RouteTable:
     def __getitem__(self, name: str) -> Route:
         return self._by_name[name]
 
+    def api_prefixes(self) -> frozenset[str]:
+        """The paths the routes begin with (``/api``, ``/api/v1``, ``/partnerapi/v1``, ``/exports``), which the
+        gateway adds to the base URL itself: a base URL ending in one names it twice."""
+        prefixes = set()
+        for route in self._by_name.values():
+            segments = [s for s in route.path.split("/") if s][:2]
+            prefixes.add("/" + segments[0])
+            if len(segments) == 2 and "{" not in segments[1]:
+                prefixes.add("/" + "/".join(segments))
+        return frozenset(prefixes)
+
     def by_key(self, key: str) -> Route | None:
         """The route labelled ``"METHOD /path/{template}"``, if declared."""
         return next((r for r in self._by_name.values() if r.key == key), None)

@@ -81,6 +81,30 @@ def test_a_malformed_number_is_said_in_words(name: str, value: str, said: str) -
     assert f"CAMPUSGRAPH_{name}: {said}\n" in str(caught.value) + "\n"
 
 
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("STELLIC_BASE_URL", "https://dartmouth.stellic.com/partnerapi/v1/", "ends with /partnerapi/v1, which the gateway"),
+    ("HUBMIS_BASE_URL", "https://api.hubmis.com/api/v1", "ends with /api/v1, which the gateway adds"),
+    ("DARTMOUTH_BASE_URL", "https://api.dartmouth.edu/api", "ends with /api, which the gateway adds"),
+    ("HUBMIS_BASE_URL", "https://client:hunter2@api.hubmis.com", "with no user, query or fragment"),
+    ("DARTMOUTH_BASE_URL", "https://api.dartmouth.edu?key=hunter2", "with no user, query or fragment"),
+])
+def test_a_base_url_the_gateway_cannot_call_is_refused_at_start(name: str, value: str, said: str) -> None:
+    """The API path copied into the base URL (as the vendors' documents write their URLs) made every call 404, the
+    credential exchange too, and a credential written into it went out with every call, and into every trace."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**SANDBOX_ENV, f"CAMPUSGRAPH_{name}": value})
+    assert f"CAMPUSGRAPH_{name}: " in str(caught.value) and said in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_a_base_url_with_a_path_of_its_own_is_taken() -> None:
+    """A proxy in front of a vendor may serve it under a path: that is not the vendor's API path."""
+    settings = Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_HUBMIS_BASE_URL": "https://proxy.example/hubmis/",
+                                  "CAMPUSGRAPH_DARTMOUTH_BASE_URL": "http://127.0.0.1:8103/"})
+    assert settings.hubmis.base_url == "https://proxy.example/hubmis"
+    assert settings.dartmouth.base_url == "http://127.0.0.1:8103"
+
+
 def test_a_gateway_nobody_could_call_does_not_start() -> None:
     env = {k: v for k, v in SANDBOX_ENV.items() if k != "CAMPUSGRAPH_AUTH_DEV_KEY"}
     with pytest.raises(SettingsError, match="configure at least one way for callers to authenticate"):
@@ -146,10 +170,12 @@ def test_a_port_out_of_range_or_an_empty_hubmis_bucket_is_refused(name: str, val
 
 def test_serve_refuses_a_malformed_redis_url_and_port_listing_both_without_a_traceback() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSGRAPH_")}
-    env.update({**SANDBOX_ENV, "CAMPUSGRAPH_REDIS_URL": "notaurl", "CAMPUSGRAPH_PORT": "99999"})
+    env.update({**SANDBOX_ENV, "CAMPUSGRAPH_REDIS_URL": "notaurl", "CAMPUSGRAPH_PORT": "99999",
+                "CAMPUSGRAPH_HUBMIS_BASE_URL": "https://api.hubmis.com/api/v1"})
     proc = subprocess.run([sys.executable, "-m", "gateway.cli", "serve"], env=env, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 2, proc.stderr
+    assert "CAMPUSGRAPH_HUBMIS_BASE_URL: ends with /api/v1" in proc.stderr
     assert "CAMPUSGRAPH_REDIS_URL: must be redis://[[user]" in proc.stderr and "Traceback" not in proc.stderr
     assert "CAMPUSGRAPH_PORT: must be a port number" in proc.stderr
     refused = subprocess.run([sys.executable, "-m", "gateway.cli", "serve", "--port", "99999"], env=env,
