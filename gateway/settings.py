@@ -38,7 +38,8 @@ HTTP_SETTING_DOCS = {
                        "people) goes out at once",
     "preconnect": "connections opened at start-up and left idle in the pool (no request is sent), so the first "
                   "queries after a start do not each open their own; 0 opens none",
-    "retries": "extra attempts for a failed read, or a PUT/DELETE whose answer was lost (other writes never); "
+    "retries": "extra attempts for a failed read or credential exchange, or a PUT/DELETE whose answer was lost "
+               "(other writes never); "
                "after a 5xx or no answer one retry at a time per route, none while its circuit is open",
     "backoff_base_s": "first retry waits up to this long (doubling, with jitter)",
     "backoff_max_s": "longest wait between retries",

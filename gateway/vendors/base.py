@@ -151,54 +151,71 @@ class VendorClient:
                          headers: dict[str, str]) -> tuple[int, Any]:
         """A credential exchange: no auth, cache or rate budget; 2xx and 401 are returned, the rest raised. It goes
         through its route's circuit breaker like any call: every request needing a token waits for the exchange, so
-        one that hangs or fails would otherwise cost each of them its timeout for as long as it lasts."""
+        one that hangs or fails would otherwise cost each of them its timeout for as long as it lasts. A 5xx or a
+        connection that failed is tried again as a read is (``RETRIES``, one retry at a time, none once the circuit
+        opens): one lost exchange failed every field of the vendor in the requests waiting for it."""
         breaker = self.breakers.of(route.key)
-        role = await breaker.admit(self.http.timeout_s)  # None while the circuit is open
-        if role is None:
-            raise self._refusal(route, None)
-        started = time.perf_counter()
-        self.stats.emit("token", vendor=self.vendor, route=route.key)
-        try:
-            reply = await self._observed(route, 1, self.base_url + route.url(), params or None, None, headers,
-                                         form=form)
-        except _Transport as exc:
-            self._failed_attempt(route, None, role)
-            self._log(route, 0, started, 1, error=exc.logged)
-            failed: VendorError = VendorUnavailable(self.vendor, f"credential exchange failed: {exc}", route=route.key)
-        except Malformed as exc:
-            self._failed_attempt(route, exc.status, role)
-            failed = exc
-        except BaseException:
-            breaker.release(role)
-            raise
-        else:
-            self._log(route, reply.status, started, 1)
-            if reply.status >= 500:
-                self._failed_attempt(route, reply.status, role)
+        role = Role.CALL
+        attempt = 0
+        while True:
+            attempt += 1
+            admitted = await breaker.admit(self.http.timeout_s)  # None while the circuit is open
+            if admitted is None:
+                breaker.release(role)
+                raise self._refusal(route, None)
+            if admitted is Role.PROBE:
+                breaker.release(role)
+                role = admitted
+            started = time.perf_counter()
+            self.stats.emit("token", vendor=self.vendor, route=route.key)
+            again = False
+            try:
+                reply = await self._observed(route, attempt, self.base_url + route.url(), params or None, None,
+                                             headers, form=form)
+            except _Transport as exc:
+                self._failed_attempt(route, None, role)
+                self._log(route, 0, started, attempt, error=exc.logged)
+                failed: VendorError = VendorUnavailable(self.vendor, f"credential exchange failed: {exc}",
+                                                        route=route.key)
+                again = not exc.timed_out  # a timed-out one has cost its callers the whole timeout already
+            except Malformed as exc:
+                self._failed_attempt(route, exc.status, role)
+                failed = exc
+            except BaseException:
+                breaker.release(role)
+                raise
             else:
-                self.breakers.succeeded(breaker)  # a refusal (401, 4xx, 429) is the vendor working
-            if reply.status < 300:
-                return reply.status, reply.body
-            if reply.status == 401:
-                self._note(VendorAuthError(self.vendor, "the vendor refused the gateway's credentials", status=401,
-                                           route=route.key))  # the caller decides what it means; it is a refusal
-                return reply.status, reply.body
-            if reply.status >= 500:
-                failed = VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status,
-                                           route=route.key)
-            elif reply.status == 404:
-                # The exchange route always exists: a 404 is a base URL that is not the vendor's (its API path
-                # given twice, another host), not "no such record", which would read as no such person.
-                failed = VendorProtocolError(self.vendor, "credential exchange failed: HTTP 404, no credential "
-                                             "route at the configured base URL", status=404, route=route.key)
-            else:
-                failed = client_error(self.vendor, route, reply)
-            if isinstance(failed, VendorRateLimited):  # no call goes until the vendor's retry-after (HUBmis' count)
-                self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
-                if self.rate is not None and failed.retry_after_s is not None:
-                    await self.rate.observe(retry_at=time.time() + failed.retry_after_s)
-        self._note(failed)
-        raise failed
+                self._log(route, reply.status, started, attempt)
+                if reply.status >= 500:
+                    self._failed_attempt(route, reply.status, role)
+                else:
+                    self.breakers.succeeded(breaker)  # a refusal (401, 4xx, 429) is the vendor working
+                if reply.status < 300:
+                    return reply.status, reply.body
+                if reply.status == 401:
+                    self._note(VendorAuthError(self.vendor, "the vendor refused the gateway's credentials",
+                                               status=401, route=route.key))  # the caller decides what it means
+                    return reply.status, reply.body
+                if reply.status >= 500:
+                    failed = VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status,
+                                               route=route.key)
+                    again = True
+                elif reply.status == 404:
+                    # The exchange route always exists: a 404 is a base URL that is not the vendor's (its API path
+                    # given twice, another host), not "no such record", which would read as no such person.
+                    failed = VendorProtocolError(self.vendor, "credential exchange failed: HTTP 404, no credential "
+                                                 "route at the configured base URL", status=404, route=route.key)
+                else:
+                    failed = client_error(self.vendor, route, reply)
+                if isinstance(failed, VendorRateLimited):  # no call goes until the vendor's retry-after (HUBmis')
+                    self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
+                    if self.rate is not None and failed.retry_after_s is not None:
+                        await self.rate.observe(retry_at=time.time() + failed.retry_after_s)
+            self._note(failed)
+            next_role = await self._may_retry(route, attempt, again, failed=True) if again else None
+            if next_role is None:
+                raise failed
+            role = next_role
 
     # ---- the two entry points ---------------------------------------------------------------
     async def get(self, route: Route, *, path: Mapping[str, Any] | None = None, params: Params | None = None,

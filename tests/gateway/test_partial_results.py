@@ -402,6 +402,24 @@ def test_a_renewal_that_fails_before_the_token_expires_costs_no_field(
     assert renewals and all(r["status"] == 503 for r in renewals)  # the renewal was tried, and failed
 
 
+@pytest.mark.parametrize("fault", [{"fail_next": 1, "error_status": 503}, {"lose_answer_next": 1}])
+@pytest.mark.parametrize(("vendor", "route"), [("hubmis", "POST /api/v1/token"), ("dartmouth", "POST /api/jwt")])
+def test_a_credential_exchange_that_fails_once_is_tried_again(short_lived_tokens_gateway: GatewayProcess,
+                                                              sandbox: SandboxProcess, vendor: str, route: str,
+                                                              fault: dict[str, object]) -> None:
+    """The token has expired (a quiet spell longer than HUBmis' 15 minutes) and its exchange fails once: a 503, or
+    the connection closed before the answer. A read is tried again after either; the exchange was not, so every
+    field of the vendor in the request failed with "credential exchange failed"."""
+    time.sleep(3.1)  # the tokens have expired: the next read waits for an exchange
+    sandbox.faults(vendor, route=route, **fault)
+    result = short_lived_tokens_gateway.query(QUERY, {"n": linked_student()})
+    assert "errors" not in result, result["errors"]
+    assert result["data"]["student"][vendor] is not None
+    time.sleep(0.2)
+    exchanges = [r for r in sandbox.requests(vendor)["requests"] if r["route"] == route]
+    assert len(exchanges) >= 2 and exchanges[-1]["status"] == 200
+
+
 @pytest.fixture
 def patient_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
     """A gateway that waits out a rate limit for 4 s at most (10 s by default)."""
