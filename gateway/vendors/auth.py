@@ -85,9 +85,10 @@ class _RenewingToken:
 
     @property
     def ready(self) -> bool:
-        """A token was obtained and, once due for renewal, renewing it has not failed: one that came due while no call
-        needed it is renewed by the next call, so the vendor is no less able to serve (/readyz)."""
-        return self._token is not None and (time.monotonic() < self._renew_at or not self._failed)
+        """A token was obtained and, once past the time it may still be sent while renewed, renewing it has not
+        failed: one that came due while no call needed it is renewed by the next call, and one whose renewal failed
+        ahead of its expiry is still sent, so the vendor is no less able to serve (/readyz)."""
+        return self._token is not None and (time.monotonic() < self._usable_until or not self._failed)
 
     async def _fetch(self) -> tuple[str, float]:
         raise NotImplementedError  # each credential type says how it obtains a token

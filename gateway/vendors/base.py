@@ -157,12 +157,13 @@ class VendorClient:
         breaker = self.breakers.of(route.key)
         role = Role.CALL
         attempt = 0
+        failed: VendorError | None = None  # what the attempt before saw: a retry the circuit refuses reports it
         while True:
             attempt += 1
             admitted = await breaker.admit(self.http.timeout_s)  # None while the circuit is open
             if admitted is None:
                 breaker.release(role)
-                raise self._refusal(route, None)
+                raise self._refusal(route, failed)
             if admitted is Role.PROBE:
                 breaker.release(role)
                 role = admitted
@@ -175,8 +176,7 @@ class VendorClient:
             except _Transport as exc:
                 self._failed_attempt(route, None, role)
                 self._log(route, 0, started, attempt, error=exc.logged)
-                failed: VendorError = VendorUnavailable(self.vendor, f"credential exchange failed: {exc}",
-                                                        route=route.key)
+                failed = VendorUnavailable(self.vendor, f"credential exchange failed: {exc}", route=route.key)
                 again = not exc.timed_out  # a timed-out one has cost its callers the whole timeout already
             except Malformed as exc:
                 self._failed_attempt(route, exc.status, role)
