@@ -125,6 +125,7 @@ class _Reader:
         # Every setting asked for, so that a CAMPUSGRAPH_* variable no setting reads can be told apart. Both JWKS
         # sources are settings though only one is read.
         self.asked: set[str] = {"AUTH_JWKS_FILE", "AUTH_JWKS_URL"}
+        self.notes: list[str] = []  # values taken for something else than they say, said at start-up
 
     def raw(self, name: str) -> str | None:
         self.asked.add(name)
@@ -250,7 +251,7 @@ class _Reader:
             stellic=stellic, hubmis=hubmis, dartmouth=dartmouth, redis_url=self.get("REDIS_URL", _redis_url, None),
             cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
             batching_enabled=self.get("BATCHING_ENABLED", _bool, True),
-            port=self.get("PORT", port_number, 8000),
+            port=self.listen_port(),
             log_level=self.get("LOG_LEVEL", _log_level, "INFO"),
             metrics_enabled=self.get("METRICS_ENABLED", _bool, True),
             graphiql_enabled=self.get("GRAPHIQL_ENABLED", _bool, True),
@@ -269,12 +270,23 @@ class _Reader:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
         return replace(settings, ignored=self.ignored())
 
+    def listen_port(self) -> int:
+        """``CAMPUSGRAPH_PORT``. Kubernetes sets it to ``tcp://<address>:<port>`` in every pod of a namespace holding a
+        Service named campusgraph (its service links): that is the service's address, not a port to listen on, so
+        it is said and the default taken (a port set in the pod's own spec wins over the link)."""
+        raw = self.raw("PORT")
+        if raw is not None and raw.lower().startswith("tcp://"):
+            self.notes.append(f"{PREFIX}PORT is a Kubernetes service link (tcp://...), not a port: ignored, the "
+                              "gateway listens on 8000 (set it in the pod's spec, or enableServiceLinks: false)")
+            return 8000
+        return self.get("PORT", port_number, 8000)
+
     def ignored(self) -> tuple[str, ...]:
         """The CAMPUSGRAPH_* variables set that no setting reads, each said with the setting its name is closest to.
         Said, not refused: an orchestrator may set some of its own (Kubernetes names a service's address
         ``<SERVICE>_SERVICE_HOST``, ``<SERVICE>_PORT_8000_TCP``...)."""
         known = sorted(self.asked)
-        notes = []
+        notes = list(self.notes)
         for name in sorted(k for k in self.env if k.startswith(PREFIX) and k[len(PREFIX):] not in self.asked):
             close = difflib.get_close_matches(name[len(PREFIX):], known, n=1, cutoff=0.8)
             notes.append(f"{name} is not a setting and is ignored"

@@ -66,6 +66,17 @@ def test_a_misspelt_setting_is_said_with_the_one_it_may_mean() -> None:
     assert Settings.from_env(SANDBOX_ENV).ignored == ()
 
 
+def test_kubernetes_service_link_for_the_port_is_said_not_refused() -> None:
+    """A Service named campusgraph makes Kubernetes set CAMPUSGRAPH_PORT=tcp://<address>:8000 in every pod beside it,
+    and `serve` refused to start ("is not a whole number"); it is the service's address, so the default is taken."""
+    settings = Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_PORT": "tcp://10.96.0.12:8000",
+                                  "CAMPUSGRAPH_PORT_8000_TCP_PORT": "8000"})
+    assert settings.port == 8000
+    assert settings.ignored[0].startswith("CAMPUSGRAPH_PORT is a Kubernetes service link"), settings.ignored
+    assert "10.96.0.12" not in " ".join(settings.ignored)
+    assert Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_PORT": "9000"}).port == 9000
+
+
 @pytest.mark.parametrize(("name", "value", "said"), [
     ("HUBMIS_TIMEOUT_S", "10s", "'10s' is not a number: give seconds without a unit (10, 0.5)"),
     ("TASK_WAIT_S", "500ms", "'500ms' is not a number: give seconds without a unit (10, 0.5)"),
