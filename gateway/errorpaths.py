@@ -7,7 +7,7 @@ path: these are the field nodes at that path, so the error points at the text Gr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from graphql import (
     DocumentNode,
@@ -56,3 +56,18 @@ def _fields(selection_set: SelectionSetNode, fragments: dict[str, FragmentDefini
             if fragment is not None:
                 spread.add(selection.name.value)
                 yield from _fields(fragment.selection_set, fragments, spread)
+
+
+def subfield_paths(path: Sequence[str | int], field_nodes: Sequence[FieldNode],
+                   fragments: Mapping[str, FragmentDefinitionNode], name: str) -> list[list[str | int]]:
+    """The response paths of the subfield ``name`` of the field at ``path`` (``field_nodes``: its nodes), one per
+    response key it is asked for under (an alias, through fragments), in query order; the field's own path when it
+    is not asked for. A resolver reporting a failure under its field after the fact names the path the response
+    has, which ``field_nodes_at`` then finds in the query text."""
+    keys: dict[str, None] = {}
+    for node in field_nodes:
+        if node.selection_set is not None:
+            keys.update(dict.fromkeys((f.alias or f.name).value
+                                      for f in _fields(node.selection_set, dict(fragments), set())
+                                      if f.name.value == name))
+    return [[*path, key] for key in keys] or [list(path)]

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from gateway.errorpaths import subfield_paths
 from gateway.vendors.dartmouth.routes import GET_ENROLLMENT
 from gateway.vendors.errors import VendorBadRequest, VendorError, VendorNotFound
 from resolvers import lists
@@ -26,6 +27,13 @@ from resolvers.tasks import TaskTracker, task_from_record
 from resolvers.taskstore import COMPLETE, COURSE_ASSESSMENT
 from schema.mutations import CourseAssessmentPayload, UserError
 from schema.types import Enrollment
+
+
+def _paths_of(info: Info[Any, Any], name: str) -> list[list[str | int]]:
+    """Where the payload's field ``name`` is in the response: under each alias the query asks for it by (a path
+    naming the field when it is aliased is none the response has, and no client could match the error to it)."""
+    raw = info._raw_info
+    return subfield_paths(info.path.as_list(), raw.field_nodes, raw.fragments, name)
 
 
 def _refused(errors: list[UserError]) -> CourseAssessmentPayload:
@@ -68,21 +76,22 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
         waited, failure = await tracker.wait(COURSE_ASSESSMENT, task_id)
         record = waited or record
         if failure is not None:  # the task is as last known: Dartmouth could not say how it stands now
-            info.context.port.incomplete.append(([*info.path.as_list(), "task"], failure))
+            info.context.port.incomplete.extend((at, failure) for at in _paths_of(info, "task"))
     enrollment: Enrollment | None = None
     if record.status == COMPLETE:
         # This request may have read the enrollment before the task changed it (an earlier mutation of the same
         # document): read it anew, not from the request's loader.
         forget(info.context.port.loaders.dartmouth_enrollment_by_id, key)
-        read_back = [*info.path.as_list(), "enrollment"]
+        read_back = _paths_of(info, "enrollment")
         try:
             enrollment = await lists.enrollment(info.context.port, key)
         except VendorError as exc:  # the change is made; only reading it back failed: reported at its path
-            info.context.port.incomplete.append((read_back, exc))
+            info.context.port.incomplete.extend((at, exc) for at in read_back)
         else:
             if enrollment is None:  # Dartmouth's 404 for the enrollment its task just changed: said, not a bare null
-                info.context.port.incomplete.append((read_back, VendorNotFound(
-                    "dartmouth", "the change is made (its task completed), but reading the enrollment back found "
-                                 "no such enrollment", status=404, route=GET_ENROLLMENT.key)))
+                missing = VendorNotFound("dartmouth", "the change is made (its task completed), but reading the "
+                                         "enrollment back found no such enrollment", status=404,
+                                         route=GET_ENROLLMENT.key)
+                info.context.port.incomplete.extend((at, missing) for at in read_back)
     return CourseAssessmentPayload(success=True, task=task_from_record(record), enrollment=enrollment,
                                    user_errors=[])

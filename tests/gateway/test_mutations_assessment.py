@@ -219,6 +219,23 @@ def test_a_failed_read_back_is_reported_not_silently_null(gateway: GatewayProces
         "2020-03-05T17:53:46Z"
 
 
+def test_a_failed_read_back_is_reported_at_the_fields_alias(gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """The payload's `enrollment` asked for under an alias (through a fragment, as a client's code generator writes
+    it): the read-back failure is reported at the path the response has, with the field's place in the query text.
+    It was reported at `enrollment`, a path the response has not, with no locations, so no client could match it."""
+    sandbox.faults("dartmouth", route="GET /api/academic/enrollments/{id}", outage=True)
+    query = """mutation($e: ID!, $s: DateTime) {
+  set: setCourseAssessment(enrollmentId: $e, submitDate: $s, wait: true) { success ...Changed }
+}
+fragment Changed on CourseAssessmentPayload {
+  changed: enrollment { courseAssessment { submitDate } }
+}"""
+    result = gateway.post(query, {"e": ENROLLMENT, "s": "2020-03-05T17:53:46Z"}).json()
+    assert result["data"]["set"] == {"success": True, "changed": None}, result
+    assert [(e["path"], e.get("locations"), e["extensions"]["code"]) for e in result["errors"]] == [
+        (["set", "changed"], [{"line": 5, "column": 3}], "VENDOR_UNAVAILABLE")]
+
+
 def test_a_read_back_dartmouth_answers_404_is_reported_not_silently_null(gateway: GatewayProcess,
                                                                         sandbox: SandboxProcess) -> None:
     """The task completed, then Dartmouth answered the read-back 404: `enrollment` is null with a NOT_FOUND error
