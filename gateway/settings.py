@@ -164,9 +164,16 @@ class _Reader:
         else:
             path = url.path.rstrip("/")
             given = next((p for p in sorted(routes, key=len, reverse=True) if path.endswith(p)), None)
-            if given is not None:  # every call would 404 (its credential exchange too): the path named twice
+            if given is not None and (path == given or given.count("/") > 1):
+                # Every call would 404 (its credential exchange too): the API path named twice.
                 self.problems.append(f"{PREFIX}{name}: ends with {given}, which the gateway adds to every call "
                                      "itself: give the vendor's base URL without it")
+            elif given is not None:
+                # A path of its own before it (/hubmis/api): a proxy's, named as proxies often are, or the same
+                # mistake behind one. Refused, such a proxy could not be used at all; said, the other is found.
+                self.notes.append(f"{PREFIX}{name}: ends with {given}, which the gateway adds to every call itself: "
+                                  f"taken as a proxy's own path (calls go to ...{given}{given}...); if it is the "
+                                  "vendor's, give the base URL without it")
         return raw.rstrip("/")
 
     def http(self, vendor: str) -> HttpPolicy:

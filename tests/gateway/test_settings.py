@@ -96,6 +96,7 @@ def test_a_malformed_number_is_said_in_words(name: str, value: str, said: str) -
     ("STELLIC_BASE_URL", "https://dartmouth.stellic.com/partnerapi/v1/", "ends with /partnerapi/v1, which the gateway"),
     ("HUBMIS_BASE_URL", "https://api.hubmis.com/api/v1", "ends with /api/v1, which the gateway adds"),
     ("DARTMOUTH_BASE_URL", "https://api.dartmouth.edu/api", "ends with /api, which the gateway adds"),
+    ("HUBMIS_BASE_URL", "https://proxy.example/hubmis/api/v1/", "ends with /api/v1, which the gateway adds"),
     ("HUBMIS_BASE_URL", "https://client:hunter2@api.hubmis.com", "with no user, query or fragment"),
     ("DARTMOUTH_BASE_URL", "https://api.dartmouth.edu?key=hunter2", "with no user, query or fragment"),
 ])
@@ -114,6 +115,21 @@ def test_a_base_url_with_a_path_of_its_own_is_taken() -> None:
                                   "CAMPUSGRAPH_DARTMOUTH_BASE_URL": "http://127.0.0.1:8103/"})
     assert settings.hubmis.base_url == "https://proxy.example/hubmis"
     assert settings.dartmouth.base_url == "http://127.0.0.1:8103"
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("HUBMIS_BASE_URL", "https://egress.example.edu/hubmis/api"),
+    ("DARTMOUTH_BASE_URL", "https://egress.example.edu/vendors/api/"),
+    ("STELLIC_BASE_URL", "https://egress.example.edu/stellic/exports"),
+])
+def test_a_proxy_path_that_ends_as_the_api_path_begins_is_taken_with_a_warning(name: str, value: str) -> None:
+    """A proxy serving a vendor under a path of its own that happens to end in /api (an API gateway's usual
+    naming) was refused with no way around it: that path is not the vendor's, whose own begins after it. Only the
+    base URL whose path is the vendor's API path itself, or ends with its versioned form, is surely a mistake."""
+    settings = Settings.from_env({**SANDBOX_ENV, f"CAMPUSGRAPH_{name}": value})
+    assert getattr(settings, name.split("_")[0].lower()).base_url == value.rstrip("/")
+    (note,) = [n for n in settings.ignored if n.startswith(f"CAMPUSGRAPH_{name}: ")]
+    assert "which the gateway adds" in note and "egress" not in note
 
 
 def test_a_gateway_nobody_could_call_does_not_start() -> None:
