@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from gateway.errors import GatewayError
+from gateway.security.limits import HUBMIS_LARGEST_PAGE
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S, TTL_STUDENTS_S
 from gateway.vendors.dartmouth.models import DartmouthSection, DartmouthStudent
@@ -54,8 +55,8 @@ async def _hubmis_page(port: Port, route: Any, filters: dict[str, Any], first: i
 
     tag = list_tag(route.key, filters)
     if keep is not None:
-        return await visible_page(read, tag, first, after, 100, keep)
-    return await paged(read, tag, first, after, maximum=100)  # HUBmis' largest page
+        return await visible_page(read, tag, first, after, HUBMIS_LARGEST_PAGE, keep)
+    return await paged(read, tag, first, after, maximum=HUBMIS_LARGEST_PAGE)
 
 
 # Which sources can apply each student filter (by its GraphQL name); Stellic's export takes none.

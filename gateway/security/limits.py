@@ -44,6 +44,10 @@ DEFAULT_LIST_SIZE = 5  # a list without `first`: a student's advisors, holds, cu
 # The largest page any connection gives (resolvers/paging.py, check_first). A larger `first` is costed as this:
 # the field refuses it itself, as BAD_USER_INPUT naming its range, which says more than the cost it would have had.
 LARGEST_PAGE = 1000
+# HUBmis' largest page, which its lists' connections give at most (resolvers/lists.py), and the connections whose
+# largest page it is, by "Type.field": costed at it, so `staff(first: 500)` is refused for its range, not its cost.
+HUBMIS_LARGEST_PAGE = 100
+LARGEST_PAGES = {"Query.staff": HUBMIS_LARGEST_PAGE}
 
 # The operation's variables, so a list size given as `first: $n` is costed at its real value.
 current_variables: ContextVar[dict[str, Any]] = ContextVar("campusgraph_variables", default={})  # noqa: B039
@@ -177,18 +181,18 @@ def _operation_variables(node: OperationDefinitionNode) -> dict[str, Any]:
     return {**defaults, **current_variables.get()}
 
 
-def _size_argument(node: FieldNode, field: Any, variables: dict[str, Any]) -> int | None:
+def _size_argument(node: FieldNode, field: Any, variables: dict[str, Any], largest: int) -> int | None:
     """The list size a field is asked for: its ``first`` (or ``last``), given or through a variable, at most the
-    largest page; when it is left out or null, the field's own default (a connection's page of 25), which is what
-    the field returns."""
+    field's ``largest`` page; when it is left out or null, the field's own default (a connection's page of 25),
+    which is what the field returns."""
     for argument in node.arguments or ():
         if argument.name.value in ("first", "last"):
             if isinstance(argument.value, IntValueNode):
-                return min(int(argument.value.value), LARGEST_PAGE)
+                return min(int(argument.value.value), largest)
             if isinstance(argument.value, VariableNode):
                 value = variables.get(argument.value.name.value)
                 if isinstance(value, int):
-                    return min(value, LARGEST_PAGE)
+                    return min(value, largest)
     declared = field.args.get("first") if field is not None else None
     if declared is not None and isinstance(declared.default_value, int):
         return declared.default_value
@@ -222,7 +226,9 @@ def cost_rule(limit: int) -> type[OperationRule]:
                     continue
                 if _introspection(node):
                     continue
-                own = _size_argument(node, field, variables)
+                largest = LARGEST_PAGES.get(f"{parent.name}.{node.name.value}", LARGEST_PAGE) \
+                    if isinstance(parent, GraphQLObjectType) else LARGEST_PAGE
+                own = _size_argument(node, field, variables, largest)
                 is_list = field is not None and _is_list(field.type)
                 size = (own or carried or DEFAULT_LIST_SIZE) if is_list else 1
                 carry = None if is_list else own

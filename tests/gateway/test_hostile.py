@@ -127,6 +127,17 @@ def test_a_first_beyond_the_largest_page_is_refused_as_out_of_range(gateway: Gat
     assert vendor_calls(sandbox) == 0
 
 
+def test_a_first_beyond_the_staff_lists_largest_page_is_refused_as_out_of_range(gateway: GatewayProcess,
+                                                                                  sandbox: SandboxProcess) -> None:
+    """`staff` pages HUBmis', at most 100: `first: 500` with each member's sections was QUERY_TOO_COMPLEX ("cost
+    12502"), so a client cutting its selection down was then told `first` must be at most 100. The cost takes it as
+    the list's own largest page, and the field refuses it naming its range, before any vendor call."""
+    result = gateway.query("{ staff(first: 500) { edges { node { netid email sections { id type } } } } }")
+    errors = [(e["extensions"]["code"], e["extensions"].get("argument"), e["message"]) for e in result["errors"]]
+    assert errors == [("BAD_USER_INPUT", "first", "`first` must be between 0 and 100")], errors
+    assert vendor_calls(sandbox) == 0
+
+
 def test_an_invalid_document_is_reported_by_its_mistakes_alone(gateway: GatewayProcess,
                                                                sandbox: SandboxProcess) -> None:
     """A mistyped field in a big query is one validation error: not also a cost computed over fields that do
