@@ -284,7 +284,7 @@ class _Reader:
         raw = self.raw("PORT")
         if raw is not None and raw.lower().startswith("tcp://"):
             self.notes.append(f"{PREFIX}PORT is a Kubernetes service link (tcp://...), not a port: ignored, the "
-                              "gateway listens on 8000 (set it in the pod's spec, or enableServiceLinks: false)")
+                              "port is serve's --port or 8000 (set it in the pod's spec, or enableServiceLinks: false)")
             return 8000
         return self.get("PORT", port_number, 8000)
 
