@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import os
 import shutil
 import sys
@@ -80,8 +79,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         print(f"campusgraph serve: {exc}", file=sys.stderr)
         return 2
     configure(settings.log_level)
-    for note in settings.ignored:  # once, here: not once per worker
-        logging.getLogger("campusgraph.settings").warning(note)
+    settings.log_notes()  # once, here: not once per worker
     with _shared_metrics(args.workers, settings.metrics_enabled):
         uvicorn.run("gateway.app:create_app_from_env", factory=True, host=args.host or settings.host,
                     port=args.port or settings.port, workers=args.workers, log_level=settings.log_level.lower(),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import secrets
 import socket
@@ -74,8 +73,7 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
         return 2
     # Quiet beside the printed tokens, unless CAMPUSGRAPH_LOG_LEVEL asks for more (or less), as for serve.
     configure(settings.log_level if os.environ.get("CAMPUSGRAPH_LOG_LEVEL", "").strip() else "WARNING")
-    for note in settings.ignored:
-        logging.getLogger("campusgraph.settings").warning(note)
+    settings.log_notes()
     # The gateway's port is taken before anything starts, so one in use is said in a line, as a sandbox port is
     # (uvicorn, binding it itself, ended the whole demo in a SystemExit with the sandbox's traceback).
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

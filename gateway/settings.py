@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
 import os
 import re
 import urllib.request
@@ -109,9 +110,15 @@ class Settings:
     task_wait_s: float = 10.0  # longest a `wait: true` mutation waits for its task before answering
     task_poll_s: float = 0.5  # first interval between polls of a vendor task (it grows while the task runs)
     task_follow_s: float = 3600.0  # how long the gateway follows a vendor task (or a write it cannot see the end of)
-    # CAMPUSGRAPH_* variables that were set but are no setting (a typo, most likely), each with the setting it may have
-    # meant: said at start-up, since one silently ignored leaves its default in force.
-    ignored: tuple[str, ...] = field(default=(), compare=False)
+    # What start-up must say of the environment, though it runs: CAMPUSGRAPH_* variables set that are no setting (a
+    # typo, most likely, each with the setting it may have meant: one silently ignored leaves its default in force),
+    # and values taken for something else than they say (a proxy path, Kubernetes' port link).
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def log_notes(self) -> None:
+        """Say ``notes`` as start-up warnings (once per process that reads the settings for the others)."""
+        for note in self.notes:
+            logging.getLogger("campusgraph.settings").warning(note)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -275,7 +282,7 @@ class _Reader:
             task_follow_s=self.get("TASK_FOLLOW_S", _above_zero(float), 3600.0))
         if self.problems:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
-        return replace(settings, ignored=self.ignored())
+        return replace(settings, notes=(*self.notes, *self.unread()))
 
     def listen_port(self) -> int:
         """``CAMPUSGRAPH_PORT``. Kubernetes sets it to ``tcp://<address>:<port>`` in every pod of a namespace holding a
@@ -288,17 +295,17 @@ class _Reader:
             return 8000
         return self.get("PORT", port_number, 8000)
 
-    def ignored(self) -> tuple[str, ...]:
+    def unread(self) -> list[str]:
         """The CAMPUSGRAPH_* variables set that no setting reads, each said with the setting its name is closest to.
         Said, not refused: an orchestrator may set some of its own (Kubernetes names a service's address
         ``<SERVICE>_SERVICE_HOST``, ``<SERVICE>_PORT_8000_TCP``...)."""
         known = sorted(self.asked)
-        notes = list(self.notes)
+        notes = []
         for name in sorted(k for k in self.env if k.startswith(PREFIX) and k[len(PREFIX):] not in self.asked):
             close = difflib.get_close_matches(name[len(PREFIX):], known, n=1, cutoff=0.8)
             notes.append(f"{name} is not a setting and is ignored"
                          + (f" (did you mean {PREFIX}{close[0]}?)" if close else ""))
-        return tuple(notes)
+        return notes
 
 
 def _number(kind: type[T], raw: str) -> T:
