@@ -43,7 +43,7 @@ def field_nodes_at(document: DocumentNode | None, operation_name: str | None,
     return found
 
 
-def _fields(selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode],
+def _fields(selection_set: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode],
             spread: set[str]) -> Iterable[FieldNode]:
     """The fields a selection set asks for, its fragments' included (each named fragment once)."""
     for selection in selection_set.selections:
@@ -68,6 +68,6 @@ def subfield_paths(path: Sequence[str | int], field_nodes: Sequence[FieldNode],
     for node in field_nodes:
         if node.selection_set is not None:
             keys.update(dict.fromkeys((f.alias or f.name).value
-                                      for f in _fields(node.selection_set, dict(fragments), set())
+                                      for f in _fields(node.selection_set, fragments, set())
                                       if f.name.value == name))
     return [[*path, key] for key in keys] or [list(path)]

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from gateway.errors import GatewayError
-from gateway.security.limits import HUBMIS_LARGEST_PAGE
+from gateway.security.limits import HUBMIS_LARGEST_PAGE, LARGEST_PAGE
 from gateway.vendors.dartmouth import routes as dartmouth_routes
 from gateway.vendors.dartmouth.client import TTL_ACADEMIC_S, TTL_STUDENTS_S
 from gateway.vendors.dartmouth.models import DartmouthSection, DartmouthStudent
@@ -151,7 +151,7 @@ async def _stellic_students(port: Port, first: int, after: str | None) -> Studen
         return usernames[(number - 1) * size: number * size]
 
     # Positions differ between the lists with and without protected people: a cursor continues only its own.
-    page = await paged(read, list_tag("stellic_students", {"ferpa_hidden": filtered}), first, after, maximum=1000,
+    page = await paged(read, list_tag("stellic_students", {"ferpa_hidden": filtered}), first, after, LARGEST_PAGE,
                        total=len(usernames))
     edges = []
     for i, username in enumerate(page.records):

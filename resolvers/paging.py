@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from gateway.errors import GatewayError
+from gateway.security.limits import LARGEST_PAGE
 from gateway.vendors.dartmouth.client import DartmouthClient, rows
 from gateway.vendors.errors import VendorBadRequest
 from gateway.vendors.routes import Route
@@ -79,7 +80,7 @@ def decode_cursor(cursor: str, tag: str) -> Cursor:
     return Cursor(tag, offset, key)
 
 
-def check_first(first: int, maximum: int = 1000) -> int:
+def check_first(first: int, maximum: int = LARGEST_PAGE) -> int:
     """0 is allowed, as Relay allows it: no edges, and ``hasNextPage`` (and ``totalCount``) still answered."""
     if not 0 <= first <= maximum:
         raise GatewayError(f"`first` must be between 0 and {maximum}", "BAD_USER_INPUT", argument="first")
@@ -207,7 +208,7 @@ async def visible_page(read: Callable[[int, int], Awaitable[list[T]]], tag: str,
 
 
 async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[str, Any], first: int, after: str | None,
-                          ttl: float, model: Callable[[Any], T], maximum: int = 1000) -> Page[T]:
+                          ttl: float, model: Callable[[Any], T], maximum: int = LARGEST_PAGE) -> Page[T]:
     """One page of a Dartmouth collection, each record parsed by ``model`` (once per cached answer): the first
     page without a key, later ones (at any size) on the found set the first answer's ``X-Request-ID`` names.
     Not one call more than before when ``first`` is the size the cursor was made with. A found set Dartmouth no

@@ -41,8 +41,8 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 DEFAULT_LIST_SIZE = 5  # a list without `first`: a student's advisors, holds, current enrollments are a handful
-# The largest page any connection gives (resolvers/paging.py, check_first). A larger `first` is costed as this:
-# the field refuses it itself, as BAD_USER_INPUT naming its range, which says more than the cost it would have had.
+# The largest page any connection gives (resolvers/paging.py pages with it). A larger `first` is costed as this: the
+# field refuses it itself, as BAD_USER_INPUT naming its range, which says more than the cost it would have had.
 LARGEST_PAGE = 1000
 # HUBmis' largest page, which its lists' connections give at most (resolvers/lists.py), and the connections whose
 # largest page it is, by "Type.field": costed at it, so `staff(first: 500)` is refused for its range, not its cost.

@@ -160,13 +160,11 @@ class VendorClient:
         failed: VendorError | None = None  # what the attempt before saw: a retry the circuit refuses reports it
         while True:
             attempt += 1
-            admitted = await breaker.admit(self.http.timeout_s)  # None while the circuit is open
-            if admitted is None:
-                breaker.release(role)
-                raise self._refusal(route, failed)
-            if admitted is Role.PROBE:
-                breaker.release(role)
-                role = admitted
+            try:
+                role = await self._breaker_role(route, role, failed)
+            except BaseException:
+                breaker.release(role)  # a lead retry that never went out tells its followers nothing
+                raise
             started = time.perf_counter()
             self.stats.emit("token", vendor=self.vendor, route=route.key)
             again = False
@@ -188,29 +186,26 @@ class VendorClient:
                 self._log(route, reply.status, started, attempt)
                 if reply.status >= 500:
                     self._failed_attempt(route, reply.status, role)
-                else:
-                    self.breakers.succeeded(breaker)  # a refusal (401, 4xx, 429) is the vendor working
-                if reply.status < 300:
-                    return reply.status, reply.body
-                if reply.status == 401:
-                    self._note(VendorAuthError(self.vendor, "the vendor refused the gateway's credentials",
-                                               status=401, route=route.key))  # the caller decides what it means
-                    return reply.status, reply.body
-                if reply.status >= 500:
                     failed = VendorUnavailable(self.vendor, "credential exchange failed", status=reply.status,
                                                route=route.key)
                     again = True
-                elif reply.status == 404:
+                else:
+                    self.breakers.succeeded(breaker)  # a refusal (401, 4xx, 429) is the vendor working
+                    if reply.status < 300:
+                        return reply.status, reply.body
+                    if reply.status == 401:
+                        self._note(VendorAuthError(self.vendor, "the vendor refused the gateway's credentials",
+                                                   status=401, route=route.key))  # the caller decides what it means
+                        return reply.status, reply.body
                     # The exchange route always exists: a 404 is a base URL that is not the vendor's (its API path
                     # given twice, another host), not "no such record", which would read as no such person.
-                    failed = VendorProtocolError(self.vendor, "credential exchange failed: HTTP 404, no credential "
-                                                 "route at the configured base URL", status=404, route=route.key)
-                else:
-                    failed = client_error(self.vendor, route, reply)
-                if isinstance(failed, VendorRateLimited):  # no call goes until the vendor's retry-after (HUBmis')
-                    self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
-                    if self.rate is not None and failed.retry_after_s is not None:
-                        await self.rate.observe(retry_at=time.time() + failed.retry_after_s)
+                    failed = (VendorProtocolError(self.vendor, "credential exchange failed: HTTP 404, no credential "
+                                                  "route at the configured base URL", status=404, route=route.key)
+                              if reply.status == 404 else client_error(self.vendor, route, reply))
+                    if isinstance(failed, VendorRateLimited):  # no call goes until the vendor's retry-after (HUBmis')
+                        self.stats.emit("rate_limited", vendor=self.vendor, route=route.key)
+                        if self.rate is not None and failed.retry_after_s is not None:
+                            await self.rate.observe(retry_at=time.time() + failed.retry_after_s)
             self._note(failed)
             next_role = await self._may_retry(route, attempt, again, failed=True) if again else None
             if next_role is None:
@@ -451,6 +446,13 @@ class VendorClient:
                     raise observed from None  # a retry: the 429 its attempt before saw, with its status
                 raise VendorRateLimited(self.vendor, "the gateway's share of the vendor's rate limit is spent",
                                         retry_after_s=exc.wait_s, route=route.key) from None
+        return await self._breaker_role(route, role, observed)
+
+    async def _breaker_role(self, route: Route, role: Role, observed: VendorError | None) -> Role:
+        """The attempt's role once the route's breaker lets it go (after the reset time, waiting for the probe's
+        outcome if another call is probing): ``role`` (the retry's, if this is one) or the breaker's probe. Refused
+        (the circuit open), it raises the refusal, which reports ``observed`` when an earlier attempt saw it."""
+        breaker = self.breakers.of(route.key)
         admitted = await breaker.admit(self.http.timeout_s)
         if admitted is None:
             raise self._refusal(route, observed)
