@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import math
 import os
 import re
 import urllib.request
@@ -310,14 +311,19 @@ class _Reader:
 
 def _number(kind: type[T], raw: str) -> T:
     """``raw`` as an int or a float, or a ValueError that says so in words (Python's own says "invalid literal for
-    int() with base 10"); a duration is a number of seconds, without a unit."""
+    int() with base 10"); a duration is a number of seconds, without a unit. ``inf`` and ``nan`` are refused: Python
+    reads them as floats, and a timeout of ``inf`` never fires, a ``nan`` passes a check such as ``value < 0``
+    (every comparison with it is false) and then breaks the arithmetic it reaches."""
     try:
-        return kind(raw)  # type: ignore[call-arg]
+        value = kind(raw)  # type: ignore[call-arg]
     except ValueError:
         unit = re.fullmatch(r"([0-9.]+)\s*(s|sec|secs|seconds|ms|m|min|h)", raw.strip().lower())
         if unit is not None:
             raise ValueError(f"{raw!r} is not a number: give seconds without a unit (10, 0.5)") from None
         raise ValueError(f"{raw!r} is not {'a whole number' if kind is int else 'a number'}") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{raw!r} is not a finite number")
+    return value
 
 
 def _positive(kind: type[T]) -> Callable[[str], T]:

@@ -90,6 +90,9 @@ def refusal(name: str, value: str) -> str:
     ("CALL_BUDGET", "1.5", "'1.5' is not a whole number"),
     ("STELLIC_RETRIES", "two", "'two' is not a whole number"),
     ("TRACE_SAMPLE_RATIO", "half", "'half' is not a number"),
+    ("HUBMIS_TIMEOUT_S", "inf", "'inf' is not a finite number"),
+    ("TASK_WAIT_S", "nan", "'nan' is not a finite number"),
+    ("TRACE_SAMPLE_RATIO", "NaN", "'NaN' is not a finite number"),
 ])
 def test_a_malformed_number_is_said_in_words(name: str, value: str, said: str) -> None:
     """Python's own words reached the operator: "invalid literal for int() with base 10", "could not convert string
