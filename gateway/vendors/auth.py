@@ -145,8 +145,8 @@ class ClientCredentials(_RenewingToken):
         form = {"grant_type": "client_credentials", "client_id": self._client_id,
                 "client_secret": self._secret.reveal()}
         status, body = await self._call(self._route, {}, form, {})
-        if status == 401:
-            raise VendorAuthError(self.vendor, "the client id or secret was refused", status=401,
+        if status in (400, 401):  # the exchange returns a 400 only when OAuth's error says the client was refused
+            raise VendorAuthError(self.vendor, "the client id or secret was refused", status=status,
                                   route=self._route.key)
         try:
             return str(body["access_token"]), float(body.get("expires_in") or 900)
@@ -176,8 +176,8 @@ class ApiKeyJwt(_RenewingToken):
     async def _fetch(self) -> tuple[str, float]:
         params = {"scope": " ".join(self.scopes)} if self.scopes else {}
         status, body = await self._call(self._route, params, None, {"Authorization": self._key.reveal()})
-        if status == 401:
-            raise VendorAuthError(self.vendor, "the API key was refused", status=401, route=self._route.key)
+        if status in (400, 401):
+            raise VendorAuthError(self.vendor, "the API key was refused", status=status, route=self._route.key)
         try:
             jwt, accepted, exp = str(body["jwt"]), list(body.get("accepted_scopes") or []), body["payload"]["exp"]
         except (KeyError, TypeError) as exc:

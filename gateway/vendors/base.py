@@ -72,6 +72,15 @@ def _ttl_of(answer: dict[str, Any], ttl: float) -> float:
     return min(ttl, NOT_FOUND_TTL_S) if answer.get("status") == 404 else ttl
 
 
+# OAuth 2.0 (RFC 6749, 5.2) answers a client it does not know, or whose secret is wrong, with 400 invalid_client
+# unless the client sent its credentials in an Authorization header (the gateway sends them in the body).
+_OAUTH_REFUSALS = frozenset({"invalid_client", "unauthorized_client", "invalid_grant"})
+
+
+def _oauth_refusal(status: int, body: Any) -> bool:
+    return status == 400 and isinstance(body, dict) and body.get("error") in _OAUTH_REFUSALS
+
+
 class _Transport(Exception):
     """Internal: the exchange failed below HTTP; ``sent`` says whether the request may have reached the vendor."""
 
@@ -149,11 +158,12 @@ class VendorClient:
 
     async def token_call(self, route: Route, params: dict[str, str], form: dict[str, str] | None,
                          headers: dict[str, str]) -> tuple[int, Any]:
-        """A credential exchange: no auth, cache or rate budget; 2xx and 401 are returned, the rest raised. It goes
-        through its route's circuit breaker like any call: every request needing a token waits for the exchange, so
-        one that hangs or fails would otherwise cost each of them its timeout for as long as it lasts. A 5xx or a
-        connection that failed is tried again as a read is (``RETRIES``, one retry at a time, none once the circuit
-        opens): one lost exchange failed every field of the vendor in the requests waiting for it."""
+        """A credential exchange: no auth, cache or rate budget; 2xx and a refusal of the credentials (401, or an OAuth
+        400 saying so) are returned, the rest raised. It goes through its route's circuit breaker like any call: every
+        request needing a token waits for the exchange, so one that hangs or fails would otherwise cost each of them
+        its timeout for as long as it lasts. A 5xx or a connection that failed is tried again as a read is
+        (``RETRIES``, one retry at a time, none once the circuit opens): one lost exchange failed every field of the
+        vendor in the requests waiting for it."""
         breaker = self.breakers.of(route.key)
         role = Role.CALL
         attempt = 0
@@ -193,9 +203,9 @@ class VendorClient:
                     self.breakers.succeeded(breaker)  # a refusal (401, 4xx, 429) is the vendor working
                     if reply.status < 300:
                         return reply.status, reply.body
-                    if reply.status == 401:
+                    if reply.status == 401 or _oauth_refusal(reply.status, reply.body):
                         self._note(VendorAuthError(self.vendor, "the vendor refused the gateway's credentials",
-                                                   status=401, route=route.key))  # the caller decides what it means
+                                                   status=reply.status, route=route.key))  # the caller decides
                         return reply.status, reply.body
                     # The exchange route always exists: a 404 is a base URL that is not the vendor's (its API path
                     # given twice, another host), not "no such record", which would read as no such person.
