@@ -74,7 +74,8 @@ ERROR_CODES: dict[str, str] = {
     "BAD_REQUEST": "the request is not a GraphQL request: no query, a body that is not JSON (or not UTF-8, or nested "
                    "too deeply to read) or not a JSON object (an array of them for a batch, not an empty one), a "
                    "`query`, `operationName`, `variables` or `extensions` of the wrong type, a content type other than "
-                   "`application/json`, a subscription sent over HTTP rather than the WebSocket (HTTP 400), a "
+                   "`application/json`, a subscription sent over HTTP rather than the WebSocket, a text sent with a "
+                   "`persistedQuery.sha256Hash` that is not its own (HTTP 400), a "
                    "mutation sent with GET (HTTP 405, `Allow: POST`), a method other than GET and POST (HTTP 405), "
                    "or a browser's GET of the GraphiQL page where it is turned off (HTTP 404)",
     "INTERNAL_ERROR": "an unexpected failure; the log has the details under the request id",

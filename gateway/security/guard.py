@@ -158,6 +158,10 @@ class GraphQLGuard:
             await refuse(scope, send, 400, "TOO_MANY_TOKENS",
                          f"operations are limited to {self.policy.max_tokens} tokens")
             return
+        persisted = _persisted_operations(body, scope)
+        if _hash_mismatch(persisted):
+            await refuse(scope, send, 400, "BAD_REQUEST", "provided sha does not match query")
+            return
         if self.policy.persisted is not None:
             if scope["method"] == "GET":
                 query_string = _allow_listed_get(scope.get("query_string", b""), self.policy.persisted)
@@ -172,7 +176,7 @@ class GraphQLGuard:
                 return
             body = allowed
             operations = _operations(body, scope)  # the allow-listed texts a hash stood for
-        elif _hash_only(body, scope):
+        elif _hash_only(persisted):
             # Automatic persisted queries (Apollo's protocol) are not kept here: the answer its clients (Apollo
             # Client, urql) take as "send the text instead", with Apollo Server's status and message.
             await refuse(scope, send, 200, "PERSISTED_QUERY_NOT_SUPPORTED", "PersistedQueryNotSupported",
@@ -299,26 +303,41 @@ def _allowed_text(operation: dict[str, Any], allowed: dict[str, str]) -> str | N
     return allowed.get(sha) if isinstance(sha, str) else None
 
 
-def _hash_only(body: bytes, scope: Scope) -> bool:
-    """Whether an operation of the request (a GET's parameters, a POST's body or one of its batch) names its text
-    by ``extensions.persistedQuery`` alone; not JSON, or not a GraphQL request, is left to Strawberry to refuse."""
+def _persisted_operations(body: bytes, scope: Scope) -> list[dict[str, Any]]:
+    """The operations of the request (a GET's parameters, a POST's body or its batch) that carry
+    ``extensions.persistedQuery``; not JSON, or not a GraphQL request, is left to Strawberry to refuse."""
     if scope["method"] == "GET":
         params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        if "query" in params:
-            return False
+        if "extensions" not in params:
+            return []
         try:
-            operations: Any = [{"extensions": jsoncodec.loads(params.get("extensions") or "{}")}]
+            operations: Any = [{"query": params.get("query"), "extensions": jsoncodec.loads(params["extensions"])}]
         except ValueError:
-            return False
+            return []
     else:
         if b"persistedQuery" not in body:  # most requests: no second parse of the body
-            return False
+            return []
         try:
             operations = jsoncodec.loads(body)
         except ValueError:
-            return False
-    return any(isinstance(o, dict) and o.get("query") is None and _persisted_query(o) is not None
-               for o in (operations if isinstance(operations, list) else [operations]))
+            return []
+    return [o for o in (operations if isinstance(operations, list) else [operations])
+            if isinstance(o, dict) and _persisted_query(o) is not None]
+
+
+def _hash_only(persisted: list[dict[str, Any]]) -> bool:
+    """Whether an operation names its text by ``extensions.persistedQuery`` alone."""
+    return any(o.get("query") is None for o in persisted)
+
+
+def _hash_mismatch(persisted: list[dict[str, Any]]) -> bool:
+    """Whether an operation sent with its text carries a ``sha256Hash`` that is not the text's: a client's cache of
+    hashes gone wrong, which Apollo Server refuses rather than run one text under another's hash."""
+    for operation in persisted:
+        sha, query = (_persisted_query(operation) or {}).get("sha256Hash"), operation.get("query")
+        if isinstance(sha, str) and isinstance(query, str) and sha.lower() != operation_hash(query):
+            return True
+    return False
 
 
 def _allow_listed_get(query_string: bytes, allowed: dict[str, str]) -> bytes | None:

@@ -3,6 +3,7 @@ GraphQL errors like any other: JSON, with a code and the request id, and nothing
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -98,6 +99,24 @@ def test_an_automatic_persisted_query_is_told_it_is_not_supported(gateway: Gatew
     retried = httpx.post(f"{gateway.url}/graphql", headers=gateway.bearer(), timeout=30,
                          json={"query": "{ __typename }", "extensions": APQ})  # the text, with its hash
     assert retried.json() == {"data": {"__typename": "Query"}}
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_a_text_sent_under_another_texts_hash_is_refused(gateway: GatewayProcess, sandbox: SandboxProcess,
+                                                         method: str) -> None:
+    """The hash sent beside a text was not looked at: a client whose hash cache had gone wrong ran one operation
+    under another's hash, where Apollo Server (and Apollo Client's link, which reads its message) refuse it."""
+    text = "{ vendors { vendor } }"  # APQ's hash is that of "{ __typename }"
+    body = {"query": text, "extensions": APQ if method == "POST" else json.dumps(APQ)}
+    error = send(gateway, body, 400, method=method)["errors"][0]
+    assert (error["message"], error["extensions"]["code"]) == ("provided sha does not match query", "BAD_REQUEST")
+    assert vendor_calls(sandbox) == 0
+    own = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(text.encode()).hexdigest()}}
+    matching = {"query": text, "extensions": own if method == "POST" else json.dumps(own)}
+    url, headers = f"{gateway.url}/graphql", gateway.bearer()
+    answer = (httpx.post(url, json=matching, headers=headers, timeout=30) if method == "POST"
+              else httpx.get(url, params=matching, headers=headers, timeout=30))
+    assert answer.status_code == 200 and answer.json()["data"]["vendors"], answer.text
 
 
 def test_a_body_that_is_not_json_and_a_mutation_sent_with_get_are_bad_requests(gateway: GatewayProcess,
