@@ -48,6 +48,8 @@ LARGEST_PAGE = 1000
 # largest page it is, by "Type.field": costed at it, so `staff(first: 500)` is refused for its range, not its cost.
 HUBMIS_LARGEST_PAGE = 100
 LARGEST_PAGES = {"Query.staff": HUBMIS_LARGEST_PAGE}
+# The connections whose `source` argument chooses the vendor they page, and so their largest page.
+LARGEST_PAGES_BY_SOURCE = {"Query.students": {"HUBMIS": HUBMIS_LARGEST_PAGE}}
 
 # The operation's variables, so a list size given as `first: $n` is costed at its real value.
 current_variables: ContextVar[dict[str, Any]] = ContextVar("campusgraph_variables", default={})  # noqa: B039
@@ -181,6 +183,27 @@ def _operation_variables(node: OperationDefinitionNode) -> dict[str, Any]:
     return {**defaults, **current_variables.get()}
 
 
+def _argument(node: FieldNode, name: str, variables: dict[str, Any]) -> Any:
+    """An argument's value as given (an enum by its name), through a variable too; None when left out."""
+    for argument in node.arguments or ():
+        if argument.name.value == name:
+            if isinstance(argument.value, VariableNode):
+                return variables.get(argument.value.name.value)
+            return value_from_ast_untyped(argument.value)
+    return None
+
+
+def _largest_page(parent: Any, node: FieldNode, variables: dict[str, Any]) -> int:
+    """The largest page the field gives: ``staff(first: 500)``, or ``students(source: HUBMIS, first: 500)``, is
+    refused for its range (HUBmis serves 100), not costed as 500 rows and refused for a cost it could never have."""
+    if not isinstance(parent, GraphQLObjectType):
+        return LARGEST_PAGE
+    name = f"{parent.name}.{node.name.value}"
+    largest = LARGEST_PAGES.get(name, LARGEST_PAGE)
+    source = _argument(node, "source", variables) if name in LARGEST_PAGES_BY_SOURCE else None
+    return LARGEST_PAGES_BY_SOURCE[name].get(source, largest) if isinstance(source, str) else largest
+
+
 def _size_argument(node: FieldNode, field: Any, variables: dict[str, Any], largest: int) -> int | None:
     """The list size a field is asked for: its ``first`` (or ``last``), given or through a variable, at most the
     field's ``largest`` page; when it is left out or null, the field's own default (a connection's page of 25),
@@ -226,9 +249,7 @@ def cost_rule(limit: int) -> type[OperationRule]:
                     continue
                 if _introspection(node):
                     continue
-                largest = LARGEST_PAGES.get(f"{parent.name}.{node.name.value}", LARGEST_PAGE) \
-                    if isinstance(parent, GraphQLObjectType) else LARGEST_PAGE
-                own = _size_argument(node, field, variables, largest)
+                own = _size_argument(node, field, variables, _largest_page(parent, node, variables))
                 is_list = field is not None and _is_list(field.type)
                 size = (own or carried or DEFAULT_LIST_SIZE) if is_list else 1
                 carry = None if is_list else own

@@ -138,6 +138,23 @@ def test_a_first_beyond_the_staff_lists_largest_page_is_refused_as_out_of_range(
     assert vendor_calls(sandbox) == 0
 
 
+def test_a_first_beyond_hubmis_largest_page_is_refused_as_out_of_range_for_its_students(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """`students(source: HUBMIS)` pages HUBmis', at most 100: `first: 500` with each student's enrollments was
+    QUERY_TOO_COMPLEX, though no selection could have made 500 fit. The source, given or through a variable, sets
+    the largest page the cost takes."""
+    selection = "edges { node { netid enrollments { id source } } }"
+    for text, variables in ((f"{{ students(source: HUBMIS, first: 500) {{ {selection} }} }}", None),
+                            (f"query($s: Vendor) {{ students(source: $s, first: 500) {{ {selection} }} }}",
+                             {"s": "HUBMIS"})):
+        result = gateway.query(text, variables)
+        errors = [(e["extensions"]["code"], e["extensions"].get("argument"), e["message"]) for e in result["errors"]]
+        assert errors == [("BAD_USER_INPUT", "first", "`first` must be between 0 and 100")], errors
+    assert vendor_calls(sandbox) == 0
+    dartmouth = gateway.query(f"{{ students(source: DARTMOUTH, first: 500) {{ {selection} }} }}")
+    assert [e["extensions"]["code"] for e in dartmouth["errors"]] == ["QUERY_TOO_COMPLEX"]  # 500 it could give
+
+
 def test_an_invalid_document_is_reported_by_its_mistakes_alone(gateway: GatewayProcess,
                                                                sandbox: SandboxProcess) -> None:
     """A mistyped field in a big query is one validation error: not also a cost computed over fields that do
