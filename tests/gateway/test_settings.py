@@ -220,6 +220,7 @@ def test_serve_refuses_a_malformed_redis_url_and_port_listing_both_without_a_tra
 @pytest.mark.parametrize(("name", "value", "reason"), [
     ("DARTMOUTH_API_KEY", "sandbox-dartmouth-basic", "dartmouth: the API key was not granted the configured scopes"),
     ("HUBMIS_CLIENT_SECRET", "not-the-secret", "hubmis (POST /api/v1/token) HTTP 401: the client id or secret was"),
+    ("STELLIC_TOKEN", "not-the-token", "stellic (GET /partnerapi/v1/students/{student_username}/{property}) HTTP 401"),
 ])
 def test_a_credential_a_vendor_refuses_stops_serve_in_one_line(sandbox: SandboxProcess, name: str, value: str,
                                                                 reason: str) -> None:

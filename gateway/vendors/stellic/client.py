@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -13,7 +14,7 @@ from gateway.vendors.auth import StaticBearer
 from gateway.vendors.base import VendorClient
 from gateway.vendors.cache import ResponseCache
 from gateway.vendors.config import StellicConfig
-from gateway.vendors.errors import VendorBadRequest, VendorNotFound, VendorProtocolError
+from gateway.vendors.errors import VendorBadRequest, VendorForbidden, VendorNotFound, VendorProtocolError
 from gateway.vendors.routes import Route
 from gateway.vendors.stats import UpstreamStats
 from gateway.vendors.stellic import routes
@@ -35,6 +36,9 @@ from gateway.vendors.stellic.models import (
 )
 
 TTL_READS_S = 300.0  # engagement score, audit, planner: recomputed by Stellic, not pushed
+# A username no student has (Stellic's are letters, digits, dots and dashes): read at start-up to ask whether Stellic
+# takes the token, its 404 the answer that says so.
+CREDENTIAL_CHECK_USERNAME = "campusgraph-credential-check"
 # The documented path values of the student reads (#15-#18), so a write can forget every cached variant.
 # Export parameters seed 001 shows as one bracketed list (``years=[2020,2021,2022,2023]``); other lists repeat
 # their parameter, as its ``usem_ids=2434&usem_ids=3435`` does.
@@ -70,6 +74,15 @@ class StellicClient(VendorClient):
         super().__init__(config.base_url, config.http, cache=cache, stats=stats, variant="pat")
         self.auth = StaticBearer(config.token)
         self._export_rows: tuple[str, tuple[StellicEngagementScore, ...]] | None = None  # the last CSV, parsed
+
+    async def prepare(self) -> None:
+        """A personal access token has no exchange to fail at start-up, so a wrong one was found by the first write
+        the registrar pushed. One read of a student no one is asks Stellic whether it takes the token: a 401 stops
+        start-up as a refused HUBmis secret or Dartmouth key does; a 404 (or a 403 or 400: the token was read) is
+        the answer that it does. Not cached, so a token replaced and the gateway restarted is asked about again."""
+        with contextlib.suppress(VendorNotFound, VendorForbidden, VendorBadRequest):
+            await self.fetch(routes.GET_STUDENT_PROPERTY, path={"student_username": CREDENTIAL_CHECK_USERNAME,
+                                                                 "property": "engagement_score"}, ttl=0)
 
     async def fetch(self, route: Route, *, path: Mapping[str, Any] | None = None,
                     params: Mapping[str, Any] | None = None, ttl: float = TTL_READS_S) -> Any:
