@@ -71,6 +71,8 @@ class TokenPolicy:
             raise AuthError("the bearer token has expired") from None
         except jwt.PyJWTError as exc:
             raise AuthError(f"the bearer token was refused: {type(exc).__name__}") from None
+        if not str(claims["sub"]).strip():  # it names the caller in the log, the audit trail and the rate limit
+            raise AuthError("the bearer token's sub claim is malformed")
         return Viewer(id=str(claims["sub"]), kind="user", scopes=_scopes(claims)), float(claims["exp"]) + LEEWAY_S
 
     def _jwks_key(self, kid: str | None) -> Any:
@@ -90,9 +92,15 @@ class TokenPolicy:
 
 
 def _scopes(claims: dict[str, Any]) -> frozenset[str]:
-    """OAuth's space-separated ``scope``, or a ``scp`` list as some identity providers send it."""
-    raw = claims.get("scope", claims.get("scp", ""))
-    return frozenset(raw.split() if isinstance(raw, str) else [str(s) for s in raw])
+    """OAuth's space-separated ``scope``, or a ``scp`` list as some identity providers send it; a claim of
+    another type (null, a number) is refused as the token's, not left to fail the request."""
+    name = "scope" if "scope" in claims else "scp"
+    raw = claims.get(name, "")
+    if isinstance(raw, str):
+        return frozenset(raw.split())
+    if isinstance(raw, list):
+        return frozenset(str(s) for s in raw)
+    raise AuthError(f"the bearer token's {name} claim is malformed")
 
 
 def load_jwks(text: str) -> dict[str, Any]:

@@ -50,6 +50,21 @@ def test_a_token_signed_with_another_key_or_expired_is_refused(gateway: GatewayP
     assert response.status_code == 401 and "expired" in response.json()["errors"][0]["message"]
 
 
+@pytest.mark.parametrize("claims", [{"scope": None}, {"scope": 5}, {"scope": True}, {"scp": None}, {"sub": ""}])
+def test_a_signed_token_with_a_malformed_claim_is_refused_not_a_500(gateway: GatewayProcess,
+                                                                    claims: dict[str, Any]) -> None:
+    """A token the key signed whose `scope` (or `scp`) was neither a space-separated string nor a list crashed the
+    request (HTTP 500, plain text, no code); one with an empty `sub` was taken, naming no caller in the log and the
+    audit trail. Either is the identity provider's mistake: a 401 saying which claim, like any token refused."""
+    body = {"sub": "x", "iss": "campusgraph", "aud": "campusgraph", "exp": int(time.time()) + 60, **claims}
+    token = jwt.encode(body, gateway.env["CAMPUSGRAPH_AUTH_DEV_KEY"], algorithm="HS256")
+    response = gateway.post(QUERY, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401, response.text
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert error["message"] == f"the bearer token's {next(iter(claims))} claim is malformed", error
+
+
 def test_a_remembered_token_is_refused_once_it_expires(gateway: GatewayProcess) -> None:
     """Verified tokens are remembered (gateway/auth/tokens.py), never past their expiry and the 30 s leeway."""
     key = gateway.env["CAMPUSGRAPH_AUTH_DEV_KEY"]
