@@ -211,10 +211,13 @@ async def dartmouth_page(client: DartmouthClient, route: Route, filters: dict[st
                           ttl: float, model: Callable[[Any], T], maximum: int = LARGEST_PAGE) -> Page[T]:
     """One page of a Dartmouth collection, each record parsed by ``model`` (once per cached answer): the first
     page without a key, later ones (at any size) on the found set the first answer's ``X-Request-ID`` names.
-    Not one call more than before when ``first`` is the size the cursor was made with. A found set Dartmouth no
-    longer has (it keeps one 12 hours) is made again: the same filter from the cursor's position, one more call,
-    and the cursors of that page continue the new one."""
-    tag = list_tag(route.key, filters)
+    Not one call more than before when ``first`` is the size the cursor was made with; a cursor made with another
+    JWT (a caller who may see FERPA-protected people, or may not) is refused, as another list's. A found set
+    Dartmouth no longer has (it keeps one 12 hours) is made again: the same filter from the cursor's position, one
+    more call, and the cursors of that page continue the new one."""
+    # A found set is made with the client's JWT: a caller whose JWT sees other records (FERPA-protected people)
+    # has its own positions and count, so its cursors continue only lists read with the same credential.
+    tag = list_tag(route.key, {**filters, "credential": client.variant})
     check_first(first, maximum)
     cursor = decode_cursor(after, tag) if after is not None else None
     key = cursor.key if cursor else None

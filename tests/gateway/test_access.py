@@ -209,6 +209,28 @@ def test_ferpa_protected_people_are_hidden_entirely_without_the_private_scope(
                              scopes=without)["data"]["student"] is None
 
 
+def test_a_dartmouth_cursor_of_a_caller_with_the_private_scope_does_not_continue_for_one_without(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """A Dartmouth cursor carries the found set of the JWT that read its first page. One from a caller with
+    people:private (shared in a link, say) continued that found set for a caller without it, with the private
+    JWT's positions, and its totalCount counted the FERPA-protected people the caller may not know exist. Each
+    view of the list now has its own cursors, as Stellic's list already had: the other view's is refused."""
+    query = """query($after: String) { students(first: 5, after: $after) {
+        totalCount pageInfo { endCursor } edges { node { netid } } } }"""
+    everyone = gateway.query(query)["data"]["students"]
+    without = ["students:read", "students:read.sensitive"]
+    own = gateway.query(query, scopes=without)["data"]["students"]
+    assert own["totalCount"] < everyone["totalCount"]  # the sandbox holds protected students
+    sandbox.reset()
+    taken = gateway.query(query, {"after": everyone["pageInfo"]["endCursor"]}, scopes=without)
+    assert taken["data"] == {"students": None}, taken
+    assert [(e["extensions"]["code"], e["extensions"]["argument"]) for e in taken["errors"]] == [
+        ("BAD_USER_INPUT", "after")]
+    assert sandbox.requests("dartmouth")["total"] == 0
+    mine = gateway.query(query, {"after": own["pageInfo"]["endCursor"]}, scopes=without)["data"]["students"]
+    assert mine["totalCount"] == own["totalCount"] and len(mine["edges"]) == 5
+
+
 def test_stellic_students_count_and_page_only_whom_a_caller_without_the_private_scope_may_see(
         gateway: GatewayProcess) -> None:
     query = """query($first: Int!, $after: String) { students(source: STELLIC, first: $first, after: $after) {
