@@ -11,7 +11,7 @@ from functools import partial
 from typing import Annotated, Any, Literal, cast
 
 import strawberry
-from graphql import GraphQLUnionType
+from graphql import GraphQLError, GraphQLUnionType
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -70,6 +70,15 @@ REPRESENTATIONS = strawberry.argument(description="The entities another subgraph
 
 
 class GatewaySchema(strawberry.federation.Schema):
+    @staticmethod
+    def remove_field_suggestion(error: GraphQLError) -> None:
+        """Production mode (``disable_field_suggestions``) keeps the schema's names out of what a caller without
+        introspection is told. Strawberry drops a mistyped field's "Did you mean" only, so an argument's, an enum
+        value's, an input field's and a type's suggestion still named them: every one is dropped here (with what
+        follows it, such as graphql-core's "Found: …" echo of the value)."""
+        if "Did you mean" in error.message:
+            error.message = error.message.split("Did you mean")[0].strip()
+
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         """Strawberry would log every error at ERROR with a traceback, a refused scope or a vendor's 404 too.
         Those are answers, each with its code; ErrorFormatter logs the unexpected ones, with their traceback,

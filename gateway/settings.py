@@ -65,7 +65,7 @@ class SettingsError(ValueError):
 class AccessSettings:
     """Who may call the gateway and what a request may ask (issue 6)."""
 
-    production: bool = False  # introspection only with graphql:introspect, no field suggestions
+    production: bool = False  # introspection only with graphql:introspect, no "Did you mean" suggestions
     issuer: str = "campusgraph"
     audience: str = "campusgraph"
     dev_key: Secret | None = None  # HS256 development signing key
