@@ -25,6 +25,7 @@ FIELD_SCOPES: dict[tuple[str, str], str] = {
     ("Query", "staffMember"): "students:read",
     ("Query", "staff"): "students:read",
     ("Query", "node"): "students:read",
+    ("Section", "instructors"): "students:read",  # staff directory data, as Query.staffMember
     ("Query", "enrollment"): "students:read.sensitive",
     ("Student", "holds"): "students:read.sensitive",
     ("Student", "enrollments"): "students:read.sensitive",

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.auth.apikeys import new_key, parse_api_keys
 from gateway.sandbox.world import DARTMOUTH, HUBMIS, STELLIC
+from tests.gateway.test_academic import biggest_section
 from tests.gateway.test_students import linked_student, world
 from tests.gatewayproc import GatewayProcess, sandbox_env
 from tests.sandboxproc import SandboxProcess
@@ -185,6 +186,24 @@ def test_basic_scope_reads_the_directory_only(gateway: GatewayProcess, sandbox: 
     nothing = gateway.query("query($n: String) { student(netid: $n) { netid } }", {"n": netid}, scopes=[])
     assert nothing["data"]["student"] is None
     assert nothing["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_sections_instructors_are_directory_data_under_students_read(gateway: GatewayProcess,
+                                                                         sandbox: SandboxProcess) -> None:
+    """`section` and `sections` need no scope (the course catalogue), but a section's `instructors` are Staff:
+    their names, emails, titles and departments, which `staffMember` and `staff` give only under students:read.
+    A caller without it (an export job's API key, say) read the staff directory through every section."""
+    query = "query($id: ID!) { section(id: $id) { code instructors { lastName email } } }"
+    section = biggest_section()
+    granted = gateway.query(query, {"id": section}, scopes=["students:read"])
+    assert "errors" not in granted and granted["data"]["section"]["instructors"], granted
+    sandbox.reset()
+    denied = gateway.query(query, {"id": section}, scopes=["exports:run"])
+    assert denied["data"]["section"]["code"] == granted["data"]["section"]["code"]  # the catalogue still answers
+    assert denied["data"]["section"]["instructors"] is None
+    assert [(e["extensions"]["code"], e["extensions"]["scope"], e["path"]) for e in denied["errors"]] == [
+        ("FORBIDDEN", "students:read", ["section", "instructors"])]
+    assert sandbox.requests("dartmouth")["by_route"].get("GET /api/people/{netid}", 0) == 0  # nothing fetched
 
 
 def test_ferpa_protected_people_are_hidden_entirely_without_the_private_scope(
