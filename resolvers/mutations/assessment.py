@@ -22,7 +22,7 @@ from resolvers import lists
 from resolvers.ids import OtherTypesId, key_of
 from resolvers.loaders import forget
 from resolvers.mutations.arguments import ENROLLMENT_ID, OPT_OUT_DATE, SUBMIT_DATE, WAIT
-from resolvers.mutations.common import Checks, attempt, error, upstreams
+from resolvers.mutations.common import Checks, attempt, error
 from resolvers.tasks import TaskTracker, task_from_record
 from resolvers.taskstore import COMPLETE, COURSE_ASSESSMENT
 from schema.mutations import CourseAssessmentPayload, UserError
@@ -66,7 +66,10 @@ async def set_course_assessment(info: Info[Any, Any], enrollment_id: Annotated[s
     tracker: TaskTracker = info.context.tasks
     # A lost answer or a 202 naming no task leaves no task to follow, though Dartmouth may carry the change out:
     # the enrollment's cached reads are forgotten at once, and again when Dartmouth shows the change.
-    task_id, refused = await attempt(upstreams(info).dartmouth.patch_enrollment(key, submit_date, opt_out_date),
+    # Sent with the JWT of the caller's view, as its reads are: without people:private a FERPA-protected
+    # student's enrollment is Dartmouth's 404 to the write too, not changed for a caller every read hides it from.
+    dartmouth = info.context.port.dartmouth
+    task_id, refused = await attempt(dartmouth.patch_enrollment(key, submit_date, opt_out_date),
                                      forget=lambda: tracker.unsettled_enrollment(key, submit_date, opt_out_date),
                                      refused=_refusal)
     if task_id is None:
