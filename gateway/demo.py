@@ -58,6 +58,17 @@ def sandbox_settings(config: SandboxConfig, environ: Mapping[str, str] | None = 
     return Settings.from_env(env)
 
 
+async def _serve(server: uvicorn.Server, listener: socket.socket) -> bool:
+    """``server.serve``, its start-up failure returned (False) rather than raised: uvicorn ends a failed start-up
+    with ``sys.exit``, which out of a task ended the demo in "Task exception was never retrieved" and a traceback
+    (``campusgraph serve``, through ``uvicorn.run``, exits with the logged reason alone)."""
+    try:
+        await server.serve(sockets=[listener])
+    except SystemExit:
+        return False
+    return True
+
+
 async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.0,
                    sandbox_ports: dict[str, int] | None = None, today: date | None = None) -> int:
     config = SandboxConfig(students=students, today=today, options=SandboxOptions(latency_ms=latency_ms))
@@ -110,9 +121,16 @@ async def run_demo(students: int = 500, port: int = 8000, latency_ms: float = 0.
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
                                            timeout_graceful_shutdown=STOP_GRACE_S))
     quiet_cut_off_requests()  # after uvicorn's Config, which sets its loggers up
-    gateway = asyncio.create_task(server.serve(sockets=[listener]))
+    gateway = asyncio.create_task(_serve(server, listener))
     while not server.started and not gateway.done():  # noqa: ASYNC110 - uvicorn exposes no started event
         await asyncio.sleep(0.05)
+    if not server.started:  # its start-up failed (uvicorn has logged why: a scope Dartmouth did not grant, say)
+        listener.close()
+        sandbox.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sandbox
+        print("campusgraph demo: the gateway could not start (its reason is above)", flush=True)
+        return 2
     print(f"\ncampusgraph gateway ready: GraphiQL at http://127.0.0.1:{port}/graphql "
           "(it opens with the every-scope token in its headers)", flush=True)
     print(f"\nToken with every scope:\n  Authorization: Bearer {full}", flush=True)

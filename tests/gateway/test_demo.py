@@ -126,6 +126,20 @@ def test_a_gateway_port_in_use_stops_the_demo_with_its_reason() -> None:
     assert "Traceback" not in output and "GraphiQL at" not in output
 
 
+def test_a_gateway_that_cannot_start_stops_the_demo_with_its_reason() -> None:
+    """A gateway whose start-up fails (here Dartmouth does not grant a scope CAMPUSGRAPH_DARTMOUTH_SCOPES names) is
+    said in a line, as by `campusgraph serve`: the demo printed it, then uvicorn's SystemExit as "Task exception was
+    never retrieved" with its traceback."""
+    env = {**os.environ, "CAMPUSGRAPH_DARTMOUTH_SCOPES": "urn:dartmouth:no-such-scope", "PYTHONUNBUFFERED": "1"}
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--port", str(free_port()), "--students", "20",
+                           *sandbox_ports()], capture_output=True, text=True, timeout=60, env=env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert "the API key was not granted the configured scopes: urn:dartmouth:no-such-scope" in output, output
+    assert "campusgraph demo: the gateway could not start" in done.stdout, output
+    assert "Traceback" not in output and "GraphiQL at" not in output and "Bearer" not in output, output
+
+
 def test_ctrl_c_stops_the_demo_promptly_while_a_query_is_still_running() -> None:
     """A demo waited for every request still running when stopped: a query on a slow vendor (here a sandbox
     latency of 20 s) held Ctrl-C for as long as it took. It is cut off after a second now, without a traceback."""
