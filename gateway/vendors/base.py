@@ -365,6 +365,7 @@ class VendorClient:
                 continue
             except Malformed as exc:
                 self._failed_attempt(route, exc.status, role)
+                exc.route = exc.route or route.key  # parse_body knows the body, not the route: lastError names it
                 self._note(exc)
                 raise
             except BaseException as exc:

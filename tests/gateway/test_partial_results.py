@@ -300,6 +300,22 @@ def test_vendors_says_what_last_went_wrong_with_each_vendor(gateway: GatewayProc
     assert stellic["last_error"]["code"] == "VENDOR_UNAVAILABLE" and stellic["last_error"]["status"] == 503
 
 
+def test_last_error_names_the_route_of_an_answer_that_is_not_json(gateway: GatewayProcess,
+                                                                  sandbox: SandboxProcess) -> None:
+    """A 200 whose body is not JSON (VENDOR_PROTOCOL_ERROR) was remembered with `route` null, so `lastError` and
+    /readyz could not say which endpoint answered garbage, as they say it of every other failure."""
+    gateway.query(TOKENS_ONLY)
+    sandbox.faults("stellic", malformed=True)
+    result = gateway.query(QUERY, {"n": linked_student()})
+    assert {e["extensions"]["code"] for e in result["errors"]} == {"VENDOR_PROTOCOL_ERROR"}, result
+    failure = last_errors(gateway)["STELLIC"]
+    assert failure is not None and failure["code"] == "VENDOR_PROTOCOL_ERROR", failure
+    assert failure["route"] is not None and failure["route"].startswith("GET /partnerapi/v1/"), failure
+    ready = httpx.get(f"{gateway.url}/readyz", timeout=10).json()
+    (stellic,) = [v for v in ready["vendors"] if v["vendor"] == "stellic"]
+    assert stellic["last_error"]["route"] == failure["route"]
+
+
 @pytest.fixture
 def short_lived_jwt_gateway(sandbox: SandboxProcess) -> Iterator[GatewayProcess]:
     """A gateway whose Dartmouth JWTs live 2-3 s (renewed 1 s before they expire), with a 1 s timeout."""
