@@ -1,5 +1,6 @@
 """The ``campusgraph`` command: ``serve`` (the gateway), ``sandbox`` (the vendor simulators), ``demo`` (both,
-wired together) and ``schema`` (print the SDL)."""
+wired together), ``schema`` (print the SDL), ``token`` (mint a development token) and ``apikey`` (make an API
+key)."""
 
 from __future__ import annotations
 

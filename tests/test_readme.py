@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from gateway.errors import ERROR_CODES
 
 ROOT = Path(__file__).parents[1]
@@ -44,3 +46,19 @@ def test_every_scoped_field_is_in_the_access_table() -> None:
 
     missing = [f"{t}.{f}" for (t, f) in FIELD_SCOPES if f"`{t}.{f}`" not in README]
     assert not missing, f"scoped fields missing from README's access table: {missing}"
+
+
+
+def test_every_command_is_in_the_readme_s_list_of_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Quick start's "Commands:" named serve, sandbox, demo and schema, not token and apikey, as did
+    `campusgraph --help`'s description: a newcomer reading either did not learn how to mint a token."""
+    from gateway import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    commands = re.search(r"\{([a-z,]+)\}", capsys.readouterr().out)
+    assert commands is not None
+    listed = README.split("\nCommands: ", 1)[1].split("\n\n", 1)[0]
+    for command in commands.group(1).split(","):
+        assert f"`campusgraph {command}`" in listed, (command, listed)
+        assert f"``{command}``" in (cli.__doc__ or ""), (command, cli.__doc__)
