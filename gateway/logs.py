@@ -58,13 +58,19 @@ def quiet_cut_off_requests() -> None:
 
 
 def configure(level: str = "INFO") -> None:
-    """Send every campusgraph log record to stderr as JSON lines."""
+    """Send every campusgraph log record to stderr as JSON lines, and every other library's (the OTLP exporter's,
+    aiohttp's, asyncio's) too: without a handler on the root logger theirs fell to Python's last-resort handler as
+    bare text, breaking the one-JSON-object-per-line stream a log pipeline parses. The root keeps its own level
+    (warning), so other libraries say only what goes wrong."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger("campusgraph")
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    others = logging.getLogger()
+    others.handlers[:] = [h for h in others.handlers if not isinstance(h.formatter, JsonFormatter)]
+    others.addHandler(handler)
 
 
 def uvicorn_log_config(level: str = "INFO") -> dict[str, Any]:

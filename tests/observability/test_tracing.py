@@ -4,6 +4,7 @@ exchange (none per field), continuing the caller's trace, and each vendor reques
 from __future__ import annotations
 
 import gzip
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -29,12 +30,19 @@ class Collector:
 
     def __init__(self) -> None:
         self.spans: list[dict[str, Any]] = []
+        self.refusals = 0  # batches to answer 400, as a collector refusing them does
         self.port = free_port()
         collector = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["content-length"]))
+                if collector.refusals > 0:
+                    collector.refusals -= 1
+                    self.send_response(400)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                    return
                 if self.headers.get("content-encoding") == "gzip":
                     body = gzip.decompress(body)
                 request = ExportTraceServiceRequest.FromString(body)
@@ -143,3 +151,25 @@ def test_a_failing_upstream_call_is_an_error_span(traced: tuple[GatewayProcess, 
     failed = [s for s in spans if s["attributes"].get("campusgraph.vendor") == "stellic"]
     assert failed and all(s["status"] == 2 and s["attributes"]["http.response.status_code"] == 503 for s in failed)
     assert any(s["attributes"].get("http.request.resend_count") == 1 for s in failed)
+
+
+def test_a_collector_refusing_spans_is_said_in_a_json_line_like_every_other(
+        traced: tuple[GatewayProcess, Collector]) -> None:
+    """The README: one JSON line per line of output on stderr. Only campusgraph's and uvicorn's loggers wrote JSON;
+    the OTLP exporter's warnings (a collector down or refusing a batch) and any other library's fell to Python's
+    last-resort handler as bare text, which a log pipeline parsing JSON drops or chokes on."""
+    gateway, collector = traced
+    before = len(gateway.logs().splitlines())
+    collector.refusals = 1
+    gateway.post('{ student(netid: "no-one-has-this-key") { netid } }')
+    deadline = time.monotonic() + 10
+    while "Failed to export" not in gateway.logs() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    lines = gateway.logs().splitlines()[before:]
+    said = [line for line in lines if "Failed to export" in line]
+    assert said, lines
+    for line in lines:
+        record = json.loads(line)  # every line, the exporter's included
+        assert {"ts", "level", "logger", "msg"} <= record.keys(), record
+    (refusal,) = [json.loads(line) for line in said]
+    assert refusal["level"] == "error" and refusal["logger"].startswith("opentelemetry"), refusal
