@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import shutil
 import sys
@@ -25,6 +26,18 @@ def _port(raw: str) -> int:
     return int(raw)
 
 
+def _duration(raw: str) -> float:
+    """A length of time in the unit its option names: a finite number, 0 or more (a negative latency was taken and
+    meant none, without a word)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{raw!r} must be a number, 0 or more")
+    return value
+
+
 def _sandbox_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("sandbox", help="run the Stellic, HUBmis and Dartmouth simulators on loopback")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -32,12 +45,12 @@ def _sandbox_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         p.add_argument(f"--{vendor}-port", type=_port, default=port, help=f"{vendor} port (default {port})")
     p.add_argument("--seed", type=int, default=1, help="data seed: the same seed gives the same data")
     p.add_argument("--students", type=int, default=500, help="number of generated students (default 500)")
-    p.add_argument("--latency-ms", type=float, default=0.0, help="how long every vendor call takes (ms)")
+    p.add_argument("--latency-ms", type=_duration, default=0.0, help="how long every vendor call takes (ms)")
     p.add_argument("--today", type=date.fromisoformat, default=None,
                    help="the date the data is built around (default: today)")
-    p.add_argument("--export-seconds", type=float, default=3.0,
+    p.add_argument("--export-seconds", type=_duration, default=3.0,
                    help="how long a Stellic async export takes to complete (default 3)")
-    p.add_argument("--task-seconds", type=float, default=1.0,
+    p.add_argument("--task-seconds", type=_duration, default=1.0,
                    help="how long a Dartmouth PATCH task takes to complete (default 1)")
     p.add_argument("--sync-export-max-rows", type=int, default=50_000,
                    help="Stellic sync exports larger than this hit the vendor's 2-minute limit (default 50000)")
@@ -180,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="run the sandbox and the gateway on 127.0.0.1:8000, wired together")
     demo.add_argument("--port", type=_port, default=8000, help="gateway port (default 8000)")
     demo.add_argument("--students", type=int, default=500, help="sandbox students (default 500)")
-    demo.add_argument("--latency-ms", type=float, default=0.0, help="sandbox latency per vendor call")
+    demo.add_argument("--latency-ms", type=_duration, default=0.0, help="sandbox latency per vendor call")
     demo.add_argument("--today", type=date.fromisoformat, default=None,
                       help="the date the sandbox's data is built around (default: today); the README's examples "
                            "were written against 2026-11-23")

@@ -54,7 +54,9 @@ HTTP_SETTING_DOCS = {
 
 
 # HttpPolicy fields that 0 would break: no call could ever finish, or no connection open.
-ABOVE_ZERO = frozenset({"connect_timeout_s", "timeout_s", "max_connections"})
+# A breaker opening after 0 failures would open after the first anyway (and could never tell one route's failures
+# from the whole vendor's): refused rather than taken as 1.
+ABOVE_ZERO = frozenset({"connect_timeout_s", "timeout_s", "max_connections", "breaker_failures"})
 
 
 class SettingsError(ValueError):

@@ -11,6 +11,7 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from tests.sandboxproc import free_port
 
@@ -105,6 +106,17 @@ def test_a_bad_setting_in_the_environment_stops_the_demo_with_its_reason() -> No
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "CAMPUSGRAPH_AUTH_DEV_KEY: must be at least 32 characters" in done.stdout, done
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("command", "option", "value"), [
+    ("demo", "--latency-ms", "-5"), ("sandbox", "--latency-ms", "inf"), ("sandbox", "--task-seconds", "-1")])
+def test_a_negative_or_endless_duration_is_refused_before_anything_starts(command: str, option: str,
+                                                                          value: str) -> None:
+    """`--latency-ms -5` was taken and meant no latency, without a word (the benchmark refused it already)."""
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", command, option, value, "--port", str(free_port())]
+                          if command == "demo" else [sys.executable, "-m", "gateway.cli", command, option, value],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and f"argument {option}: {value!r} must be a number, 0 or more" in done.stderr, done
 
 
 def test_a_gateway_port_in_use_stops_the_demo_with_its_reason() -> None:

@@ -154,7 +154,8 @@ def test_the_log_level_is_one_of_the_four() -> None:
 
 @pytest.mark.parametrize("name", ["CALLER_RATE_PER_MIN", "CALLER_BURST", "MAX_BATCH", "MAX_BODY_BYTES",
                                   "MAX_TOKENS", "CALL_BUDGET", "HUBMIS_PAGE_SIZE", "DARTMOUTH_PAGE_SIZE",
-                                  "HUBMIS_RATE_LIMIT_REFILL_S", "HUBMIS_INDEX_REFRESH_S", "STELLIC_TIMEOUT_S"])
+                                  "HUBMIS_RATE_LIMIT_REFILL_S", "HUBMIS_INDEX_REFRESH_S", "STELLIC_TIMEOUT_S",
+                                  "DARTMOUTH_BREAKER_FAILURES"])
 def test_zero_is_refused_where_it_would_break_the_gateway(name: str) -> None:
     """0 requests a minute divided by zero at start-up; a batch, body, burst or page of 0 refused every request
     or listed nothing; a timeout of 0 failed every call. Each is a configuration problem, listed as the others."""
