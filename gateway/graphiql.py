@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 # Shown until GraphiQL's scripts (from unpkg.com) start it; it stays when the browser cannot reach unpkg.com.
 OFFLINE = ("Loading GraphiQL from unpkg.com&hellip; If this stays, the browser cannot reach unpkg.com: "
@@ -34,6 +35,21 @@ WELCOME = """# campusgraph: one GraphQL endpoint over Dartmouth, HUBmis and Stel
 """
 
 HeaderSource = Callable[[], dict[str, str]]
+
+# The page is framed by no other page and kept by no cache: in the demo it carries a token.
+PAGE_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",
+                "Content-Security-Policy": "frame-ancestors 'none'", "Referrer-Policy": "no-referrer"}
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def asked_by_loopback_name(host: str) -> bool:
+    """Whether the page was asked for by a loopback name (its ``Host``). A page of another site whose name was made
+    to resolve to 127.0.0.1 (DNS rebinding) reaches the demo with its own name there, and may then read what it is
+    served: the demo's token goes only to pages asked for as 127.0.0.1, localhost or [::1]."""
+    try:
+        return urlsplit(f"//{host}").hostname in LOOPBACK_NAMES
+    except ValueError:
+        return False
 
 
 def page(strawberry_html: str, headers: HeaderSource | None = None) -> str:

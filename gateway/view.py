@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -254,9 +254,12 @@ class CampusGraphQL(GraphQL[Context, None]):
                                      "send queries as a POST of JSON, or a GET with ?query=")
         return render
 
-    @property
-    def graphql_ide_html(self) -> str:
-        return graphiql.page(str(super().graphql_ide_html), self._graphiql_headers)
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Strawberry's page as ``graphiql.page`` makes it ours, with the demo's token only for a page asked for by a
+        loopback name (another name is told to paste the token the demo printed), never cached or framed."""
+        headers = self._graphiql_headers if graphiql.asked_by_loopback_name(request.headers.get("host", "")) \
+            else None
+        return HTMLResponse(graphiql.page(str(self.graphql_ide_html), headers), headers=graphiql.PAGE_HEADERS)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         record = current_request.get()  # set by the RequestLog middleware, which also sends X-Request-ID

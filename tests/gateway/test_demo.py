@@ -63,8 +63,16 @@ def test_the_demo_prints_working_tokens_and_graphiql_opens_with_one() -> None:
         limited = httpx.post(url, json=query, headers={"Authorization": f"Bearer {basic}"}).json()
         assert limited["data"]["student"]["netid"] == "d59951y" and limited["data"]["student"]["holds"] is None
         assert httpx.post(url, json=query).status_code == 401
-        page = httpx.get(url, headers={"Accept": "text/html"}).text
+        served = httpx.get(url, headers={"Accept": "text/html"})
+        page = served.text
         in_page = page.split('const defaultHeaders = {"Authorization": "Bearer ')[1].split('"')[0]
+        # The page holds a token: no cache keeps it, no other page frames it, and a page of another site whose
+        # name was made to resolve to 127.0.0.1 (DNS rebinding) is served it without the token.
+        assert (served.headers["cache-control"], served.headers["x-frame-options"]) == ("no-store", "DENY")
+        rebound = httpx.get(url, headers={"Accept": "text/html", "Host": f"rebound.attacker.example:{port}"})
+        assert rebound.status_code == 200 and "Bearer" not in rebound.text and "GraphiQL" in rebound.text
+        for name in ("localhost", "[::1]"):
+            assert "Bearer" in httpx.get(url, headers={"Accept": "text/html", "Host": f"{name}:{port}"}).text
         assert in_page != full  # minted for this page load, so it outlives the printed one
         opened = httpx.post(url, json=query, headers={"Authorization": f"Bearer {in_page}"}).json()
         assert opened["data"]["student"]["holds"] is not None and "errors" not in opened
