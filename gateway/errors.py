@@ -47,7 +47,8 @@ ERROR_CODES: dict[str, str] = {
                              "not yet sent were not sent (status 499 in the request line)",
     "BAD_USER_INPUT": "an argument is malformed (e.g. an ID or `after` cursor this gateway did not issue, another "
                       "type's ID, a cursor of another list or arguments, an empty or whitespace-only filter, a filter "
-                      "the list's source cannot apply or a status it does not know, or a variable of the wrong type)",
+                      "the list's source cannot apply or a status it does not know, a read's text argument over 1,000 "
+                      "characters, or a variable of the wrong type)",
     "IDEMPOTENCY_KEY_REUSED": "the Idempotency-Key was first used with another operation or other variables",
     "IDEMPOTENCY_KEY_IN_PROGRESS": "the first request with this Idempotency-Key is still running; ask again later",
     "IDEMPOTENCY_UNAVAILABLE": "Idempotency-Keys cannot be checked just now (Redis does not answer): the mutation "

@@ -31,6 +31,7 @@ from graphql import (
     IntValueNode,
     Node,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
@@ -262,9 +263,54 @@ def cost_rule(limit: int) -> type[OperationRule]:
     return CostLimit
 
 
+# The longest text a read's argument may be: a key, filter, ID or cursor is tens of characters. A longer one went
+# into a vendor's URL, which the vendor refused (VENDOR_BAD_REQUEST, blaming the vendor for the caller's input).
+LONGEST_READ_ARGUMENT = 1000
+
+
+def _longest_text(value: Any) -> int:
+    """The length of the longest string in an argument's value (in a list or an input object too)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return max((_longest_text(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return max((_longest_text(v) for v in value), default=0)
+    return 0
+
+
+def argument_length_rule(limit: int = LONGEST_READ_ARGUMENT) -> type[OperationRule]:
+    class ArgumentLength(OperationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            if node.operation is OperationType.MUTATION:  # a write's text (a note, a profile) may be long
+                return
+            self._check(node.selection_set, _fragments(self.context), _operation_variables(node), frozenset())
+
+        def _check(self, selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode],
+                   variables: dict[str, Any], seen: frozenset[str]) -> bool:
+            """Reports the first argument too long, at any depth; whether it found one."""
+            for selection, path_seen in _walk_selections(selection_set, fragments, seen):
+                if not isinstance(selection, FieldNode):
+                    continue
+                for argument in selection.arguments or ():
+                    value = variables.get(argument.value.name.value) if isinstance(argument.value, VariableNode) \
+                        else value_from_ast_untyped(argument.value, variables)
+                    if _longest_text(value) > limit:
+                        name = argument.name.value
+                        self.context.report_error(GraphQLError(
+                            f"`{name}` is longer than {limit} characters", [argument],
+                            extensions={"code": "BAD_USER_INPUT", "argument": name}))
+                        return True
+                if self._check(selection.selection_set, fragments, variables, path_seen):
+                    return True
+            return False
+
+    return ArgumentLength
+
+
 def validation_rules(limits: QueryLimits) -> list[type[ValidationRule]]:
     return [depth_rule(limits.max_depth), alias_rule(limits.max_aliases), directive_rule(limits.max_directives),
-            cost_rule(limits.max_cost)]
+            cost_rule(limits.max_cost), argument_length_rule()]
 
 
 class OperationVariables(SchemaExtension):

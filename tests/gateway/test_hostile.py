@@ -155,6 +155,23 @@ def test_a_first_beyond_hubmis_largest_page_is_refused_as_out_of_range_for_its_s
     assert [e["extensions"]["code"] for e in dartmouth["errors"]] == ["QUERY_TOO_COMPLEX"]  # 500 it could give
 
 
+def test_a_read_argument_longer_than_any_key_is_refused_before_a_vendor_is_asked(gateway: GatewayProcess,
+                                                                                   sandbox: SandboxProcess) -> None:
+    """A 900 KB netid went into Dartmouth's URL, which Dartmouth refused: VENDOR_BAD_REQUEST, blaming the vendor for
+    the caller's input. Refused as BAD_USER_INPUT naming the argument, given or through a variable, at any depth."""
+    long = "x" * 5000
+    for text, variables, argument in (
+            (f'{{ student(netid: "{long}") {{ netid }} }}', None, "netid"),
+            ("query($n: String) { student(netid: $n) { netid } }", {"n": long}, "netid"),
+            ("query($f: StudentFilter) { students(source: HUBMIS, filter: $f) { edges { node { netid } } } }",
+             {"f": {"search": long}}, "filter"),
+            (f'{{ student(netid: "d59951y") {{ enrollments(term: "{long}") {{ id }} }} }}', None, "term")):
+        result = gateway.query(text, variables)
+        errors = [(e["extensions"]["code"], e["extensions"].get("argument"), e["message"]) for e in result["errors"]]
+        assert errors == [("BAD_USER_INPUT", argument, f"`{argument}` is longer than 1000 characters")], errors
+    assert vendor_calls(sandbox) == 0
+
+
 def test_an_invalid_document_is_reported_by_its_mistakes_alone(gateway: GatewayProcess,
                                                                sandbox: SandboxProcess) -> None:
     """A mistyped field in a big query is one validation error: not also a cost computed over fields that do
