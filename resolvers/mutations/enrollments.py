@@ -24,6 +24,7 @@ from resolvers.mutations.arguments import (
     TERM_ID,
 )
 from resolvers.mutations.common import Checks, attempt, batch, body_of, not_applied, upstreams
+from resolvers.mutations.hiding import as_seen, items_as_seen
 from schema.inputs_write import (
     CourseEnrollmentFields,
     CourseEnrollmentInput,
@@ -70,8 +71,9 @@ async def replace_course_enrollments(info: Info[Any, Any], username: Annotated[s
     checks.body_size(["enrollments"], body)
     if not checks.ok:
         return batch(len(enrollments), None, checks.errors)
-    results, refused = await attempt(upstreams(info).stellic.replace_course_enrollments(username, term_id, body),
-                                     items=["enrollments"], renames=PATH_PARAMS,
+    send = await as_seen(info, username, lambda: upstreams(info).stellic.replace_course_enrollments(
+        username, term_id, body))
+    results, refused = await attempt(send, items=["enrollments"], renames=PATH_PARAMS,
                                      forget=lambda: _forget(info, [username]))
     if results is not None:
         await _forget(info, [username])
@@ -89,7 +91,9 @@ async def _section_write(info: Info[Any, Any], method: str, id: str, item: Cours
                          argument: str) -> StellicBatchPayload:
     body = [body_of(item)]
     given = getattr(item, "student_username", None)
-    results, refused = await attempt(getattr(upstreams(info).stellic, method)(id, body), root=[argument],
+    # A patch may leave the student out ("given only to confirm"): then the input names no one to check.
+    send = await items_as_seen(info, given, lambda: getattr(upstreams(info).stellic, method)(id, body))
+    results, refused = await attempt(send, root=[argument],
                                      renames={"id": ["id"]}, forget=lambda: _forget(info, _usernames(None, given)))
     if results is not None and results.success:
         await _forget(info, _usernames(results, given))

@@ -11,6 +11,7 @@ from gateway.vendors.stellic.models import StellicHoldResult
 from resolvers.mapping.writes import activities_from_stellic
 from resolvers.mutations.arguments import HOLD, HOLD_UPDATE, SIS_ID
 from resolvers.mutations.common import Checks, attempt, body_of, camel, error, upstreams
+from resolvers.mutations.hiding import as_seen
 from schema.inputs_write import PlaceHoldInput, UpdateHoldInput
 from schema.mutations import HoldPayload, UserError
 
@@ -44,7 +45,9 @@ async def place_hold(info: Info[Any, Any], input: Annotated[PlaceHoldInput, HOLD
     checks.texts(["input"], input, ("sis_id", *HOLD_TEXTS))
     if not checks.ok:
         return _hold(input.sis_id, None, checks.errors)
-    result, errors = await attempt(upstreams(info).stellic.create_hold(body_of(input)), root=["input"])
+    send = await as_seen(info, input.student_id, lambda: upstreams(info).stellic.create_hold(body_of(input)),
+                         field="student_id", by_id=True)
+    result, errors = await attempt(send, root=["input"])
     return _hold(input.sis_id, result, errors)
 
 
@@ -56,8 +59,10 @@ async def update_hold(info: Info[Any, Any], sis_id: Annotated[strawberry.ID, SIS
     checks.texts(["input"], input, HOLD_TEXTS)
     if not checks.ok:
         return _hold(sis_id, None, checks.errors)
-    result, errors = await attempt(upstreams(info).stellic.update_hold(sis_id, body_of(input)), root=["input"],
-                                   renames={"sis_id": ["sisId"]})
+    # Stellic applies the rest of an update whose student it does not have; for a hidden one nothing is sent.
+    send = await as_seen(info, input.student_id, lambda: upstreams(info).stellic.update_hold(sis_id, body_of(input)),
+                         field="student_id", by_id=True)
+    result, errors = await attempt(send, root=["input"], renames={"sis_id": ["sisId"]})
     return _hold(sis_id, result, errors)
 
 

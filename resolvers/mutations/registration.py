@@ -22,6 +22,7 @@ from resolvers.mutations.arguments import (
     REGISTRATION_TIME_ID,
 )
 from resolvers.mutations.common import Checks, attempt, body_of, not_applied, upstreams
+from resolvers.mutations.hiding import as_seen
 from schema.inputs_write import RegistrationTimeInput
 from schema.mutations import RegistrationTimePayload, StellicWritePayload, UserError
 
@@ -73,8 +74,9 @@ async def create_registration_time(info: Info[Any, Any], id: Annotated[strawberr
         return _registration(None, checks.errors)
     body = {**body_of(input), "timestamp": stellic_timestamp(start),
             **({"end_timestamp": stellic_timestamp(end)} if end else {})}
-    result, errors = await attempt(upstreams(info).stellic.create_registration_time(id, body), root=["input"],
-                                   renames=PATH)
+    send = await as_seen(info, input.student_username,
+                         lambda: upstreams(info).stellic.create_registration_time(id, body), field="student_username")
+    result, errors = await attempt(send, root=["input"], renames=PATH)
     return _registration(result, errors)
 
 

@@ -21,6 +21,7 @@ from resolvers.mutations.arguments import (
     TAG,
 )
 from resolvers.mutations.common import Checks, as_json, attempt, body_of, not_applied, upstreams
+from resolvers.mutations.hiding import as_seen
 from resolvers.port import Port
 from schema.inputs_write import ProgramEnrollmentInput, StudentProfileInput
 from schema.mutations import StellicWritePayload, StudentProfilePayload, UserError
@@ -60,8 +61,9 @@ async def create_student_profile(info: Info[Any, Any], username: Annotated[str, 
     stellic = upstreams(info).stellic
     # With the student's reads goes the engagement export, from which the crosswalk learns Stellic's usernames.
     forget = _forgetting(info, username)
-    result, errors = await attempt(stellic.create_student_profile(username, body_of(input)), root=["input"],
-                                   renames=USERNAME, forget=forget)
+    # Hidden from the caller: refused as unknown, so a profile neither writes to them nor says they exist.
+    send = await as_seen(info, username, lambda: stellic.create_student_profile(username, body_of(input)))
+    result, errors = await attempt(send, root=["input"], renames=USERNAME, forget=forget)
     student = None
     if result is not None and result.ok:
         await forget()
@@ -86,8 +88,9 @@ async def create_program_enrollment(info: Info[Any, Any], username: Annotated[st
         checks.text(["input", "concentrationIds", i], concentration)
     if not checks.ok:
         return _payload(None, checks.errors)
-    result, errors = await attempt(upstreams(info).stellic.create_program_enrollment(
-        username, program_id, body_of(input)), root=["input"], renames=USERNAME, forget=_forgetting(info, username))
+    send = await as_seen(info, username, lambda: upstreams(info).stellic.create_program_enrollment(
+        username, program_id, body_of(input)))
+    result, errors = await attempt(send, root=["input"], renames=USERNAME, forget=_forgetting(info, username))
     await _changed(info, username, result)
     return _payload(result, errors)
 
@@ -101,8 +104,8 @@ async def _membership(info: Info[Any, Any], method: str, username: str, argument
     if not checks.ok:
         return _payload(None, checks.errors)
     call: Callable[[str, str], Awaitable[StellicStatusResult]] = getattr(upstreams(info).stellic, method)
-    result, errors = await attempt(call(username, value), renames={**USERNAME, vendor_param: [argument]},
-                                   forget=_forgetting(info, username))
+    result, errors = await attempt(await as_seen(info, username, lambda: call(username, value)),
+                                   renames={**USERNAME, vendor_param: [argument]}, forget=_forgetting(info, username))
     await _changed(info, username, result)
     return _payload(result, errors)
 
