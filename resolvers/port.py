@@ -39,7 +39,7 @@ from schema.types import (
 
 _SIDE_FIELDS = {"netid": DARTMOUTH, "stellic_username": STELLIC, "hubmis_id": HUBMIS}
 # A unified field's value from each source of people.STUDENT_FIELD_ORDER, given that source's record.
-_SOURCE_VALUE = {"hubmis": people.hubmis_student_value, "dartmouth_person": people.student_person_value,
+_SOURCE_VALUE = {"hubmis": people.hubmis_student_value, "dartmouth_person": people.person_value,
                  "dartmouth_student": people.dartmouth_student_value}
 
 

@@ -177,7 +177,8 @@ class Staff(Node):
     def last_name(self, info: Info[Any, Any]) -> str | None:
         return port(info).staff_field(self, "last_name", info.path)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Preferred name. Source: HUBmis.")
+    @strawberry.field(description="Preferred name. Order: HUBmis staff (preferred_name), Dartmouth people (the "
+                                  "given name its display `name` shows, when not the first name).")
     def preferred_name(self, info: Info[Any, Any]) -> str | None:
         return port(info).staff_field(self, "preferred_name", info.path)  # type: ignore[no-any-return]
 

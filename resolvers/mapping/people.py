@@ -60,21 +60,18 @@ def is_staff_person(person: Any) -> bool:
 
 
 def person_value(person: Any, name: str) -> Any:
-    """A unified field from a Dartmouth person (people API)."""
+    """A unified field (Student's or Staff's) from a Dartmouth person (people API): the preferred name is the one
+    its display ``name`` shows, as the people API has no field of its own for it."""
     if name in ("first_name", "last_name", "email"):
         return getattr(person, name)
+    if name == "preferred_name":
+        return preferred_from_display_name(person)
     if name == "job_title":
         return person.title
     if name == "departments":  # an employee's department; a student's department_class is their class ('27)
         employee = person.department_class and "Student" not in person.affiliations
         return [person.department_class] if employee else None
     return None
-
-
-def student_person_value(person: Any, name: str) -> Any:
-    """A unified Student field from a Dartmouth person: as ``person_value``, and the preferred name, which the
-    people API gives only inside ``name``, its display name."""
-    return preferred_from_display_name(person) if name == "preferred_name" else person_value(person, name)
 
 
 def preferred_from_display_name(person: Any) -> str | None:

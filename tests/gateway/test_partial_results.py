@@ -158,6 +158,21 @@ def test_a_failing_hubmis_does_not_hide_a_staff_member_dartmouth_knows(gateway: 
     assert [(e["path"], e["extensions"]["vendor"]) for e in neither["errors"]] == [(["staffMember"], "hubmis")]
 
 
+def test_a_staff_members_preferred_name_falls_back_to_dartmouths_display_name(gateway: GatewayProcess,
+                                                                            sandbox: SandboxProcess) -> None:
+    """Staff preferredName follows the staff order (HUBmis staff, then Dartmouth people) as Student's does: with
+    HUBmis down, the given name Dartmouth's display `name` shows ("Hannah Gonzalez" for first_name Arjun)."""
+    teacher = next(p for p in world().staff() if {"dartmouth", "hubmis"} <= p.vendors and p.preferred_name)
+    query = "query($n: String) { staffMember(netid: $n) { netid firstName preferredName } }"
+    gateway.query(query, {"n": "warm-up-tokens"})
+    sandbox.faults("hubmis", outage=True)
+    result = gateway.query(query, {"n": teacher.key})
+    assert result["data"]["staffMember"] == {"netid": teacher.key, "firstName": teacher.first_name,
+                                             "preferredName": teacher.preferred_name}
+    assert sorted((e["path"][-1], e["extensions"]["vendor"]) for e in result["errors"]) == [
+        ("firstName", "hubmis"), ("preferredName", "hubmis")]
+
+
 def test_a_failing_hubmis_still_finds_by_hubmis_id_a_person_the_index_links(gateway: GatewayProcess,
                                                                             sandbox: SandboxProcess) -> None:
     """The crosswalk's index maps a HUBmis id to the shared key without asking HUBmis: the other vendors' fields
