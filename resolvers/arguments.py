@@ -27,6 +27,21 @@ def check_filter(name: str, value: str | None) -> None:
                            argument=name.partition(".")[0])
 
 
+# A Dartmouth term code (YYYYMM), alone or after a comparison (`>=202601`), or a prefix of one ending in its
+# wildcard (`2026*`): what `term.sis_term_code` matches. Anything else (a term id `202609-U`, a year `2026`) matches
+# no term, and Dartmouth answers an empty page that reads as "nothing that term".
+TERM_CODE = re.compile(r"(?:<=|>=|<|>)?\d{6}|\d{0,5}\*")
+
+
+def check_term(name: str, value: str | None) -> None:
+    """Refuse a term that is not a Dartmouth term code (``check_filter``'s rule besides)."""
+    check_filter(name, value)
+    if value is not None and TERM_CODE.fullmatch(value) is None:
+        raise GatewayError(f"`{name}` must be a Dartmouth term code, six digits (202609; `terms` lists them), "
+                           "optionally after <, <=, > or >=, or a prefix ending in * (2026*)", "BAD_USER_INPUT",
+                           argument=name.partition(".")[0])
+
+
 def check_one_of(name: str, value: str | None, allowed: tuple[str, ...], where: str = "") -> None:
     """Refuse a value of the filter ``name`` outside the set the vendor documents for it (``where`` says for which
     source, when it depends on one): the vendor would refuse the read, or answer nothing for it."""

@@ -18,7 +18,7 @@ from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.hubmis.client import TTL_PEOPLE_S
 from gateway.vendors.hubmis.models import HubmisStaff, HubmisStudent
 from gateway.vendors.payload import envelope
-from resolvers.arguments import blank, check_filter, check_one_of, dartmouth_class_year
+from resolvers.arguments import blank, check_filter, check_one_of, check_term, dartmouth_class_year
 from resolvers.mapping import academic
 from resolvers.paging import Page, dartmouth_page, list_tag, paged, visible_page
 from resolvers.port import Port
@@ -178,7 +178,8 @@ async def staff(port: Port, f: StaffFilter, first: int, after: str | None) -> St
 
 
 async def sections(port: Port, term: str, f: SectionFilter, first: int, after: str | None) -> SectionConnection:
-    for name, value in (("term", term), ("filter.subject", f.subject), ("filter.courseNumber", f.course_number)):
+    check_term("term", term)
+    for name, value in (("filter.subject", f.subject), ("filter.courseNumber", f.course_number)):
         check_filter(name, value)
     page = await dartmouth_page(port.dartmouth, dartmouth_routes.LIST_SECTIONS, _clean({
         "term.sis_term_code": term, "subject_id": f.subject, "course_number": f.course_number,

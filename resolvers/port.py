@@ -13,7 +13,7 @@ from gateway.errors import GatewayError
 from gateway.vendors.errors import VendorError
 from gateway.vendors.hubmis.params import as_utc
 from resolvers.academicport import AcademicPort
-from resolvers.arguments import blank, check_filter, check_one_of
+from resolvers.arguments import blank, check_one_of, check_term
 from resolvers.loaders import MISSING, peek
 from resolvers.mapping import academic, people
 from resolvers.permissions import AUDITED_SCOPES, ENTITY_SCOPES, FIELD_SCOPES
@@ -343,7 +343,7 @@ class Port(AcademicPort):
 
     def student_enrollments(self, student: Student, term: str | None, active_only: bool) -> Any:
         """The enrollments, or an awaitable of them."""
-        check_filter("term", term)
+        check_term("term", term)
         if not self._may_be_in_dartmouth(student):
             return []
         key = (student.key, term, active_only)

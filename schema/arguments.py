@@ -20,8 +20,9 @@ AFTER = arg("Continue after this cursor: an `endCursor` or edge `cursor` the gat
             "arguments (anything else is refused as BAD_USER_INPUT).")
 TASK_ID = arg("A task's global ID, as a mutation's payload gave it (`Task.id`, the gateway's).")
 # Student.enrollments: Dartmouth academic enrollments of the student's netid.
-ENROLLMENTS_TERM = arg("Only this term: a Dartmouth term code, e.g. 202609, sent as Dartmouth "
-                       "`term.sis_term_code`; not empty. Null or left out: every term.")
+ENROLLMENTS_TERM = arg("Only this term: a Dartmouth term code, e.g. 202609 (or `>=202601`, `2026*`), sent as "
+                       "Dartmouth `term.sis_term_code`; anything else is refused as BAD_USER_INPUT. Null or left "
+                       "out: every term.")
 ACTIVE_ONLY = arg("true: only active enrollments (Dartmouth `is_active=true`); null or false, the default: all.")
 # Section.enrollments: Dartmouth academic enrollments of the section (`section.id`).
 SECTION_ENROLLMENTS_FIRST_ARG = arg("Page size, 0-1000; null or left out: 50. The gateway pages over "

@@ -85,6 +85,26 @@ def test_an_empty_term_of_a_students_enrollments_is_refused_not_read_as_every_te
     assert "GET /api/academic/enrollments" not in data_calls(sandbox).get("dartmouth", {})
 
 
+def test_a_term_that_is_no_dartmouth_term_code_is_refused_not_answered_as_no_results(
+        gateway: GatewayProcess, sandbox: SandboxProcess) -> None:
+    """`sections(term: "202609-U")` (Dartmouth's term id, not its code) and `"2026"` matched no term: an empty list
+    and no error, read as "nothing that term". Refused naming the form, for a student's enrollments too; a code, a
+    comparison and a wildcard prefix, which Dartmouth's filter takes, go on."""
+    sections = "query($v: String!) { sections(term: $v, first: 1) { totalCount } }"
+    netid = linked_student()
+    enrollments = f'query($v: String) {{ student(netid: "{netid}") {{ enrollments(term: $v) {{ id }} }} }}'
+    for wrong in ("202609-U", "2026", "Fall 2026", "20260"):
+        for query in (sections, enrollments):
+            error = refusal(gateway.query(query, {"v": wrong}))
+            assert error["extensions"]["argument"] == "term", error
+            assert error["message"].startswith("`term` must be a Dartmouth term code, six digits"), error
+    assert data_calls(sandbox).get("dartmouth", {}).keys() <= {"GET /api/students/{netid}"}
+    term = current_term()
+    for right in (term, f">={term}", f"{term[:4]}*"):
+        result = gateway.query(sections, {"v": right})
+        assert "errors" not in result and result["data"]["sections"]["totalCount"] > 0, (right, result)
+
+
 def test_an_empty_stellic_filter_is_refused_naming_it_before_its_call(gateway: GatewayProcess,
                                                                       sandbox: SandboxProcess) -> None:
     """The degree audit's and planner's filters take a documented set; an empty one is refused by the same rule."""
