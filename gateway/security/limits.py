@@ -284,7 +284,11 @@ def argument_length_rule(limit: int = LONGEST_READ_ARGUMENT) -> type[OperationRu
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             if node.operation is OperationType.MUTATION:  # a write's text (a note, a profile) may be long
                 return
-            self._check(node.selection_set, _fragments(self.context), _operation_variables(node), frozenset())
+            variables = _operation_variables(node)
+            text = self.context.document.loc.source.body if self.context.document.loc else None
+            if text is not None and len(text) <= limit and _longest_text(variables) <= limit:
+                return  # no literal and no variable can be too long: most requests, spared the walk
+            self._check(node.selection_set, _fragments(self.context), variables, frozenset())
 
         def _check(self, selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode],
                    variables: dict[str, Any], seen: frozenset[str]) -> bool:
