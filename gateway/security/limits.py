@@ -28,13 +28,13 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     InlineFragmentNode,
-    IntValueNode,
     Node,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
+    ValueNode,
     VariableNode,
     get_named_type,
     value_from_ast_untyped,
@@ -184,14 +184,16 @@ def _operation_variables(node: OperationDefinitionNode) -> dict[str, Any]:
     return {**defaults, **current_variables.get()}
 
 
+def _given(value: ValueNode, variables: dict[str, Any]) -> Any:
+    """An argument's value as given (an enum by its name, an input object as a dict), through variables too."""
+    if isinstance(value, VariableNode):
+        return variables.get(value.name.value)
+    return value_from_ast_untyped(value, variables)
+
+
 def _argument(node: FieldNode, name: str, variables: dict[str, Any]) -> Any:
-    """An argument's value as given (an enum by its name), through a variable too; None when left out."""
-    for argument in node.arguments or ():
-        if argument.name.value == name:
-            if isinstance(argument.value, VariableNode):
-                return variables.get(argument.value.name.value)
-            return value_from_ast_untyped(argument.value)
-    return None
+    """The value of the field's argument ``name`` (``_given``); None when left out."""
+    return next((_given(a.value, variables) for a in node.arguments or () if a.name.value == name), None)
 
 
 def _largest_page(parent: Any, node: FieldNode, variables: dict[str, Any]) -> int:
@@ -211,12 +213,9 @@ def _size_argument(node: FieldNode, field: Any, variables: dict[str, Any], large
     which is what the field returns."""
     for argument in node.arguments or ():
         if argument.name.value in ("first", "last"):
-            if isinstance(argument.value, IntValueNode):
-                return min(int(argument.value.value), largest)
-            if isinstance(argument.value, VariableNode):
-                value = variables.get(argument.value.name.value)
-                if isinstance(value, int):
-                    return min(value, largest)
+            value = _given(argument.value, variables)
+            if isinstance(value, int):
+                return min(value, largest)
     declared = field.args.get("first") if field is not None else None
     if declared is not None and isinstance(declared.default_value, int):
         return declared.default_value
@@ -297,9 +296,7 @@ def argument_length_rule(limit: int = LONGEST_READ_ARGUMENT) -> type[OperationRu
                 if not isinstance(selection, FieldNode):
                     continue
                 for argument in selection.arguments or ():
-                    value = variables.get(argument.value.name.value) if isinstance(argument.value, VariableNode) \
-                        else value_from_ast_untyped(argument.value, variables)
-                    if _longest_text(value) > limit:
+                    if _longest_text(_given(argument.value, variables)) > limit:
                         name = argument.name.value
                         self.context.report_error(GraphQLError(
                             f"`{name}` is longer than {limit} characters", [argument],
