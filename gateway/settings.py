@@ -7,11 +7,8 @@ as ``Secret`` and never appear in a repr, a log line or an error message.
 from __future__ import annotations
 
 import difflib
-import json
 import logging
-import math
 import os
-import re
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -19,9 +16,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from gateway import settingvalues as values
 from gateway.auth.apikeys import ApiKey, parse_api_keys
 from gateway.auth.tokens import TokenPolicy, load_jwks
-from gateway.security.guard import operation_hash
 from gateway.security.limits import QueryLimits
 from gateway.vendors.config import DartmouthConfig, HttpPolicy, HubmisConfig, Secret, StellicConfig
 from gateway.vendors.dartmouth import routes as dartmouth_routes
@@ -29,7 +26,6 @@ from gateway.vendors.hubmis import routes as hubmis_routes
 from gateway.vendors.stellic import routes as stellic_routes
 
 PREFIX = "CAMPUSGRAPH_"
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 T = TypeVar("T")
 
 # Every HttpPolicy field can be set per vendor as CAMPUSGRAPH_<VENDOR>_<FIELD>.
@@ -188,12 +184,12 @@ class _Reader:
 
     def http(self, vendor: str) -> HttpPolicy:
         defaults = HttpPolicy()
-        values: dict[str, Any] = {}
+        given: dict[str, Any] = {}
         for f in fields(HttpPolicy):
             default = getattr(defaults, f.name)
-            parse = _above_zero if f.name in ABOVE_ZERO else _positive
-            values[f.name] = self.get(f"{vendor}_{f.name.upper()}", parse(type(default)), default)
-        return HttpPolicy(**values)
+            parse = values.above_zero if f.name in ABOVE_ZERO else values.positive
+            given[f.name] = self.get(f"{vendor}_{f.name.upper()}", parse(type(default)), default)
+        return HttpPolicy(**given)
 
     def text_or_file(self, name: str) -> str | None:
         """A value given inline, or as ``@/path/to/file``."""
@@ -216,23 +212,24 @@ class _Reader:
         if dev_key is not None and len(dev_key) < 32:
             self.problems.append(f"{PREFIX}AUTH_DEV_KEY: must be at least 32 characters")
         access = AccessSettings(
-            production=self.get("ENV", _environment, "development") == "production",
+            production=self.get("ENV", values.environment, "development") == "production",
             issuer=self.get("AUTH_ISSUER", str, "campusgraph"), audience=self.get("AUTH_AUDIENCE", str, "campusgraph"),
             dev_key=Secret(dev_key) if dev_key else None,
             jwks=self._parse("AUTH_JWKS_FILE/URL", load_jwks, jwks_text),
             api_keys=self._parse("AUTH_API_KEYS", parse_api_keys, self.text_or_file("AUTH_API_KEYS")) or (),
             limits=QueryLimits(
-                max_depth=self.get("MAX_DEPTH", _above_zero(int), 10),
-                max_aliases=self.get("MAX_ALIASES", _positive(int), 15),
-                max_directives=self.get("MAX_DIRECTIVES", _positive(int), 50),
-                max_tokens=self.get("MAX_TOKENS", _above_zero(int), 1000),
-                max_cost=self.get("MAX_COST", _above_zero(int), 5000)),
-            max_body_bytes=self.get("MAX_BODY_BYTES", _above_zero(int), 1_048_576),
-            max_batch=self.get("MAX_BATCH", _above_zero(int), 5),
-            caller_rate_per_min=self.get("CALLER_RATE_PER_MIN", _above_zero(int), 600),
-            caller_burst=self.get("CALLER_BURST", _above_zero(int), 60),
-            persisted=self._parse("PERSISTED_OPERATIONS", _persisted, self.text_or_file("PERSISTED_OPERATIONS")),
-            cors_origins=self.get("CORS_ORIGINS", _origins, ()))
+                max_depth=self.get("MAX_DEPTH", values.above_zero(int), 10),
+                max_aliases=self.get("MAX_ALIASES", values.positive(int), 15),
+                max_directives=self.get("MAX_DIRECTIVES", values.positive(int), 50),
+                max_tokens=self.get("MAX_TOKENS", values.above_zero(int), 1000),
+                max_cost=self.get("MAX_COST", values.above_zero(int), 5000)),
+            max_body_bytes=self.get("MAX_BODY_BYTES", values.above_zero(int), 1_048_576),
+            max_batch=self.get("MAX_BATCH", values.above_zero(int), 5),
+            caller_rate_per_min=self.get("CALLER_RATE_PER_MIN", values.above_zero(int), 600),
+            caller_burst=self.get("CALLER_BURST", values.above_zero(int), 60),
+            persisted=self._parse("PERSISTED_OPERATIONS", values.persisted_operations,
+                                  self.text_or_file("PERSISTED_OPERATIONS")),
+            cors_origins=self.get("CORS_ORIGINS", values.origins, ()))
         if access.tokens is None and not access.api_keys:
             self.problems.append(f"{PREFIX}AUTH_DEV_KEY, {PREFIX}AUTH_JWKS_FILE, {PREFIX}AUTH_JWKS_URL or "
                                  f"{PREFIX}AUTH_API_KEYS: configure at least one way for callers to authenticate")
@@ -255,34 +252,35 @@ class _Reader:
             base_url=self.url("HUBMIS_BASE_URL", hubmis_routes.ROUTES.api_prefixes()),
             client_id=self.required("HUBMIS_CLIENT_ID"),
             client_secret=Secret(self.required("HUBMIS_CLIENT_SECRET")), realm=self.required("HUBMIS_REALM"),
-            academic_year_id=self.get("HUBMIS_ACADEMIC_YEAR_ID", lambda raw: _number(int, raw), None),
-            rate_limit_bucket=self.get("HUBMIS_RATE_LIMIT_BUCKET", _above_zero(int), 500),
-            rate_limit_refill_s=self.get("HUBMIS_RATE_LIMIT_REFILL_S", _above_zero(float), 5.0),
-            page_size=self.get("HUBMIS_PAGE_SIZE", _above_zero(int), 100), http=self.http("HUBMIS"))
+            academic_year_id=self.get("HUBMIS_ACADEMIC_YEAR_ID", lambda raw: values.number(int, raw), None),
+            rate_limit_bucket=self.get("HUBMIS_RATE_LIMIT_BUCKET", values.above_zero(int), 500),
+            rate_limit_refill_s=self.get("HUBMIS_RATE_LIMIT_REFILL_S", values.above_zero(float), 5.0),
+            page_size=self.get("HUBMIS_PAGE_SIZE", values.above_zero(int), 100), http=self.http("HUBMIS"))
         dartmouth = DartmouthConfig(
             base_url=self.url("DARTMOUTH_BASE_URL", dartmouth_routes.ROUTES.api_prefixes()),
             api_key=Secret(self.required("DARTMOUTH_API_KEY")),
             scopes=tuple(self.get("DARTMOUTH_SCOPES", lambda v: v.replace(",", " ").split(), list(DEFAULT_SCOPES))),
-            page_size=self.get("DARTMOUTH_PAGE_SIZE", _above_zero(int), 1000), http=self.http("DARTMOUTH"))
+            page_size=self.get("DARTMOUTH_PAGE_SIZE", values.above_zero(int), 1000), http=self.http("DARTMOUTH"))
         settings = Settings(
-            stellic=stellic, hubmis=hubmis, dartmouth=dartmouth, redis_url=self.get("REDIS_URL", _redis_url, None),
-            cache_enabled=self.get("CACHE_ENABLED", _bool, True), host=self.get("HOST", str, "127.0.0.1"),
-            batching_enabled=self.get("BATCHING_ENABLED", _bool, True),
+            stellic=stellic, hubmis=hubmis, dartmouth=dartmouth,
+            redis_url=self.get("REDIS_URL", values.redis_url, None),
+            cache_enabled=self.get("CACHE_ENABLED", values.boolean, True), host=self.get("HOST", str, "127.0.0.1"),
+            batching_enabled=self.get("BATCHING_ENABLED", values.boolean, True),
             port=self.listen_port(),
-            log_level=self.get("LOG_LEVEL", _log_level, "INFO"),
-            metrics_enabled=self.get("METRICS_ENABLED", _bool, True),
-            graphiql_enabled=self.get("GRAPHIQL_ENABLED", _bool, True),
-            otlp_endpoint=self.get("OTLP_ENDPOINT", _endpoint, None),
+            log_level=self.get("LOG_LEVEL", values.log_level, "INFO"),
+            metrics_enabled=self.get("METRICS_ENABLED", values.boolean, True),
+            graphiql_enabled=self.get("GRAPHIQL_ENABLED", values.boolean, True),
+            otlp_endpoint=self.get("OTLP_ENDPOINT", values.endpoint, None),
             service_name=self.get("SERVICE_NAME", str, "campusgraph"),
-            trace_sample_ratio=self.get("TRACE_SAMPLE_RATIO", _share, 1.0),
-            call_budget=self.get("CALL_BUDGET", _above_zero(int), 500),
-            stellic_username_template=self.get("CROSSWALK_STELLIC_USERNAME", _template, "{key}"),
-            crosswalk_case_insensitive=self.get("CROSSWALK_CASE_INSENSITIVE", _bool, True),
-            hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", _above_zero(float), 900.0),
-            hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", _share, 0.25), access=self.access(),
-            task_wait_s=self.get("TASK_WAIT_S", _positive(float), 10.0),
-            task_poll_s=self.get("TASK_POLL_S", _poll_interval, 0.5),
-            task_follow_s=self.get("TASK_FOLLOW_S", _above_zero(float), 3600.0))
+            trace_sample_ratio=self.get("TRACE_SAMPLE_RATIO", values.share, 1.0),
+            call_budget=self.get("CALL_BUDGET", values.above_zero(int), 500),
+            stellic_username_template=self.get("CROSSWALK_STELLIC_USERNAME", values.template, "{key}"),
+            crosswalk_case_insensitive=self.get("CROSSWALK_CASE_INSENSITIVE", values.boolean, True),
+            hubmis_index_refresh_s=self.get("HUBMIS_INDEX_REFRESH_S", values.above_zero(float), 900.0),
+            hubmis_index_share=self.get("HUBMIS_INDEX_SHARE", values.share, 0.25), access=self.access(),
+            task_wait_s=self.get("TASK_WAIT_S", values.positive(float), 10.0),
+            task_poll_s=self.get("TASK_POLL_S", values.poll_interval, 0.5),
+            task_follow_s=self.get("TASK_FOLLOW_S", values.above_zero(float), 3600.0))
         if self.problems:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(self.problems))
         return replace(settings, notes=(*self.notes, *self.unread()))
@@ -296,7 +294,7 @@ class _Reader:
             self.notes.append(f"{PREFIX}PORT is a Kubernetes service link (tcp://...), not a port: ignored, the "
                               "port is serve's --port or 8000 (set it in the pod's spec, or enableServiceLinks: false)")
             return 8000
-        return self.get("PORT", port_number, 8000)
+        return self.get("PORT", values.port_number, 8000)
 
     def unread(self) -> list[str]:
         """The CAMPUSGRAPH_* variables set that no setting reads, each said with the setting its name is closest to.
@@ -309,106 +307,6 @@ class _Reader:
             notes.append(f"{name} is not a setting and is ignored"
                          + (f" (did you mean {PREFIX}{close[0]}?)" if close else ""))
         return notes
-
-
-def _number(kind: type[T], raw: str) -> T:
-    """``raw`` as an int or a float, or a ValueError that says so in words (Python's own says "invalid literal for
-    int() with base 10"); a duration is a number of seconds, without a unit. ``inf`` and ``nan`` are refused: Python
-    reads them as floats, and a timeout of ``inf`` never fires, a ``nan`` passes a check such as ``value < 0``
-    (every comparison with it is false) and then breaks the arithmetic it reaches."""
-    try:
-        value = kind(raw)  # type: ignore[call-arg]
-    except ValueError:
-        unit = re.fullmatch(r"([0-9.]+)\s*(s|sec|secs|seconds|ms|m|min|h)", raw.strip().lower())
-        if unit is not None:
-            raise ValueError(f"{raw!r} is not a number: give seconds without a unit (10, 0.5)") from None
-        raise ValueError(f"{raw!r} is not {'a whole number' if kind is int else 'a number'}") from None
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{raw!r} is not a finite number")
-    return value
-
-
-def _positive(kind: type[T]) -> Callable[[str], T]:
-    def parse(raw: str) -> T:
-        value = _number(kind, raw)
-        if value < 0:  # type: ignore[operator]
-            raise ValueError("must not be negative")
-        return value
-
-    return parse
-
-
-def _above_zero(kind: type[T]) -> Callable[[str], T]:
-    """For a setting that 0 would break rather than turn off: a rate, a size, a page, a timeout, a limit every
-    request must fit under (0 would refuse every request, or divide by zero at start-up)."""
-    def parse(raw: str) -> T:
-        value = _number(kind, raw)
-        if not value > 0:  # type: ignore[operator]
-            raise ValueError("must be above 0")
-        return value
-
-    return parse
-
-
-def port_number(raw: str) -> int:
-    """A TCP port to listen on: uvicorn took 99999 and said it was running there."""
-    value = _number(int, raw)
-    if not 0 < value < 65536:
-        raise ValueError("must be a port number, 1 to 65535")
-    return value
-
-
-REDIS_URL_FORM = "must be redis://[[user]:password@]host[:port][/db] (rediss:// for TLS)"
-
-
-def _redis_url(raw: str) -> str:
-    """``redis://[[user]:password@]host[:port][/db]``, or ``rediss://`` for TLS: the response cache reads these parts
-    itself, so a URL it cannot read failed at start-up with a traceback, and a scheme it ignores (a Unix socket)
-    would leave it never answering."""
-    url = urlsplit(raw)
-    if url.scheme not in ("redis", "rediss") or not url.hostname:
-        raise ValueError(REDIS_URL_FORM)
-    try:
-        url.port  # noqa: B018 - raises on a port that is not a number up to 65535
-    except ValueError:
-        raise ValueError(f"{REDIS_URL_FORM}, with a port number up to 65535") from None
-    if not url.path.strip("/").isdigit() and url.path.strip("/") != "":
-        raise ValueError(f"{REDIS_URL_FORM}, with the db a number")
-    return raw
-
-
-def _origins(raw: str) -> tuple[str, ...]:
-    """Comma-separated browser origins, ``scheme://host[:port]`` each, as a browser sends them in ``Origin`` (a
-    trailing ``/`` is dropped). ``*`` is refused: any web page could then read the demo's GraphiQL page, which
-    carries a token, and call the gateway with whatever token its visitor's browser holds for it."""
-    origins = tuple(dict.fromkeys(o.strip().rstrip("/") for o in raw.split(",") if o.strip()))
-    for origin in origins:
-        if origin == "*":
-            raise ValueError("* is not taken: name each origin (scheme://host[:port]) whose pages may call")
-        url = urlsplit(origin)
-        try:
-            url.port  # noqa: B018 - raises on a port that is not a number up to 65535
-        except ValueError:
-            raise ValueError(f"{origin!r} has no valid port") from None
-        if url.scheme not in ("http", "https") or not url.hostname or url.path or url.query or url.fragment \
-                or url.username is not None:
-            raise ValueError(f"{origin!r} is not an origin: scheme://host[:port], no path")
-    return origins
-
-
-def _environment(raw: str) -> str:
-    if raw not in ("development", "production"):
-        raise ValueError("must be development or production")
-    return raw
-
-
-def _persisted(text: str) -> dict[str, str]:
-    """A JSON list of operation texts (or an object of id -> text): the allow-list, keyed by sha256."""
-    document = json.loads(text)
-    operations = list(document.values()) if isinstance(document, dict) else document
-    if not isinstance(operations, list) or not all(isinstance(o, str) for o in operations):
-        raise ValueError("persisted operations are a JSON list of operation texts")
-    return {operation_hash(o): o for o in operations}
 
 
 def _read_file(reader: _Reader, name: str) -> str | None:
@@ -431,47 +329,6 @@ def _fetch(reader: _Reader, name: str) -> str | None:
     except OSError as exc:
         reader.problems.append(f"{PREFIX}{name}: cannot fetch the JWKS ({type(exc).__name__})")
         return None
-
-
-def _template(raw: str) -> str:
-    if raw.count("{key}") != 1:
-        raise ValueError("must contain {key} exactly once")
-    return raw
-
-
-def _share(raw: str) -> float:
-    value = _number(float, raw)
-    if not 0 < value <= 1:
-        raise ValueError("must be above 0 and at most 1")
-    return value
-
-
-def _endpoint(raw: str) -> str:
-    if urlsplit(raw).scheme not in ("http", "https"):
-        raise ValueError("must be an http(s) URL")
-    return raw.rstrip("/")
-
-
-def _poll_interval(raw: str) -> float:
-    value = _number(float, raw)
-    if not 0 < value <= 60:
-        raise ValueError("must be above 0 and at most 60")
-    return value
-
-
-def _log_level(value: str) -> str:
-    level = value.strip().upper()
-    if level not in LOG_LEVELS:
-        raise ValueError(f"must be one of {', '.join(LOG_LEVELS).lower()}")
-    return level
-
-
-def _bool(raw: str) -> bool:
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("must be true or false")
 
 
 # The Dartmouth scopes the gateway asks for unless CAMPUSGRAPH_DARTMOUTH_SCOPES says otherwise.
