@@ -222,6 +222,14 @@ def _size_argument(node: FieldNode, field: Any, variables: dict[str, Any], large
     return None
 
 
+def _answered_from_the_page(parent: Any, node: FieldNode) -> bool:
+    """``__typename`` (which Apollo Client adds to every selection) is answered from the schema, and an edge's
+    ``cursor`` from the page its node came in: neither adds work for a row, so neither is costed per row."""
+    name = node.name.value
+    return name == "__typename" or (name == "cursor" and isinstance(parent, GraphQLObjectType)
+                                    and "node" in parent.fields)
+
+
 def cost_rule(limit: int) -> type[OperationRule]:
     class CostLimit(OperationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
@@ -245,7 +253,7 @@ def cost_rule(limit: int) -> type[OperationRule]:
                     continue
                 field = parent.fields.get(node.name.value) if isinstance(parent, GraphQLObjectType) else None
                 if node.selection_set is None:
-                    total += multiplier
+                    total += 0 if _answered_from_the_page(parent, node) else multiplier
                     continue
                 if _introspection(node):
                     continue
