@@ -188,6 +188,7 @@ class VendorClient:
                 again = not exc.timed_out  # a timed-out one has cost its callers the whole timeout already
             except Malformed as exc:
                 self._failed_attempt(route, exc.status, role)
+                self._malformed(route, exc)
                 failed = exc
             except BaseException:
                 breaker.release(role)
@@ -365,7 +366,7 @@ class VendorClient:
                 continue
             except Malformed as exc:
                 self._failed_attempt(route, exc.status, role)
-                exc.route = exc.route or route.key  # parse_body knows the body, not the route: lastError names it
+                self._malformed(route, exc)
                 self._note(exc)
                 raise
             except BaseException as exc:
@@ -565,6 +566,11 @@ class VendorClient:
         except aiohttp.ClientError as exc:
             raise _Transport("the connection to the vendor failed", sent=True, cause=type(exc).__name__) from None
         return Reply(status, kept, parse_body(self.vendor, raw, kept.get("content-type", ""), status))
+
+    def _malformed(self, route: Route, exc: Malformed) -> None:
+        """parse_body knows the body, not the route: the warning and lastError name it here."""
+        exc.route = exc.route or route.key
+        log.warning("malformed JSON from %s %s (%d bytes)", self.vendor, route.key, exc.size)
 
     def _log(self, route: Route, status: int, started: float, attempt: int, *, cache: str = "miss",
              error: str | None = None) -> None:

@@ -4,7 +4,6 @@ status and headers mean: the error a refusal stands for, when a rate-limited ven
 from __future__ import annotations
 
 import email.utils
-import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from gateway.vendors.errors import (
 )
 from gateway.vendors.routes import Route
 
-log = logging.getLogger("campusgraph.upstream")
 T = TypeVar("T")
 
 # Response headers worth keeping (and caching) with a payload.
@@ -72,7 +70,12 @@ _NOTHING = object()
 
 class Malformed(VendorProtocolError):
     """A 2xx/3xx answer whose body is not the JSON it claims: raised as is, and counted by the breaker as a
-    failure (a vendor answering garbage is unwell)."""
+    failure (a vendor answering garbage is unwell). ``size`` is the body's length, for the log line the client
+    writes naming the route (which parse_body does not know)."""
+
+    def __init__(self, vendor: str, message: str, *, size: int, **kw: object) -> None:
+        super().__init__(vendor, message, **kw)  # type: ignore[arg-type]
+        self.size = size
 
 
 def retry_at(headers: Mapping[str, str]) -> float | None:
@@ -103,8 +106,8 @@ def parse_body(vendor: str, raw: bytes, content_type: str, status: int) -> Any:
             return jsoncodec.loads(raw)
         except ValueError:
             if status < 400:
-                log.warning("malformed JSON from %s (%d bytes)", vendor, len(raw))
-                raise Malformed(vendor, "the vendor answered with malformed JSON", status=status) from None
+                raise Malformed(vendor, "the vendor answered with malformed JSON", status=status,
+                                size=len(raw)) from None
             return raw.decode("utf-8", "replace")
     return raw.decode("utf-8", "replace")
 

@@ -329,6 +329,8 @@ def test_last_error_names_the_route_of_an_answer_that_is_not_json(gateway: Gatew
     ready = httpx.get(f"{gateway.url}/readyz", timeout=10).json()
     (stellic,) = [v for v in ready["vendors"] if v["vendor"] == "stellic"]
     assert stellic["last_error"]["route"] == failure["route"]
+    warnings = [line for line in gateway.logs().splitlines() if "malformed JSON from stellic" in line]
+    assert warnings and all(failure["route"] in line for line in warnings), warnings  # named the vendor alone
 
 
 @pytest.fixture
