@@ -319,7 +319,10 @@ def test_a_class_year_of_four_digits_is_sent_as_dartmouths_two(gateway: GatewayP
     found = {y: gateway.query(count, {"y": y})["data"]["students"]["totalCount"]
              for y in (">=27", ">=2027", "2*", "TH")}
     assert found[">=27"] == found[">=2027"] >= two["data"]["students"]["totalCount"] and found["2*"] > 0, found
-    assert found["TH"] == 0  # as Dartmouth has it: the sandbox makes no Thayer students
+    thayer = gateway.query("{ students(filter: {classYear: \"TH\"}, first: 100) { totalCount "
+                           "edges { node { classYear schoolId } } } }")["data"]["students"]
+    assert found["TH"] == thayer["totalCount"] == len(thayer["edges"]) > 0, thayer  # seed 003's Thayer student
+    assert all(e["node"] == {"classYear": "TH", "schoolId": "TH"} for e in thayer["edges"]), thayer
 
 
 def test_the_students_description_names_every_source_it_accepts(gateway: GatewayProcess) -> None:

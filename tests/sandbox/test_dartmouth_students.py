@@ -121,6 +121,18 @@ def test_filters_dot_path_wildcard_and_operators(sandbox: SandboxProcess) -> Non
     assert netids(advised) == ["d59951y"]
 
 
+def test_a_thayer_students_class_year_is_th_as_in_seed_003(sandbox: SandboxProcess) -> None:
+    """Seed 003's Thayer sample has "class_year": "TH", no class and a curriculum of college TH; the simulator gave
+    Thayer students two-digit years, so `class_year=TH` (which the README offers) found no one."""
+    api = Dartmouth(sandbox)
+    thayer = [s for s in everyone(api, "/api/students") if s["school_id"] == "TH"]
+    assert thayer and all(s["class_year"] == "TH" and s["class"] is None for s in thayer)
+    assert all(c["college_id"] == "TH" for s in thayer for c in s["curriculum"])
+    found = everyone(api, "/api/students", class_year="TH")
+    assert sorted(s["netid"] for s in found) == sorted(s["netid"] for s in thayer)
+    assert not {s["netid"] for s in thayer} & {s["netid"] for s in everyone(api, "/api/students", class_year=">=18")}
+
+
 def test_unknown_and_not_permitted_filters_are_ignored(sandbox: SandboxProcess) -> None:
     api = Dartmouth(sandbox)
     total = api.get("/api/students").headers["X-Total-Count"]

@@ -70,7 +70,8 @@ class Filter:
         return self.accepts(node)
 
     def accepts(self, scalar: Any) -> bool:
-        """Numbers compare as numbers (whether the record or the query holds them as text), the rest as text."""
+        """Numbers compare as numbers (whether the record or the query holds them as text), the rest as text; a
+        value that is no number is outside every numeric comparison."""
         if scalar is None and self.op not in ("=", "*"):
             return False
         text = _text(scalar)
@@ -80,6 +81,8 @@ class Filter:
         b: Any = self.number
         if b is not None:
             a = scalar if isinstance(scalar, int | float) and not isinstance(scalar, bool) else _number(text)
+            if a is None and self.op != "=":  # `class_year>=27` is about years: a Thayer student's "TH" is none
+                return False
         if a is None:
             a, b = text.lower(), self._lowered
         return bool(_COMPARE[self.op](a, b))

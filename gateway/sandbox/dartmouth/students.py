@@ -59,8 +59,10 @@ class StudentRecords:
 
     def student(self, p: Person) -> Record:
         rng = random.Random(f"{self.world.seed}:{p.key}")
-        year, code = class_year(p), self._class_code(p)
         school = p.school_id or "UG"
+        # A Thayer student's class year is the school's code, as in the seed's Thayer sample ("class_year": "TH",
+        # its curriculum's "college_id" too): an undergraduate class year is two digits.
+        year, code = "TH" if school == "TH" else class_year(p), self._class_code(p)
         current = self.world.current_term
         term_eff = p.admit_term if p.is_future else current.code
         student_type = "N" if p.is_future or code == "FR" else "C"
