@@ -5,13 +5,14 @@ prefers, and requests Strawberry cannot run answered as coded GraphQL errors."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -144,15 +145,28 @@ class CampusGraphQL(GraphQL[Context, None]):
         (``Context.batch_index``, which an Idempotency-Key covers it by); and a batch that holds a mutation runs its
         operations one after another in the order sent, so that a read after a write shows it. Strawberry runs them
         side by side over one context: a read after a write was answered before the write, or from the loaders of
-        a read before it, and a vendor failure one operation reported showed in the others' errors too."""
+        a read before it, and a vendor failure one operation reported showed in the others' errors too. An operation
+        that cannot run as sent (no query, no single operation to run, a subscription) or that names its text by an
+        automatic persisted query's hash alone is answered in its place, with a coded error and no ``data``, as the
+        request would be on its own: Strawberry refused the whole batch with one 400, the answers of the operations
+        that ran (a write applied among them) lost, and a client's batch link could not match it to its operations."""
         if not isinstance(request_data, list):
             return await super().execute_operation(request, request_adapter, request_data, context, root_value,
                                                    sub_response)
 
-        def run(index: int, data: GraphQLRequestData) -> Awaitable[ExecutionResult]:
+        async def run(index: int, data: GraphQLRequestData) -> ExecutionResult:
             own = replace(context, port=self._port(context.viewer), audit=AuditTrail(), batch_index=index)
-            return self.execute_single(request=request, request_adapter=request_adapter, sub_response=sub_response,
-                                       context=own, root_value=root_value, request_data=data)
+            if data.query is None and isinstance((data.extensions or {}).get("persistedQuery"), dict):
+                # Apollo's automatic persisted queries, as the guard answers a request that is not a batch
+                return _refused(own, "PERSISTED_QUERY_NOT_SUPPORTED", "PersistedQueryNotSupported")
+            try:
+                return await self.execute_single(request=request, request_adapter=request_adapter,
+                                                 sub_response=sub_response, context=own, root_value=root_value,
+                                                 request_data=data)
+            except HTTPException as exc:  # this operation's answer: the others ran (a write among them applied)
+                cause = exc.__cause__
+                code = request_error_code(cause) if isinstance(cause, REQUEST_ERRORS) else "BAD_REQUEST"
+                return _refused(own, code, exc.reason)
 
         if all(read_only(data.query or "") for data in request_data):
             return await asyncio.gather(*(run(i, data) for i, data in enumerate(request_data)))
@@ -304,6 +318,13 @@ class CampusGraphQL(GraphQL[Context, None]):
     def _port(self, viewer: Viewer) -> Port:
         """The request's data port, with its own loaders (tasks read through them too)."""
         return Port(self.upstreams, self.crosswalk, self.batching, viewer, read_task=self.tasks.get)
+
+
+def _refused(context: Context, code: str, message: str) -> ExecutionResult:
+    """A batch operation's answer when it was refused before it ran: one coded error carrying the request id, no
+    ``data`` (``process_result`` leaves it out of a PreExecutionError)."""
+    error = GraphQLError(message, extensions={"code": code, "requestId": context.request_id})
+    return PreExecutionError(data=None, errors=[error])
 
 
 def _mutation_by_get(cause: BaseException | None) -> bool:

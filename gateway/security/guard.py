@@ -176,9 +176,10 @@ class GraphQLGuard:
                 return
             body = allowed
             operations = _operations(body, scope)  # the allow-listed texts a hash stood for
-        elif _hash_only(persisted):
+        elif _hash_only(persisted) and not _batch(body, scope):
             # Automatic persisted queries (Apollo's protocol) are not kept here: the answer its clients (Apollo
-            # Client, urql) take as "send the text instead", with Apollo Server's status and message.
+            # Client, urql) take as "send the text instead", with Apollo Server's status and message. A batch's
+            # are answered so in its array, each in its place (gateway.view), as its clients' batch links expect.
             await refuse(scope, send, 200, "PERSISTED_QUERY_NOT_SUPPORTED", "PersistedQueryNotSupported",
                          {"Cache-Control": "private, no-cache, must-revalidate"})
             return
@@ -323,6 +324,11 @@ def _persisted_operations(body: bytes, scope: Scope) -> list[dict[str, Any]]:
             return []
     return [o for o in (operations if isinstance(operations, list) else [operations])
             if isinstance(o, dict) and _persisted_query(o) is not None]
+
+
+def _batch(body: bytes, scope: Scope) -> bool:
+    """Whether the request is a batch: a POST whose JSON body is an array."""
+    return scope["method"] == "POST" and body.lstrip()[:1] == b"["
 
 
 def _hash_only(persisted: list[dict[str, Any]]) -> bool:

@@ -253,3 +253,20 @@ def test_an_operation_name_that_is_null_empty_or_left_out_is_no_name(gateway: Ga
     for params in ({"query": QUERY}, {"query": QUERY, "operationName": ""}):
         by_get = httpx.get(f"{gateway.url}/graphql", params=params, headers=gateway.bearer(), timeout=30)
         assert by_get.status_code == 200 and by_get.json()["data"]["vendors"], by_get.text
+
+
+def test_a_batch_of_automatic_persisted_queries_is_answered_operation_by_operation(gateway: GatewayProcess,
+                                                                                  sandbox: SandboxProcess) -> None:
+    """Apollo's persisted-query link in front of its BatchHttpLink sends a batch of hashes: the answer was one
+    PersistedQueryNotSupported object, not an array, which the batch link cannot match to its operations (it
+    failed them all) and the persisted-query link never saw to send the texts. An operation sent with its text in
+    the same batch runs."""
+    response = httpx.post(f"{gateway.url}/graphql", headers=gateway.bearer(), timeout=30,
+                          json=[{"extensions": APQ}, {"query": "{ __typename }"}, {"extensions": APQ}])
+    assert response.status_code == 200, response.text
+    hashed, ran, hashed_again = response.json()
+    assert ran == {"data": {"__typename": "Query"}}
+    for answer in (hashed, hashed_again):
+        assert "data" not in answer and answer["errors"] == [{"message": "PersistedQueryNotSupported", "extensions": {
+            "code": "PERSISTED_QUERY_NOT_SUPPORTED", "requestId": response.headers["x-request-id"]}}]
+    assert vendor_calls(sandbox) == 0

@@ -160,3 +160,19 @@ def test_an_answer_is_compressed_for_a_client_that_accepts_gzip(limited: Gateway
         assert int(packed.headers["content-length"]) < len(plain.content) / 2
         assert "Accept-Encoding" in packed.headers.get("vary", ""), packed.headers
         assert packed.headers["x-request-id"] and packed.json() == plain.json()  # httpx decodes it
+
+
+def test_a_batch_answers_each_operation_even_one_it_cannot_run(limited: GatewayProcess) -> None:
+    """An operation of the batch with no single operation to run, or none at all, refused the whole batch with a 400
+    and one error, where every other refusal (a validation error) is that operation's answer in the batch's 200."""
+    batch = [{"query": STUDENT}, {"query": "query A { __typename } query B { __typename }"},
+             {"query": STUDENT, "operationName": "Nope"}, {"variables": {}},
+             {"query": "subscription { taskUpdates(id: \"x\") { status } }"}]
+    for accept, media_type in ((PREFERS, GRAPHQL_RESPONSE), (LEGACY, "application/json")):
+        response = post(limited, batch, accept)
+        assert (response.status_code, response.headers["content-type"]) == (200, media_type), response.text
+        ran, *refused = response.json()
+        assert ran == {"data": {"student": {"netid": "d59951y"}}}
+        assert all("data" not in answer for answer in refused), refused
+        assert [[e["extensions"]["code"] for e in answer["errors"]] for answer in refused] == [
+            ["OPERATION_RESOLUTION_FAILURE"], ["OPERATION_RESOLUTION_FAILURE"], ["BAD_REQUEST"], ["BAD_REQUEST"]]

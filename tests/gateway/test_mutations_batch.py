@@ -84,3 +84,18 @@ def test_a_write_of_a_batch_that_was_never_sent_may_be_retried_with_its_key(gate
     assert retried["data"]["setCourseAssessment"]["success"], retried
     assert len(writes(sandbox, "stellic")) == 1
     assert [w["status"] for w in writes(sandbox, "dartmouth")] == [503, 202]
+
+
+def test_a_write_keeps_its_answer_when_a_later_operation_of_the_batch_cannot_run(gateway: GatewayProcess,
+                                                                               sandbox: SandboxProcess) -> None:
+    """An operation of the batch Strawberry cannot run as sent (a name its document lacks, no query) refused the
+    whole batch with one 400: the write before it had been applied, and its answer was lost."""
+    response = httpx.post(f"{gateway.url}/graphql", headers=gateway.bearer(), timeout=60, json=[
+        {"query": TAG}, {"query": "query A { __typename }", "operationName": "B"}, {"variables": {}}])
+    assert response.status_code == 200, response.text
+    written, unnamed, no_query = response.json()
+    assert written == {"data": {"addStudentTag": {"success": True}}}
+    assert [w["path"] for w in writes(sandbox, "stellic")] == ["/partnerapi/v1/students/mabbott/tags/honors"]
+    for refused, code in ((unnamed, "OPERATION_RESOLUTION_FAILURE"), (no_query, "BAD_REQUEST")):
+        assert "data" not in refused and [e["extensions"]["code"] for e in refused["errors"]] == [code], refused
+        assert refused["errors"][0]["extensions"]["requestId"] == response.headers["x-request-id"]
