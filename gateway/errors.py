@@ -75,7 +75,8 @@ ERROR_CODES: dict[str, str] = {
     "BAD_REQUEST": "the request is not a GraphQL request: no query, a body that is not JSON (or not UTF-8, or nested "
                    "too deeply to read) or not a JSON object (an array of them for a batch, not an empty one), a "
                    "`query`, `operationName`, `variables` or `extensions` of the wrong type, a content type other than "
-                   "`application/json`, a subscription sent over HTTP rather than the WebSocket, a text sent with a "
+                   "`application/json`, a subscription sent over HTTP rather than the WebSocket (or a query or "
+                   "mutation over its older `graphql-ws` protocol, which runs subscriptions only), a text sent with a "
                    "`persistedQuery.sha256Hash` that is not its own (HTTP 400), a "
                    "mutation sent with GET (HTTP 405, `Allow: POST`), a method other than GET and POST (HTTP 405), "
                    "or a browser's GET of the GraphiQL page where it is turned off (HTTP 404)",
@@ -115,6 +116,11 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
         message, extensions = f"{original.vendor}: {original.message}", vendor_extensions(original)
     elif isinstance(original, GatewayError):
         message, extensions = str(original), {"code": original.code, **original.extensions}
+    elif isinstance(original, InvalidOperationTypeError):  # a query or mutation over graphql-ws, which streams only
+        kind = original.operation_type.value
+        message = (f"{kind} operations are not run over the graphql-ws protocol (subscriptions only): send them "
+                   "over HTTP, or use graphql-transport-ws")
+        extensions = {"code": "BAD_REQUEST"}
     else:
         log.error("unexpected error in %s (request %s)", ".".join(map(str, error.path or [])), request_id,
                   exc_info=original)

@@ -13,6 +13,7 @@ without one, ``DEFAULT_LIST_SIZE``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -330,4 +331,7 @@ class OperationVariables(SchemaExtension):
         try:
             yield
         finally:
-            current_variables.reset(token)
+            # A stream closed from another task (a refused graphql-ws operation's generator, finalised by the event
+            # loop) runs this outside the context the variables were set in, which went with its task.
+            with contextlib.suppress(ValueError):
+                current_variables.reset(token)

@@ -357,3 +357,18 @@ def test_a_query_over_a_socket_reports_the_vendor_it_passed_over(gateway: Gatewa
     assert result["data"]["student"]["firstName"]  # HUBmis' answer
     assert [(e["path"], e["extensions"]["code"]) for e in result.get("errors", [])] == [
         (["student", "firstName"], "VENDOR_UNAVAILABLE")], result
+
+
+def test_a_query_sent_over_the_legacy_protocol_is_refused_with_a_code(gateway: GatewayProcess) -> None:
+    """graphql-ws (the older protocol, Apollo's old WebSocketLink) runs subscriptions only: a query sent over it was
+    answered INTERNAL_ERROR, "Unexpected error.", and logged as a failure with its traceback."""
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+    logged = len(gateway.logs())
+    with connect(url, subprotocols=["graphql-ws"]) as ws:  # type: ignore[list-item]
+        ws.send(json.dumps({"type": "connection_init", "payload": gateway.bearer()}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "connection_ack"
+        ws.send(json.dumps({"id": "1", "type": "start", "payload": {"query": "{ __typename }"}}))
+        answer = json.loads(ws.recv(timeout=5))
+    assert answer["type"] == "error" and answer["payload"]["extensions"]["code"] == "BAD_REQUEST", answer
+    assert "graphql-transport-ws" in answer["payload"]["message"]
+    assert "Traceback" not in gateway.logs()[logged:]
