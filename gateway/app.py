@@ -109,6 +109,23 @@ class GatewaySchema(strawberry.federation.Schema):
         return cast(list[FederationAny], results)
 
 
+# Federation's own fields, which Strawberry adds undescribed: GraphiQL's docs pane shows them beside ours.
+FEDERATION_DESCRIPTIONS = {
+    ("Query", "_entities"): "Federation v2: the entities a router asks for by key, each read as `node(id:)` reads "
+                            "it, from the vendor its type comes from. Source: gateway.",
+    ("Query", "_service"): "Federation v2: this subgraph's description for a composer. Source: gateway.",
+    ("_Service", "sdl"): "This subgraph's schema (SDL), as `campusgraph schema` prints it. Source: gateway.",
+}
+
+
+def describe_federation_fields(schema: strawberry.Schema) -> None:
+    for (type_name, field_name), description in FEDERATION_DESCRIPTIONS.items():
+        graphql_type = schema._schema.type_map.get(type_name)
+        field = getattr(graphql_type, "fields", {}).get(field_name)
+        if field is not None and not field.description:
+            field.description = description
+
+
 def build_schema(access: AccessSettings | None = None,
                  observer: Callable[[], SchemaExtension] | None = None) -> strawberry.Schema:
     """The schema with its guards: field scopes, query limits, audit, coded errors."""
@@ -132,6 +149,7 @@ def build_schema(access: AccessSettings | None = None,
         config=StrawberryConfig(disable_field_suggestions=access.production,
                                 batching_config={"max_operations": access.max_batch}))
     directresolvers.install(schema)  # after the scopes: a scoped field keeps Strawberry's whole path
+    describe_federation_fields(schema)
     # The allow-listed operations are parsed and validated now, not by their first request.
     for text in warm(schema._schema, list((access.persisted or {}).values()), cached_parse, accepted,
                      access.limits.max_tokens):

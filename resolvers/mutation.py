@@ -33,7 +33,7 @@ HOLDS = ("Not read back: the gateway reads no Stellic hold; `Student.holds` are 
 WINDOWS = "Not read back: the gateway reads no Stellic registration time. The payload is what Stellic answered."
 
 
-@strawberry.type
+@strawberry.type(description="Writes, each sent to one vendor (Stellic or Dartmouth), which each mutation names.")
 class Mutation:
     # ---- Stellic: students ------------------------------------------------------------------------------
     create_student_profile: StudentProfilePayload = strawberry.mutation(

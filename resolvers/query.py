@@ -118,7 +118,8 @@ async def _task(info: Info[Any, Any], global_id: str) -> Task | None:
 
 # Root fields that read a vendor are nullable (the sketch had the lists non-null): one vendor's failure nulls its
 # own field, and the other root fields of the request, other vendors' among them, still arrive.
-@strawberry.type
+@strawberry.type(description="Reads. Each field says where its data comes from: a vendor (Dartmouth, HUBmis, "
+                             "Stellic), the identity crosswalk, or the gateway itself.")
 class Query:
     @strawberry.field(description="Any object by its global ID, read from the vendor its type comes from "
                                   "(Student: crosswalk; Staff: HUBmis, Dartmouth; the others: Dartmouth; Task: "

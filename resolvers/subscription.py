@@ -13,7 +13,8 @@ from schema.arguments import TASK_ID
 from schema.tasks import Task
 
 
-@strawberry.type
+@strawberry.type(description="Streams over the WebSocket at /graphql (graphql-transport-ws): a task's status, "
+                             "polled by the gateway from Dartmouth tasks or Stellic exports.")
 class Subscription:
     @strawberry.subscription(description="Streams a task's status until it is COMPLETE or FAILED: the task as it "
                                          "stands, then each change. While the vendor fails to answer its polls, an "

@@ -15,47 +15,48 @@ from schema.scalars import JSON
 
 @strawberry.enum(description="Day of a class meeting (Stellic ClassTimings `day`).")
 class Weekday(Enum):
-    MONDAY = "monday"
-    TUESDAY = "tuesday"
-    WEDNESDAY = "wednesday"
-    THURSDAY = "thursday"
-    FRIDAY = "friday"
-    SATURDAY = "saturday"
-    SUNDAY = "sunday"
+    MONDAY = strawberry.enum_value("monday", description="Sent to Stellic as `monday`.")
+    TUESDAY = strawberry.enum_value("tuesday", description="Sent to Stellic as `tuesday`.")
+    WEDNESDAY = strawberry.enum_value("wednesday", description="Sent to Stellic as `wednesday`.")
+    THURSDAY = strawberry.enum_value("thursday", description="Sent to Stellic as `thursday`.")
+    FRIDAY = strawberry.enum_value("friday", description="Sent to Stellic as `friday`.")
+    SATURDAY = strawberry.enum_value("saturday", description="Sent to Stellic as `saturday`.")
+    SUNDAY = strawberry.enum_value("sunday", description="Sent to Stellic as `sunday`.")
 
 
 @strawberry.enum(description="What a section restriction's student sets name (Stellic `type`).")
 class RestrictionType(Enum):
-    CAMPUS = "campus"
-    CONCENTRATION = "concentration"
-    PROGRAM = "program"
-    RAW = "raw"
-    SCHOOL = "school"
-    STUDENT_LEVEL = "student_level"
-    TAGS = "tags"
+    CAMPUS = strawberry.enum_value("campus", description="Sent to Stellic as `campus`.")
+    CONCENTRATION = strawberry.enum_value("concentration", description="Sent to Stellic as `concentration`.")
+    PROGRAM = strawberry.enum_value("program", description="Sent to Stellic as `program`.")
+    RAW = strawberry.enum_value("raw", description="Sent to Stellic as `raw`.")
+    SCHOOL = strawberry.enum_value("school", description="Sent to Stellic as `school`.")
+    STUDENT_LEVEL = strawberry.enum_value("student_level", description="Sent to Stellic as `student_level`.")
+    TAGS = strawberry.enum_value("tags", description="Sent to Stellic as `tags`.")
 
 
 @strawberry.enum(description="How a section restriction compares a student with its sets (Stellic `operator`).")
 class RestrictionOperator(Enum):
-    EQ = "eq"
-    NEQ = "neq"
-    INFO = "info"
+    EQ = strawberry.enum_value("eq", description="Sent to Stellic as `eq`.")
+    NEQ = strawberry.enum_value("neq", description="Sent to Stellic as `neq`.")
+    INFO = strawberry.enum_value("info", description="Sent to Stellic as `info`.")
 
 
 @strawberry.enum(description="What a section restriction does (Stellic `action`).")
 class RestrictionAction(Enum):
-    DISALLOW_REGISTER = "disallow_register"
-    DISALLOW_DROP = "disallow_drop"
-    HIDE = "hide"
-    WARN = "warn"
-    RESERVED_SEATS = "reserved_seats"
-    SHOW = "show"
+    DISALLOW_REGISTER = strawberry.enum_value("disallow_register",
+                                              description="Sent to Stellic as `disallow_register`.")
+    DISALLOW_DROP = strawberry.enum_value("disallow_drop", description="Sent to Stellic as `disallow_drop`.")
+    HIDE = strawberry.enum_value("hide", description="Sent to Stellic as `hide`.")
+    WARN = strawberry.enum_value("warn", description="Sent to Stellic as `warn`.")
+    RESERVED_SEATS = strawberry.enum_value("reserved_seats", description="Sent to Stellic as `reserved_seats`.")
+    SHOW = strawberry.enum_value("show", description="Sent to Stellic as `show`.")
 
 
 @strawberry.enum(description="Kind of registration window (Stellic `registration_type`).")
 class RegistrationType(Enum):
-    REGISTRATION = "registration"
-    PREREGISTRATION = "preregistration"
+    REGISTRATION = strawberry.enum_value("registration", description="Sent to Stellic as `registration`.")
+    PREREGISTRATION = strawberry.enum_value("preregistration", description="Sent to Stellic as `preregistration`.")
 
 
 def _opt(description: str) -> Any:

@@ -60,6 +60,6 @@ def registration_time_from_stellic(rt: StellicRegistrationTime) -> RegistrationT
     kind = rt.registration_type
     return RegistrationTime(
         id=strawberry.ID(rt.registration_time_id),
-        registration_type=RegistrationType(kind) if kind in {t.value for t in RegistrationType} else None,
+        registration_type=RegistrationType(kind) if kind in {str(t.value) for t in RegistrationType} else None,
         timestamp=rt.timestamp, end_timestamp=rt.end_timestamp, student_username=rt.student_username,
         usem=None if rt.usem is None else _json(vars_of(rt.usem)))

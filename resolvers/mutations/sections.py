@@ -153,7 +153,7 @@ async def bulk_replace_section_timings(info: Info[Any, Any],
 
 def _student_sets(checks: Checks, input: SectionRestrictionInput) -> list[dict[str, Any]]:
     """Each set as Stellic takes it: ``{<type>: value}``; a bare value is wrapped in its type."""
-    kind, out = input.type.value, []
+    kind, out = str(input.type.value), []  # str: the member's value, described by strawberry.enum_value
     for i, entry in enumerate(input.student_sets):
         if isinstance(entry, str | int | float) and not isinstance(entry, bool) and str(entry).strip():
             out.append({kind: entry})

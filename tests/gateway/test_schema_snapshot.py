@@ -26,6 +26,7 @@ from graphql import (
     visit,
 )
 
+from resolvers.mapping.people import _DARTMOUTH_STATUS, _HUBMIS_STATUS
 from tests.gatewayproc import GatewayProcess
 
 SNAPSHOT = Path(__file__).parents[2] / "schema" / "schema.graphql"
@@ -137,8 +138,8 @@ def test_every_field_names_its_source(gateway: GatewayProcess) -> None:
         for field in types[name]["fields"]:
             if f"{name}.{field['name']}" not in FEDERATION:
                 todo.append(named(field["type"]))
-                if not SOURCE.search(field["description"] or ""):
-                    missing.append(f"{name}.{field['name']}")
+            if not SOURCE.search(field["description"] or ""):  # federation's fields are described too
+                missing.append(f"{name}.{field['name']}")
         todo += [t["name"] for t in types[name]["possibleTypes"] or []]  # node(id:) reaches each Node
     assert {"Student", "Staff", "Section", "Enrollment", "Hold", "HoldType", "Term", "DartmouthStudentRecord",
             "HubmisStudentRecord", "StellicStudentRecord", "Task"} <= reached
@@ -169,3 +170,22 @@ def test_every_argument_and_input_field_says_what_it_is_and_whose(gateway: Gatew
         assert any(line.startswith(f"{name}:") for line in described), name
     missing = [line for line in described if not SOURCE.search(line.partition(": ")[2])]
     assert not missing, "\n".join(missing)
+
+
+def test_every_enum_value_says_which_vendor_value_it_is(gateway: GatewayProcess) -> None:
+    """GraphiQL's docs pane showed `StudentStatus` as seven bare names: a client could not tell that HUBmis' past
+    is LEFT or Dartmouth's GS is ACTIVE without reading the README, nor what Stellic is sent for a `Weekday`. Every
+    enum value of the API now says which vendor value it stands for (the federation spec's `link__Purpose` aside),
+    and each StudentStatus value names exactly the codes the gateway maps to it."""
+    result = gateway.query("{ __schema { types { name enumValues(includeDeprecated: true) { name description } } } }")
+    enums = {t["name"]: t["enumValues"] for t in result["data"]["__schema"]["types"]
+             if t["enumValues"] and not t["name"].startswith("__") and t["name"] != "link__Purpose"}
+    assert {"StudentStatus", "Vendor", "TaskKind", "TaskStatus", "Weekday", "RestrictionAction"} <= set(enums)
+    missing = [f"{name}.{value['name']}" for name, values in enums.items() for value in values
+               if not SOURCE.search(value["description"] or "")]
+    assert not missing, missing
+    status = {value["name"]: value["description"] for value in enums["StudentStatus"]}
+    for codes, vendor in ((_DARTMOUTH_STATUS, "Dartmouth"), (_HUBMIS_STATUS, "HUBmis")):
+        for code, normalised in codes.items():
+            named = [name for name, text in status.items() if re.search(rf"\b{re.escape(code)}\b", text)]
+            assert named == [normalised.name], f"{vendor} {code}: maps to {normalised.name}, described under {named}"
