@@ -86,6 +86,11 @@ class RequiresScope(FieldExtension):
         return await next_(source, info, **kwargs)
 
 
+def scope_note(scope: str) -> str:
+    """What a scoped field's description adds: the scope by its name, and what a caller without it gets."""
+    return f"Needs the `{scope}` scope: without it, a FORBIDDEN error naming it, and no vendor call."
+
+
 def apply_field_scopes(types: Iterable[type]) -> None:
     """Attach the table's checks to the fields of these Strawberry types (once; before the schema is built)."""
     seen: set[tuple[str, str]] = set()
@@ -101,6 +106,9 @@ def apply_field_scopes(types: Iterable[type]) -> None:
             seen.add((definition.name, name))
             if not any(isinstance(e, RequiresScope) for e in field.extensions):
                 field.extensions.append(RequiresScope(definition.name, name, scope))
+            note = scope_note(scope)  # GraphiQL's docs pane says which scope, as the README's table does
+            if note not in (field.description or ""):
+                field.description = f"{field.description} {note}" if field.description else note
     names = {d.name for d in map(get_object_definition, types) if d is not None}
     missing = {k for k in FIELD_SCOPES if k[0] in names} - seen
     if missing:

@@ -143,7 +143,7 @@ class Gpa:
     term: str | None = strawberry.field(description="Term code, for term GPAs. Source: Dartmouth.")
 
 
-@strawberry.type(description="Cumulative and per-term GPAs. Source: Dartmouth (highly sensitive scope).")
+@strawberry.type(description="Cumulative and per-term GPAs. Source: Dartmouth (highly sensitive data).")
 class GpaHistory:
     cumulative: list[Gpa] = strawberry.field(description="Cumulative GPAs. Source: Dartmouth (cumulative_gpa).")
     terms: list[Gpa] = strawberry.field(description="Per-term GPAs. Source: Dartmouth (term_gpa).")
@@ -170,7 +170,7 @@ class DartmouthStudentRecord:
     dplans: list[Dplan] = strawberry.field(description="D-plan by term. Source: Dartmouth.")
     other_attributes: list[StudentAttribute] = strawberry.field(
         description="School-specific attributes. Source: Dartmouth.")
-    gpa: GpaHistory | None = strawberry.field(description="Requires the highly-sensitive student scope. Empty "
+    gpa: GpaHistory | None = strawberry.field(description="Dartmouth's highly sensitive data. Empty "
                                                           "lists for a student with no GPA yet (an admitted student); "
                                                           "null when Dartmouth sent none. Source: Dartmouth "
                                                           "(gpa_history).")

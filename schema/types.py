@@ -324,7 +324,7 @@ class Enrollment(Node):
     role: str | None = strawberry.field(description="student or instructor. Source: Dartmouth enrollments.")
     is_active: bool | None = strawberry.field(
         description="Whether the enrollment is active. Source: Dartmouth enrollments (is_active).")
-    final_grade: str | None = strawberry.field(description="Final grade; requires the grades scope. Source: Dartmouth "
+    final_grade: str | None = strawberry.field(description="Final grade. Source: Dartmouth "
                                                          "enrollments (final_grade).")
     course_assessment: CourseAssessment | None = strawberry.field(
         description="The course assessment, if any. Source: Dartmouth enrollments.")

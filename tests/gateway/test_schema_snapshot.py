@@ -27,6 +27,7 @@ from graphql import (
 )
 
 from resolvers.mapping.people import _DARTMOUTH_STATUS, _HUBMIS_STATUS
+from resolvers.permissions import FIELD_SCOPES
 from tests.gatewayproc import GatewayProcess
 
 SNAPSHOT = Path(__file__).parents[2] / "schema" / "schema.graphql"
@@ -189,3 +190,16 @@ def test_every_enum_value_says_which_vendor_value_it_is(gateway: GatewayProcess)
         for code, normalised in codes.items():
             named = [name for name, text in status.items() if re.search(rf"\b{re.escape(code)}\b", text)]
             assert named == [normalised.name], f"{vendor} {code}: maps to {normalised.name}, described under {named}"
+
+
+def test_every_scoped_field_names_its_scope(gateway: GatewayProcess) -> None:
+    """GraphiQL said `gpa` "requires the highly-sensitive student scope" and `finalGrade` "the grades scope", names
+    no token carries (they are `students:read.gpa` and `enrollments:read.grades`), and said nothing of the scope of
+    `holds`, `dateOfBirth` or any write. Each field of the scope table now names its scope as the token spells it."""
+    result = gateway.query("{ __schema { types { name fields { name description } } } }")
+    described = {(t["name"], f["name"]): f["description"] or "" for t in result["data"]["__schema"]["types"]
+                 for f in t["fields"] or []}
+    wrong = [f"{where}: {described.get(where)!r}" for where, scope in FIELD_SCOPES.items()
+             if f"`{scope}` scope" not in described.get(where, "")]
+    assert not wrong, "\n".join(wrong)
+    assert "highly-sensitive student scope" not in described[("DartmouthStudentRecord", "gpa")]
