@@ -156,7 +156,8 @@ class DartmouthStudentRecord:
     is_future_status: bool = strawberry.field(description="True when only a future status exists. "
                                                                   "Source: Dartmouth.")
     student_type_id: str | None = strawberry.field(description="Student type code. Source: Dartmouth.")
-    student_status_id: str | None = strawberry.field(description="Status code (AS, AD, LA, GR, WD). Source: Dartmouth.")
+    student_status_id: str | None = strawberry.field(description="Status code (AS, GS, AD, LA, GR, WD). Source: "
+                                                                "Dartmouth.")
     admission_type_id: str | None = strawberry.field(description="Admission type code. Source: Dartmouth.")
     admit_term: str | None = strawberry.field(
         description="Admit term code. Source: Dartmouth (current_admit_term_code).")

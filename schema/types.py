@@ -115,7 +115,8 @@ class Student(Node):
     def status_code(self, info: Info[Any, Any]) -> str | None:
         return port(info).student_field(self, "status_code", info.path)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Two-digit class year. Source: Dartmouth.")
+    @strawberry.field(description="Class year as Dartmouth writes it: two digits (27), or TH for a Thayer "
+                                  "student. Source: Dartmouth (class_year).")
     def class_year(self, info: Info[Any, Any]) -> str | None:
         return port(info).student_field(self, "class_year")  # type: ignore[no-any-return]
 
