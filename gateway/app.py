@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
@@ -222,7 +222,12 @@ def create_app(settings: Settings, graphiql_headers: graphiql.HeaderSource | Non
         assert metrics is not None
         return Response(await metrics.render(upstreams), media_type=CONTENT_TYPE_LATEST)
 
+    async def root(request: Request) -> Response:
+        """The address a browser is given by hand: GraphiQL (and the endpoint) is at /graphql."""
+        return RedirectResponse("/graphql", status_code=302)
+
     app = Starlette(routes=[
+        Route("/", root, methods=["GET", "HEAD"]),
         # Every method reaches Strawberry, which refuses all but GET and POST with a 405 that __call__ codes.
         Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),

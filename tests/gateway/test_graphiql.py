@@ -33,6 +33,14 @@ def test_graphiql_is_on_unless_turned_off() -> None:
     assert not Settings.from_env({**base, "CAMPUSGRAPH_GRAPHIQL_ENABLED": "false"}).graphiql_enabled
 
 
+def test_the_root_address_leads_a_browser_to_graphiql(gateway: GatewayProcess) -> None:
+    """http://127.0.0.1:8000/ answered a plain-text "Not Found": whoever typed the address without /graphql learnt
+    nothing of where the endpoint is."""
+    page = httpx.get(f"{gateway.url}/", headers=BROWSER, follow_redirects=True)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"], page.text[:200]
+    assert str(page.url) == f"{gateway.url}/graphql" and "graphiql" in page.text.lower()
+
+
 def test_turned_off_a_browser_is_told_so_and_queries_by_get_still_run(no_ide: GatewayProcess) -> None:
     """GraphiQL was served in every mode, production too; turned off, a browser's GET said only "Not Found"."""
     page = httpx.get(f"{no_ide.url}/graphql", headers=BROWSER)
