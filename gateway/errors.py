@@ -1,8 +1,9 @@
 """Error codes of the GraphQL API and the extension that turns exceptions into coded, safe errors.
 
 Vendor failures become one GraphQL error each with ``extensions.code``, ``extensions.vendor`` and
-``extensions.status``; anything unexpected is masked to ``INTERNAL_ERROR`` with the request id,
-and its details go to the log only. No stack trace, vendor URL or credential reaches a client.
+``extensions.status`` (null when the vendor gave no answer); anything unexpected is masked to
+``INTERNAL_ERROR`` with the request id, and its details go to the log only. No stack trace, vendor URL
+or credential reaches a client.
 """
 
 from __future__ import annotations
@@ -93,9 +94,9 @@ class GatewayError(Exception):
 
 
 def vendor_extensions(exc: VendorError) -> dict[str, Any]:
-    ext: dict[str, Any] = {"code": exc.code, "vendor": exc.vendor}
-    if exc.status is not None:
-        ext["status"] = exc.status
+    # status is always there: null when the vendor gave no answer (a timeout, no connection) or the gateway held
+    # the call back itself, so every vendor failure has the same keys and a client reads each one alike.
+    ext: dict[str, Any] = {"code": exc.code, "vendor": exc.vendor, "status": exc.status}
     if isinstance(exc, VendorRateLimited) and exc.retry_after_s is not None:
         ext["retryAfterS"] = round(exc.retry_after_s, 1)
     return ext

@@ -64,6 +64,9 @@ def test_a_slow_vendor_times_out_into_an_error_not_a_hang(impatient_gateway: Gat
     assert result["data"]["student"]["netid"] == "d59951y"
     assert {(e["extensions"]["vendor"], e["extensions"]["code"]) for e in result["errors"]} == {
         ("stellic", "VENDOR_UNAVAILABLE")}
+    # No answer, so no upstream status, and the error says so rather than leaving the key out: a client reading
+    # `extensions.status` of every vendor failure (as the other failures carry it) finds null, not a missing key.
+    assert [e["extensions"]["status"] for e in result["errors"]] == [None]
 
 
 EVERYTHING = """query($n: String) { student(netid: $n) {
