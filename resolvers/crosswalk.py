@@ -50,7 +50,9 @@ class IdentityRules:
 
     def key_for_username(self, username: str) -> str:
         prefix, _, suffix = self.stellic_username.partition("{key}")
-        if username.startswith(prefix) and username.endswith(suffix):
+        # The template's own text compares as keys do: F009XK3@Dartmouth.EDU is f009xk3@dartmouth.edu's username.
+        spelled, prefix, suffix = self.norm(username), self.norm(prefix), self.norm(suffix)
+        if len(username) >= len(prefix) + len(suffix) and spelled.startswith(prefix) and spelled.endswith(suffix):
             return username[len(prefix): len(username) - len(suffix) if suffix else None]
         return username
 
