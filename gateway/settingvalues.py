@@ -120,6 +120,9 @@ def persisted_operations(text: str) -> dict[str, str]:
 def template(raw: str) -> str:
     if raw.count("{key}") != 1:
         raise ValueError("must contain {key} exactly once")
+    if "{" in raw.replace("{key}", "", 1) or "}" in raw.replace("{key}", "", 1):
+        # {key}@{domain} would fail every username it makes, {{key}} make the one username "{key}" for all
+        raise ValueError("must contain {key} exactly once and no other brace")
     return raw
 
 

@@ -256,3 +256,12 @@ def test_a_cors_origin_that_is_not_one_is_refused(value: str) -> None:
     the Origin a browser sends, so the front-end would fail with nothing said."""
     with pytest.raises(SettingsError, match="CAMPUSGRAPH_CORS_ORIGINS: "):
         Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_CORS_ORIGINS": value})
+
+
+@pytest.mark.parametrize("value", ["{key}@{domain}", "{key}@dartmouth.edu}", "{{key}}", "{key}-{0}", "{key.upper}"])
+def test_a_stellic_username_template_with_other_braces_is_refused(value: str) -> None:
+    """`{key}@{domain}` passed the check ({key} once) and started: every query that needed a Stellic username then
+    failed with INTERNAL_ERROR (str.format's KeyError); `{{key}}` gave every student the one username "{key}"."""
+    refused = refusal("CROSSWALK_STELLIC_USERNAME", value)
+    assert "CAMPUSGRAPH_CROSSWALK_STELLIC_USERNAME: " in refused and "{key}" in refused
+    assert Settings.from_env({**SANDBOX_ENV, "CAMPUSGRAPH_CROSSWALK_STELLIC_USERNAME": "stu-{key}@dartmouth.edu"})
