@@ -43,15 +43,21 @@ class IdentityRules:
     case_insensitive: bool = True
 
     def norm(self, key: str) -> str:
-        return key.lower() if self.case_insensitive else key
+        """The key as the crosswalk compares it: without the whitespace around it (no key has any: a pasted
+        ``f009xk3\\n`` is f009xk3), and in lower case unless case matters."""
+        return self._fold(key.strip())
+
+    def _fold(self, text: str) -> str:
+        return text.lower() if self.case_insensitive else text
 
     def username_for(self, key: str) -> str:
         return self.stellic_username.format(key=key)
 
     def key_for_username(self, username: str) -> str:
+        username = username.strip()
         prefix, _, suffix = self.stellic_username.partition("{key}")
         # The template's own text compares as keys do: F009XK3@Dartmouth.EDU is f009xk3@dartmouth.edu's username.
-        spelled, prefix, suffix = self.norm(username), self.norm(prefix), self.norm(suffix)
+        spelled, prefix, suffix = self._fold(username), self._fold(prefix), self._fold(suffix)
         if len(username) >= len(prefix) + len(suffix) and spelled.startswith(prefix) and spelled.endswith(suffix):
             return username[len(prefix): len(username) - len(suffix) if suffix else None]
         return username

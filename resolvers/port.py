@@ -147,6 +147,7 @@ class Port(AcademicPort):
                 key = record.external_id or f"{HUBMIS_KEY}{hubmis_id}"
             known[HUBMIS] = hubmis_id
         elif username is not None:
+            username = username.strip()  # Stellic is asked for the username as given, not the space around it
             key = self.rules.key_for_username(username)
         else:
             key = netid if netid is not None else key

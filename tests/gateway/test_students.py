@@ -247,6 +247,19 @@ def test_a_key_in_another_case_is_the_same_person(gateway: GatewayProcess) -> No
         assert gateway.query(PERSON, variables)["data"]["student"] == person  # one global id, all three sources
 
 
+
+def test_a_key_with_surrounding_whitespace_is_the_same_person(gateway: GatewayProcess) -> None:
+    """A key pasted with a space or a line end around it (from a spreadsheet, a CSV) was sent to Dartmouth as it
+    came, found no one and answered null; the crosswalk takes it as it takes every key: one person, one global id."""
+    netid = linked_student()
+    person = gateway.query(PERSON, {"netid": netid})["data"]["student"]
+    for variables in ({"netid": f" {netid}"}, {"netid": f"{netid.upper()}\n"}, {"username": f"\t{netid} "},
+                      {"id": f" {netid} "}):
+        assert gateway.query(PERSON, variables)["data"]["student"] == person, variables
+    staff = "query($n: String) { staffMember(netid: $n) { id netid hubmisId } }"
+    ben = gateway.query(staff, {"n": "st5466x"})["data"]["staffMember"]
+    assert ben is not None and gateway.query(staff, {"n": " ST5466X\n"})["data"]["staffMember"] == ben
+
 def test_a_key_that_is_not_one_path_segment_reaches_no_other_route(gateway: GatewayProcess,
                                                                    sandbox: SandboxProcess) -> None:
     netid = linked_student()
